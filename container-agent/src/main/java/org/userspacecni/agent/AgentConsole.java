@@ -1,0 +1,22 @@
+package org.userspacecni.agent;
+
+import java.io.PrintStream;
+
+/** The agent's stdout, for answers a user or a script reads; the one place in the agent that writes there. */
+final class AgentConsole {
+
+    private final PrintStream stdout;
+
+    AgentConsole(PrintStream stdout) {
+        this.stdout = stdout;
+    }
+
+    static AgentConsole system() {
+        return new AgentConsole(System.out);
+    }
+
+    void println(String line) {
+        stdout.println(line);
+        stdout.flush();
+    }
+}

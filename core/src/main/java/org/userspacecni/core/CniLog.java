@@ -1,0 +1,108 @@
+package org.userspacecni.core;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.text.MessageFormat;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.ResourceBundle;
+import org.userspacecni.spi.LogLevel;
+
+/**
+ * The programs' logger: lines to stderr and, once the configuration names one, to its {@code logFile}, at
+ * the configuration's {@code logLevel}. It never writes to stdout, which belongs to the CNI protocol.
+ * A log file that cannot be opened is reported on stderr and otherwise ignored: logging never fails a
+ * command.
+ */
+public final class CniLog implements System.Logger {
+
+    private final String name;
+    private final PrintStream stderr;
+    private volatile LogLevel level = LogLevel.WARNING;
+    private volatile Optional<OutputStream> file = Optional.empty();
+
+    public CniLog(String name, PrintStream stderr) {
+        this.name = name;
+        this.stderr = stderr;
+    }
+
+    /** Applies the configuration's level and log file. */
+    public void configure(LogLevel level, Optional<Path> logFile) {
+        this.level = level;
+        logFile.ifPresent(path -> {
+            try {
+                file = Optional.of(Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                        StandardOpenOption.WRITE));
+            } catch (IOException | RuntimeException e) {
+                stderr.println(line(LogLevel.WARNING, "cannot open log file " + path + ": " + e.getMessage()));
+            }
+        });
+    }
+
+    @Override
+    public String getName() {
+        return name;
+    }
+
+    @Override
+    public boolean isLoggable(Level systemLevel) {
+        return systemLevel != Level.OFF && toLogLevel(systemLevel).compareTo(level) <= 0;
+    }
+
+    @Override
+    public void log(Level systemLevel, ResourceBundle bundle, String msg, Throwable thrown) {
+        if (!isLoggable(systemLevel)) {
+            return;
+        }
+        StringBuilder text = new StringBuilder(msg == null ? "" : msg);
+        if (thrown != null) {
+            text.append(": ").append(thrown);
+        }
+        write(line(toLogLevel(systemLevel), text.toString()));
+    }
+
+    @Override
+    public void log(Level systemLevel, ResourceBundle bundle, String format, Object... params) {
+        if (isLoggable(systemLevel)) {
+            String msg = params == null || params.length == 0 ? format : MessageFormat.format(format, params);
+            write(line(toLogLevel(systemLevel), msg));
+        }
+    }
+
+    private void write(String line) {
+        stderr.println(line);
+        file.ifPresent(out -> {
+            try {
+                out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            } catch (IOException e) {
+                stderr.println(line(LogLevel.WARNING, "cannot write log file: " + e.getMessage()));
+                file = Optional.empty();
+            }
+        });
+    }
+
+    private String line(LogLevel lineLevel, String msg) {
+        return Instant.now() + " [" + lineLevel.wireName() + "] " + name + ": " + msg;
+    }
+
+    private static LogLevel toLogLevel(Level level) {
+        switch (level) {
+            case ERROR:
+                return LogLevel.ERROR;
+            case WARNING:
+                return LogLevel.WARNING;
+            case INFO:
+                return LogLevel.INFO;
+            case DEBUG:
+                return LogLevel.DEBUG;
+            default:
+                return LogLevel.VERBOSE;
+        }
+    }
+}

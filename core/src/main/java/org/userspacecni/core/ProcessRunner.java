@@ -1,0 +1,83 @@
+package org.userspacecni.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ErrorCode;
+
+/**
+ * Runs a delegated plugin as libcni does: this process's environment with some variables replaced, the
+ * given bytes on stdin, stdout captured, stderr passed through. A plugin that does not finish within the
+ * timeout is killed and reported as a transient failure.
+ */
+public final class ProcessRunner {
+
+    /** What a finished process left: its exit code and everything it wrote to stdout. */
+    public record Outcome(int exitCode, byte[] stdout) {
+    }
+
+    private final Duration timeout;
+
+    public ProcessRunner(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    public Outcome run(Path executable, Map<String, String> environment, byte[] stdin) {
+        ProcessBuilder builder = new ProcessBuilder(List.of(executable.toString()))
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().putAll(environment);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new CniException(ErrorCode.IO_FAILURE, "cannot run " + executable, e);
+        }
+        Thread feeder = new Thread(() -> feed(process.getOutputStream(), stdin), "stdin-" + executable.getFileName());
+        feeder.setDaemon(true);
+        feeder.start();
+        CompletableFuture<byte[]> stdout = new CompletableFuture<>();
+        Thread reader = new Thread(() -> stdout.complete(readAll(process.getInputStream())),
+                "stdout-" + executable.getFileName());
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new CniException(ErrorCode.TRY_AGAIN_LATER,
+                        executable + " did not finish within " + timeout.toSeconds() + " s and was killed");
+            }
+            return new Outcome(process.exitValue(), stdout.get());
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new CniException(ErrorCode.INTERNAL, "interrupted while running " + executable, e);
+        } catch (ExecutionException e) {
+            throw new CniException(ErrorCode.IO_FAILURE, "cannot read the output of " + executable, e);
+        }
+    }
+
+    private static void feed(OutputStream in, byte[] stdin) {
+        try (in) {
+            in.write(stdin);
+        } catch (IOException e) {
+            // The plugin closed its stdin early; its exit code and output tell what happened.
+        }
+    }
+
+    private static byte[] readAll(InputStream out) {
+        try (out) {
+            return out.readAllBytes();
+        } catch (IOException e) {
+            // The stream breaks when the process is killed; the timeout reports that.
+            return new byte[0];
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package org.userspacecni.core.cni;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.userspacecni.core.Json;
+import org.userspacecni.spi.AttachmentId;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.NetConf;
+
+/**
+ * Decodes a network configuration from stdin, in the order that gives each fault its CNI code: bytes that
+ * are not a JSON object are 6, a {@code cniVersion} this plugin does not speak is 1, a field value it does
+ * not support is 2 (naming key and value), a missing or inconsistent setting is 7, and a field of the wrong
+ * JSON type is 6 naming the field.
+ */
+public final class NetConfDecoder {
+
+    /** The GC keys of the valid attachments: the 1.1.0 name, and the one older libcni sends. */
+    private static final String[] VALID_ATTACHMENT_KEYS = {"cni.dev/valid-attachments", "cni.dev/attachments"};
+
+    private NetConfDecoder() {
+    }
+
+    /** Parses stdin as one JSON object. */
+    public static ObjectNode parseObject(byte[] stdin) {
+        JsonNode node;
+        try {
+            node = Json.mapper().readTree(stdin);
+        } catch (IOException e) {
+            throw new CniException(ErrorCode.DECODING_FAILURE, "failed to decode the network configuration",
+                    firstLine(e));
+        }
+        if (node == null || !node.isObject()) {
+            throw new CniException(ErrorCode.DECODING_FAILURE,
+                    "failed to decode the network configuration: expected a JSON object");
+        }
+        return (ObjectNode) node;
+    }
+
+    /** The version the configuration asks for. */
+    public static CniVersion version(ObjectNode config) {
+        JsonNode version = config.get("cniVersion");
+        if (version != null && !version.isNull() && !version.isTextual()) {
+            throw new CniException(ErrorCode.DECODING_FAILURE,
+                    "failed to decode the network configuration: 'cniVersion' must be a string");
+        }
+        return CniVersion.parse(version == null || version.isNull() ? "" : version.textValue());
+    }
+
+    /** The configuration as the SPI's records. */
+    public static NetConf netConf(ObjectNode config) {
+        try {
+            return Json.mapper().treeToValue(config, NetConf.class);
+        } catch (JsonMappingException e) {
+            String path = path(e);
+            Optional<CniException> cause = cniCause(e);
+            if (cause.isPresent()) {
+                CniException c = cause.get();
+                String msg = path.isEmpty() ? c.getMessage() : path + ": " + c.getMessage();
+                throw new CniException(c.code(), msg, c.details(), null);
+            }
+            throw new CniException(ErrorCode.DECODING_FAILURE, "failed to decode the network configuration: '"
+                    + path + "' must be " + expected(e), firstLine(e));
+        } catch (JacksonException e) {
+            throw new CniException(ErrorCode.DECODING_FAILURE, "failed to decode the network configuration",
+                    firstLine(e));
+        }
+    }
+
+    /** The {@code prevResult} of the configuration, read in the configuration's version. */
+    public static Optional<CniResult> prevResult(ObjectNode config, CniVersion version) {
+        return Optional.ofNullable(config.get("prevResult")).filter(node -> !node.isNull())
+                .map(node -> ResultCodec.parse(node, version, "prevResult"));
+    }
+
+    /** The attachments a GC must keep; 7 if the configuration has no list of them. */
+    public static Set<AttachmentId> validAttachments(ObjectNode config) {
+        for (String key : VALID_ATTACHMENT_KEYS) {
+            JsonNode list = config.get(key);
+            if (list == null || list.isNull()) {
+                continue;
+            }
+            if (!list.isArray()) {
+                throw new CniException(ErrorCode.DECODING_FAILURE, "'" + key + "' must be an array");
+            }
+            Set<AttachmentId> valid = new LinkedHashSet<>();
+            for (JsonNode entry : list) {
+                JsonNode containerId = entry.get("containerID");
+                JsonNode ifName = entry.get("ifname");
+                if (containerId == null || !containerId.isTextual() || ifName == null || !ifName.isTextual()) {
+                    throw new CniException(ErrorCode.DECODING_FAILURE,
+                            "each entry of '" + key + "' needs string fields 'containerID' and 'ifname'");
+                }
+                valid.add(new AttachmentId(containerId.textValue(), ifName.textValue()));
+            }
+            return valid;
+        }
+        throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG,
+                "GC needs the list of valid attachments in '" + VALID_ATTACHMENT_KEYS[0] + "'");
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static String expected(JsonMappingException e) {
+        Class<?> type = e instanceof MismatchedInputException ? ((MismatchedInputException) e).getTargetType() : null;
+        if (type == null) {
+            return "of another type";
+        } else if (type == String.class || type.isEnum()) {
+            return "a string";
+        } else if (type == Integer.class || type == int.class) {
+            return "an integer";
+        } else if (type == Boolean.class || type == boolean.class) {
+            return "a boolean";
+        } else if (Collection.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    private static Optional<CniException> cniCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CniException) {
+                return Optional.of((CniException) t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String firstLine(Exception e) {
+        String message = e instanceof JacksonException ? ((JacksonException) e).getOriginalMessage() : e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse("");
+    }
+}

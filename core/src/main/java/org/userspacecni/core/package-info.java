@@ -1,0 +1,7 @@
+/**
+ * What the host plugin and the container agent share: the JSON codec, the backend registry built from
+ * {@link java.util.ServiceLoader} and offered to Dagger, the logger both programs write through, the
+ * process runner used to call delegated plugins, and the lock that serialises changes to shared state.
+ * The CNI protocol itself lives in {@link org.userspacecni.core.cni}.
+ */
+package org.userspacecni.core;

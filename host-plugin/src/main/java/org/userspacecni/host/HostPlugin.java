@@ -1,0 +1,246 @@
+package org.userspacecni.host;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import javax.inject.Inject;
+import org.userspacecni.core.BackendRegistry;
+import org.userspacecni.core.StateLock;
+import org.userspacecni.core.cni.CniResult;
+import org.userspacecni.core.cni.CniVersion;
+import org.userspacecni.core.cni.NetConfDecoder;
+import org.userspacecni.core.cni.ResultCodec;
+import org.userspacecni.spi.Attachment;
+import org.userspacecni.spi.AttachmentId;
+import org.userspacecni.spi.BackendContext;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.DatapathBackend;
+import org.userspacecni.spi.DatapathStatus;
+import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.HostPort;
+import org.userspacecni.spi.NetConf;
+
+/**
+ * The CNI commands of the {@code userspace} plugin on a decoded request.
+ *
+ * <p>ADD allocates addresses through IPAM, then asks the engine's backend for the host port, each step
+ * registering its undo first, so that a failure anywhere leaves nothing behind. DEL undoes both and
+ * succeeds when they are already gone, including after an ADD that failed on a configuration problem.
+ * CHECK, GC and STATUS ask the same two parts. Changes to shared state happen under {@link StateLock}.
+ */
+final class HostPlugin {
+
+    private final BackendRegistry registry;
+    private final BackendContext context;
+    private final IpamDelegate ipam;
+    private final System.Logger log;
+
+    @Inject
+    HostPlugin(BackendRegistry registry, BackendContext context, IpamDelegate ipam, System.Logger log) {
+        this.registry = registry;
+        this.context = context;
+        this.ipam = ipam;
+        this.log = log;
+    }
+
+    /** Runs the command; the result document for ADD, nothing for the others. */
+    Optional<JsonNode> run(CniRequest request) {
+        switch (request.environment().command()) {
+            case ADD:
+                return Optional.of(ResultCodec.render(add(request), request.version()));
+            case DEL:
+                del(request);
+                return Optional.empty();
+            case CHECK:
+                check(request);
+                return Optional.empty();
+            case GC:
+                gc(request);
+                return Optional.empty();
+            case STATUS:
+                status(request);
+                return Optional.empty();
+            default:
+                throw new IllegalArgumentException("not a configuration command: " + request.environment().command());
+        }
+    }
+
+    private CniResult add(CniRequest request) {
+        NetConf conf = request.netConf();
+        Attachment attachment = attachment(request);
+        Optional<CniResult> prevResult = NetConfDecoder.prevResult(request.config(), request.version());
+        requireNetns(attachment);
+        try (DatapathBackend backend = open(conf); StateLock lock = StateLock.acquire(conf.dataDirPath())) {
+            Rollback rollback = new Rollback(log);
+            try {
+                CniResult addresses = CniResult.empty();
+                if (conf.ipam().isPresent()) {
+                    String type = conf.ipam().get().type();
+                    rollback.push("IPAM lease of " + attachment.id(),
+                            () -> ipam.del(type, request.config(), request.version()));
+                    addresses = ipam.add(type, request.config(), request.version());
+                }
+                rollback.push("host port of " + attachment.id(), () -> backend.host().delete(attachment));
+                HostPort port = backend.host().add(attachment);
+                log.log(Level.INFO, "ADD {0}: port {1}, socket {2}", attachment.id(), port.name(), port.socketPath());
+                CniResult.NetInterface nic = new CniResult.NetInterface(attachment.id().ifName(), port.mac(),
+                        port.mtu(), attachment.netns(), Optional.of(port.socketPath()), Optional.empty());
+                return prevResult.orElse(CniResult.empty()).withInterface(nic, addresses);
+            } catch (RuntimeException e) {
+                rollback.undo(e);
+                throw e;
+            }
+        }
+    }
+
+    private void del(CniRequest request) {
+        NetConf conf = request.netConf();
+        Attachment attachment = attachment(request);
+        Failures failures = new Failures();
+        try (StateLock lock = StateLock.acquire(conf.dataDirPath())) {
+            failures.attempt(() -> withBackendIfInstalled(conf, backend -> backend.host().delete(attachment)));
+            conf.ipam().ifPresent(section -> failures.attempt(() -> {
+                if (ipamInstalled(section.type())) {
+                    ipam.del(section.type(), request.config(), request.version());
+                }
+            }));
+        }
+        failures.rethrow();
+        log.log(Level.INFO, "DEL {0}: done", attachment.id());
+    }
+
+    private void check(CniRequest request) {
+        requireVersion(request, CniVersion.V0_4_0, "CHECK");
+        NetConf conf = request.netConf();
+        Attachment attachment = attachment(request);
+        CniResult prev = NetConfDecoder.prevResult(request.config(), request.version())
+                .orElseThrow(() -> new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "CHECK needs a prevResult"));
+        String ifName = attachment.id().ifName();
+        CniResult.NetInterface nic = prev.interfaces().stream().filter(i -> i.name().equals(ifName)).findFirst()
+                .orElseThrow(() -> new CniException(ErrorCode.INVALID_NETWORK_CONFIG,
+                        "prevResult has no interface '" + ifName + "'"));
+        if (!nic.sandbox().equals(attachment.netns())) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "interface '" + ifName + "' of prevResult is in "
+                    + nic.sandbox().orElse("no sandbox") + ", not in " + attachment.netns().orElse(""));
+        }
+        requireNetns(attachment);
+        conf.ipam().ifPresent(section -> ipam.check(section.type(), request.config(), request.version()));
+        try (DatapathBackend backend = open(conf)) {
+            backend.host().check(attachment);
+        }
+    }
+
+    private void gc(CniRequest request) {
+        requireVersion(request, CniVersion.V1_1_0, "GC");
+        NetConf conf = request.netConf();
+        Set<AttachmentId> valid = NetConfDecoder.validAttachments(request.config());
+        Failures failures = new Failures();
+        try (StateLock lock = StateLock.acquire(conf.dataDirPath())) {
+            failures.attempt(() -> withBackendIfInstalled(conf, backend -> backend.host().gc(conf, valid)));
+            conf.ipam().ifPresent(section -> failures.attempt(() -> ipam.gc(section.type(), request.config())));
+        }
+        failures.rethrow();
+    }
+
+    private void status(CniRequest request) {
+        requireVersion(request, CniVersion.V1_1_0, "STATUS");
+        NetConf conf = request.netConf();
+        DatapathStatus status;
+        try (DatapathBackend backend = open(conf)) {
+            status = backend.host().status(conf);
+        } catch (CniException e) {
+            throw new CniException(ErrorCode.PLUGIN_NOT_AVAILABLE, e.getMessage(), e.details());
+        }
+        if (!status.available()) {
+            throw new CniException(status.code(), status.message());
+        }
+        conf.ipam().ifPresent(section -> ipam.status(section.type(), request.config()));
+    }
+
+    /** The backend of the host engine, checked to support the host interface type. */
+    private DatapathBackend open(NetConf conf) {
+        String engine = conf.host().engine();
+        DatapathBackend backend = registry.provider(engine).create(context);
+        if (!backend.interfaceTypes().contains(conf.host().iftype())) {
+            backend.close();
+            throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "host.iftype: '" + conf.host().iftype().wireName()
+                    + "' is not supported by engine '" + engine + "' (supported: "
+                    + backend.interfaceTypes().stream().map(t -> t.wireName()).sorted()
+                    .reduce((a, b) -> a + ", " + b).orElse("none") + ")");
+        }
+        return backend;
+    }
+
+    /**
+     * Runs {@code action} with the host engine's backend; an engine that is not installed, or does not take
+     * this interface type, cannot have made anything for this plugin to remove, so DEL and GC go on.
+     */
+    private void withBackendIfInstalled(NetConf conf, Consumer<DatapathBackend> action) {
+        DatapathBackend backend;
+        try {
+            backend = open(conf);
+        } catch (CniException e) {
+            log.log(Level.WARNING, "nothing to remove on the host switch: " + e.getMessage());
+            return;
+        }
+        try (backend) {
+            action.accept(backend);
+        }
+    }
+
+    private boolean ipamInstalled(String type) {
+        try {
+            ipam.find(type);
+            return true;
+        } catch (CniException e) {
+            log.log(Level.WARNING, "no IPAM lease to release: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private static Attachment attachment(CniRequest request) {
+        CniEnvironment env = request.environment();
+        return new Attachment(env.attachmentId(), env.netns(), request.netConf());
+    }
+
+    private static void requireNetns(Attachment attachment) {
+        String netns = attachment.netns().orElseThrow();
+        if (!Files.exists(Path.of(netns))) {
+            throw new CniException(ErrorCode.INVALID_NETNS, "network namespace " + netns + " does not exist");
+        }
+    }
+
+    private static void requireVersion(CniRequest request, CniVersion oldest, String command) {
+        if (!request.version().atLeast(oldest)) {
+            throw new CniException(ErrorCode.INCOMPATIBLE_CNI_VERSION, "config version does not allow " + command,
+                    "config is \"" + request.version() + "\", " + command + " needs " + oldest + " or later");
+        }
+    }
+
+    /** The failures of a best-effort command: every step runs, the first failure is reported. */
+    private static final class Failures {
+        private CniException first;
+
+        void attempt(Runnable step) {
+            try {
+                step.run();
+            } catch (CniException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+
+        void rethrow() {
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
+}

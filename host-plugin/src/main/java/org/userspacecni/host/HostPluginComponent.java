@@ -1,0 +1,21 @@
+package org.userspacecni.host;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import org.userspacecni.core.BackendRegistryModule;
+
+/**
+ * What the host plugin is made of: the backends found on the class path ({@link BackendRegistryModule},
+ * shared with the container agent) and the plugin's own parts ({@link HostPluginModule}), for one
+ * invocation's environment and logger.
+ */
+@Component(modules = {BackendRegistryModule.class, HostPluginModule.class})
+interface HostPluginComponent {
+
+    HostPlugin plugin();
+
+    @Component.Factory
+    interface Factory {
+        HostPluginComponent create(@BindsInstance CniEnvironment environment, @BindsInstance System.Logger log);
+    }
+}

@@ -1,0 +1,182 @@
+package org.userspacecni.host;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.userspacecni.core.Json;
+import org.userspacecni.core.ProcessRunner;
+import org.userspacecni.core.cni.CniResult;
+import org.userspacecni.core.cni.CniVersion;
+import org.userspacecni.core.cni.ResultCodec;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ErrorCode;
+
+/**
+ * Delegates IP allocation to the IPAM plugin named by {@code ipam.type}, found on {@code CNI_PATH} and run
+ * with this invocation's environment and the whole configuration on stdin, as libcni does.
+ *
+ * <p>An IPAM plugin older than the configuration (Debian's host-local speaks up to 1.0.0) is tolerated:
+ * when it refuses the version, it is asked which versions it speaks and called again with the newest one
+ * it shares with us, {@code prevResult} converted to match. GC and STATUS are delegated only to plugins
+ * that speak 1.1.0; an older plugin has nothing to collect or report.
+ */
+final class IpamDelegate {
+
+    private final CniEnvironment environment;
+    private final ProcessRunner runner;
+    private final System.Logger log;
+
+    IpamDelegate(CniEnvironment environment, ProcessRunner runner, System.Logger log) {
+        this.environment = environment;
+        this.runner = runner;
+        this.log = log;
+    }
+
+    /** Allocates addresses; the result carries no interfaces. */
+    CniResult add(String type, ObjectNode config, CniVersion version) {
+        JsonNode result = call(type, CniCommand.ADD, config, version).orElseThrow(() -> new CniException(
+                ErrorCode.INVALID_NETWORK_CONFIG, "IPAM plugin '" + type + "' speaks no CNI version we can use"));
+        if (!result.isObject()) {
+            throw new CniException(ErrorCode.DECODING_FAILURE, "IPAM plugin '" + type + "' printed no result object");
+        }
+        CniVersion resultVersion = CniVersion.parse(result.path("cniVersion").asText(""));
+        return ResultCodec.parse(result, resultVersion, "IPAM result");
+    }
+
+    /** Releases the addresses of this attachment; succeeds when they are already released. */
+    void del(String type, ObjectNode config, CniVersion version) {
+        call(type, CniCommand.DEL, config, version);
+    }
+
+    void check(String type, ObjectNode config, CniVersion version) {
+        if (call(type, CniCommand.CHECK, config, version).isEmpty()) {
+            log.log(Level.DEBUG, "IPAM plugin ''{0}'' cannot CHECK; skipped", type);
+        }
+    }
+
+    void gc(String type, ObjectNode config) {
+        callIfLatest(type, CniCommand.GC, config);
+    }
+
+    void status(String type, ObjectNode config) {
+        callIfLatest(type, CniCommand.STATUS, config);
+    }
+
+    /** The IPAM plugin's executable on CNI_PATH. */
+    Path find(String type) {
+        for (Path dir : environment.cniPath()) {
+            Path candidate = dir.resolve(type);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG,
+                "IPAM plugin '" + type + "' not found in CNI_PATH " + environment.cniPath());
+    }
+
+    private void callIfLatest(String type, CniCommand command, ObjectNode config) {
+        Path plugin = find(type);
+        if (supportedVersions(plugin).contains(CniVersion.LATEST.text())) {
+            exec(plugin, command, config);
+        } else {
+            log.log(Level.DEBUG, "IPAM plugin ''{0}'' predates CNI {1}; {2} skipped", type, CniVersion.LATEST,
+                    command);
+        }
+    }
+
+    /**
+     * Runs the plugin in the configuration's version, or, if it refuses that version, in the newest one it
+     * speaks that is older and still has the command; empty when there is none.
+     */
+    private Optional<JsonNode> call(String type, CniCommand command, ObjectNode config, CniVersion version) {
+        Path plugin = find(type);
+        try {
+            return Optional.of(exec(plugin, command, config));
+        } catch (CniException refused) {
+            if (refused.code() != ErrorCode.INCOMPATIBLE_CNI_VERSION.code()) {
+                throw refused;
+            }
+            Optional<CniVersion> older = newestShared(supportedVersions(plugin), version, command);
+            if (older.isEmpty()) {
+                if (command == CniCommand.CHECK) {
+                    return Optional.empty();
+                }
+                throw refused;
+            }
+            log.log(Level.DEBUG, "IPAM plugin ''{0}'' refused CNI {1}; calling it with {2}", type, version,
+                    older.get());
+            return Optional.of(exec(plugin, command, downgrade(config, version, older.get())));
+        }
+    }
+
+    private static Optional<CniVersion> newestShared(List<String> theirs, CniVersion ours, CniCommand command) {
+        CniVersion oldestForCommand = command == CniCommand.CHECK ? CniVersion.V0_4_0 : CniVersion.V0_3_0;
+        Optional<CniVersion> best = Optional.empty();
+        for (CniVersion candidate : CniVersion.values()) {
+            if (candidate.compareTo(ours) < 0 && candidate.atLeast(oldestForCommand)
+                    && theirs.contains(candidate.text())) {
+                best = Optional.of(candidate);
+            }
+        }
+        return best;
+    }
+
+    private static ObjectNode downgrade(ObjectNode config, CniVersion from, CniVersion to) {
+        ObjectNode copy = config.deepCopy();
+        copy.put("cniVersion", to.text());
+        JsonNode prev = copy.get("prevResult");
+        if (prev != null && !prev.isNull()) {
+            copy.set("prevResult", ResultCodec.render(ResultCodec.parse(prev, from, "prevResult"), to));
+        }
+        return copy;
+    }
+
+    private List<String> supportedVersions(Path plugin) {
+        ObjectNode ask = Json.mapper().createObjectNode().put("cniVersion", CniVersion.LATEST.text());
+        JsonNode info = exec(plugin, CniCommand.VERSION, ask);
+        List<String> versions = new ArrayList<>();
+        info.path("supportedVersions").forEach(v -> versions.add(v.asText()));
+        return versions;
+    }
+
+    /** Runs the plugin; a non-zero exit becomes the plugin's own CNI error. */
+    private JsonNode exec(Path plugin, CniCommand command, ObjectNode config) {
+        byte[] stdin;
+        try {
+            stdin = Json.mapper().writeValueAsBytes(config);
+        } catch (IOException e) {
+            throw new CniException(ErrorCode.INTERNAL, "cannot encode the configuration for " + plugin, e);
+        }
+        ProcessRunner.Outcome outcome = runner.run(plugin, environment.variablesFor(command), stdin);
+        JsonNode output = readJson(outcome.stdout());
+        if (outcome.exitCode() != 0) {
+            if (output != null && output.has("code")) {
+                throw new CniException(output.path("code").asInt(ErrorCode.INTERNAL.code()),
+                        "IPAM plugin '" + plugin.getFileName() + "' failed: " + output.path("msg").asText(""),
+                        output.path("details").asText(""), null);
+            }
+            throw new CniException(ErrorCode.IO_FAILURE, "IPAM plugin '" + plugin.getFileName() + "' failed with exit code "
+                    + outcome.exitCode() + " and no CNI error", new String(outcome.stdout(),
+                    StandardCharsets.UTF_8));
+        }
+        return output == null ? Json.mapper().nullNode() : output;
+    }
+
+    private static JsonNode readJson(byte[] stdout) {
+        if (stdout.length == 0) {
+            return null;
+        }
+        try {
+            return Json.mapper().readTree(stdout);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package org.userspacecni.spi;
+
+/**
+ * The {@link java.util.ServiceLoader} entry point of a datapath backend: one per engine name.
+ *
+ * <p>The host plugin and the container agent load every provider on the class path and pick the one whose
+ * {@link #engine()} equals {@code host.engine} (or {@code container.engine}) of the network configuration.
+ * Two providers with the same engine name are a configuration error that names both classes. Providers
+ * are created for every invocation of a short-lived program, so the constructor must be cheap: do the work
+ * in {@link #create}.
+ */
+public interface DatapathBackendProvider {
+
+    /** The engine name in the network configuration, e.g. {@code ovs-dpdk} or {@code vpp}. */
+    String engine();
+
+    /** Creates the backend for one program run; called at most once per run. */
+    DatapathBackend create(BackendContext context);
+}

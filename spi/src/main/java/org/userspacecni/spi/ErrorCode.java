@@ -1,0 +1,32 @@
+package org.userspacecni.spi;
+
+/**
+ * The error codes of the CNI specification (1.1.0) and libcni, in one place.
+ *
+ * <p>Codes 0 to 99 are reserved by the specification; a plugin's own codes start at 100 and are carried
+ * as plain numbers by {@link CniException}.
+ */
+public enum ErrorCode {
+    INCOMPATIBLE_CNI_VERSION(1),
+    UNSUPPORTED_FIELD(2),
+    UNKNOWN_CONTAINER(3),
+    INVALID_ENVIRONMENT_VARIABLES(4),
+    IO_FAILURE(5),
+    DECODING_FAILURE(6),
+    INVALID_NETWORK_CONFIG(7),
+    INVALID_NETNS(8),
+    TRY_AGAIN_LATER(11),
+    PLUGIN_NOT_AVAILABLE(50),
+    LIMITED_CONNECTIVITY(51),
+    INTERNAL(999);
+
+    private final int code;
+
+    ErrorCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+}

@@ -1,0 +1,29 @@
+package org.userspacecni.spi;
+
+import java.util.Set;
+
+/**
+ * The host end of attachments: ports on the host's switch whose sockets land in the shared directory.
+ *
+ * <p>Called by the CNI plugin under its lock for shared state, once per CNI command. Every operation must
+ * be idempotent and must mark what it creates as owned by the attachment, so that {@link #delete},
+ * {@link #check} and {@link #gc} find it even when every other record is lost. {@link #add} either
+ * succeeds completely or leaves nothing behind.
+ */
+public interface HostSide {
+
+    /** Creates the host port of an attachment. */
+    HostPort add(Attachment attachment);
+
+    /** Removes what {@link #add} created; succeeds when it is already gone. */
+    void delete(Attachment attachment);
+
+    /** Verifies the host port is there and as configured; fails with a CNI error naming what differs. */
+    void check(Attachment attachment);
+
+    /** Removes every owned port of this network that is not one of the {@code valid} attachments. */
+    void gc(NetConf netConf, Set<AttachmentId> valid);
+
+    /** Whether the datapath can take new attachments now. */
+    DatapathStatus status(NetConf netConf);
+}

@@ -1,0 +1,75 @@
+package org.userspacecni.spi;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The network configuration of a userspace attachment, as the runtime passes it on stdin.
+ *
+ * <p>The schema is the original Go plugin's, accepted unchanged: {@code host} and {@code container} describe
+ * the two ends, {@code ipam} names the delegated IPAM plugin, and {@code sharedDir}, {@code kubeconfig},
+ * {@code logFile} and {@code logLevel} keep their meaning. {@code dataDir} is new: the root of the file
+ * config store. Unknown fields are ignored, as runtimes add their own; {@code container} may be absent, in
+ * which case it is derived from {@code host}.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record NetConf(
+        String cniVersion,
+        String name,
+        String type,
+        Side host,
+        Optional<Side> container,
+        Optional<IpamConfig> ipam,
+        Optional<String> sharedDir,
+        Optional<String> dataDir,
+        Optional<String> kubeconfig,
+        Optional<String> logFile,
+        LogLevel logLevel) {
+
+    /** Where sockets shared with containers live unless {@code sharedDir} says otherwise. */
+    public static final Path DEFAULT_SHARED_DIR = Path.of("/var/lib/cni/usrspcni/shared");
+    /** The root of the file config store unless {@code dataDir} says otherwise. */
+    public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/cni/usrspcni");
+
+    public NetConf {
+        if (name == null || name.isBlank()) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "missing network 'name'");
+        }
+        if (host == null) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "missing 'host' section");
+        }
+        cniVersion = Objects.requireNonNullElse(cniVersion, "");
+        type = Objects.requireNonNullElse(type, "");
+        container = Objects.requireNonNullElse(container, Optional.empty());
+        ipam = Objects.requireNonNullElse(ipam, Optional.empty());
+        sharedDir = absolutePath("sharedDir", sharedDir);
+        dataDir = absolutePath("dataDir", dataDir);
+        kubeconfig = Objects.requireNonNullElse(kubeconfig, Optional.empty());
+        logFile = absolutePath("logFile", logFile);
+        logLevel = Objects.requireNonNullElse(logLevel, LogLevel.WARNING);
+    }
+
+    public Path sharedDirPath() {
+        return sharedDir.map(Path::of).orElse(DEFAULT_SHARED_DIR);
+    }
+
+    public Path dataDirPath() {
+        return dataDir.map(Path::of).orElse(DEFAULT_DATA_DIR);
+    }
+
+    private static Optional<String> absolutePath(String key, Optional<String> value) {
+        Optional<String> path = Objects.requireNonNullElse(value, Optional.empty());
+        path.ifPresent(p -> {
+            boolean escapes = p.indexOf('\0') >= 0 || !p.startsWith("/")
+                    || Arrays.asList(p.split("/")).contains("..");
+            if (escapes) {
+                throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG,
+                        "'" + key + "' must be an absolute path without '..': '" + p + "'");
+            }
+        });
+        return path;
+    }
+}
