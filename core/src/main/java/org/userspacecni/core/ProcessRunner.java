@@ -14,8 +14,9 @@ import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
 
 /**
- * Runs a delegated plugin as libcni does: this process's environment with some variables replaced, the
- * given bytes on stdin, stdout captured, stderr passed through. A plugin that does not finish within the
+ * Runs a delegated plugin as libcni does: exactly the given environment (the invocation's own, with
+ * {@code CNI_COMMAND} set for the delegated command), the given bytes on stdin, stdout captured, stderr
+ * passed through. A plugin that does not finish within the
  * timeout is killed and reported as a transient failure.
  */
 public final class ProcessRunner {
@@ -33,6 +34,7 @@ public final class ProcessRunner {
     public Outcome run(Path executable, Map<String, String> environment, byte[] stdin) {
         ProcessBuilder builder = new ProcessBuilder(List.of(executable.toString()))
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().clear();
         builder.environment().putAll(environment);
         Process process;
         try {

@@ -11,8 +11,8 @@ import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
 
 /**
- * The lock for shared state (the switch's bridges, the config store): an exclusive {@code flock} on a file
- * in the data directory, held while one plugin process changes them. Runtimes run different containers'
+ * The lock for shared state (the switch's bridges, the config store): an exclusive POSIX lock on a file in
+ * the data directory, held while one plugin process changes them. Runtimes run different containers'
  * operations in parallel, so every change to shared state happens under it. The kernel releases it when
  * the process dies, so a killed plugin never leaves it held.
  */

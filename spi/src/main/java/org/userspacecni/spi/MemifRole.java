@@ -3,9 +3,8 @@ package org.userspacecni.spi;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** The memif role */
+/** The memif role: the master owns the shared memory, the slave maps it. */
 public enum MemifRole implements WireName {
-    the("master"),
     MASTER("master"),
     SLAVE("slave");
 

@@ -3,9 +3,8 @@ package org.userspacecni.spi;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** How the host side is wired into the switch */
+/** How the host side is wired into the switch: added to a bridge, or an addressed interface of its own. */
 public enum NetType implements WireName {
-    added("to"),
     BRIDGE("bridge"),
     INTERFACE("interface");
 

@@ -3,9 +3,8 @@ package org.userspacecni.spi;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** Which end of a vhost-user socket creates it */
+/** Which end of a vhost-user socket creates it: the server listens, the client connects. */
 public enum VhostMode implements WireName {
-    the("server"),
     CLIENT("client"),
     SERVER("server");
 

@@ -1,0 +1,62 @@
+package org.userspacecni.testkit;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The architecture of the project as ArchUnit rules, kept in one place and applied by every module's
+ * {@code ArchitectureTest}: the SPI stays free of frameworks, the programs never import a backend, stdout
+ * belongs to one writer per program, only {@code main} ends the process, and packages have no cycles.
+ */
+public final class ArchitectureRules {
+
+    /** The packages of the engines; programs reach them only through ServiceLoader. */
+    public static final String BACKEND_PACKAGES = "org.userspacecni.backend..";
+
+    public static final ArchRule SPI_DEPENDS_ONLY_ON_JDK_AND_JACKSON_ANNOTATIONS = classes()
+            .that().resideInAPackage("org.userspacecni.spi..")
+            .should().onlyDependOnClassesThat()
+            .resideInAnyPackage("org.userspacecni.spi..", "java..", "com.fasterxml.jackson.annotation..")
+            .because("backends compile against the SPI and must not inherit our frameworks");
+
+    public static final ArchRule PROGRAMS_IMPORT_NO_BACKEND = noClasses()
+            .that().resideInAnyPackage("org.userspacecni.host..", "org.userspacecni.agent..",
+                    "org.userspacecni.image..")
+            .should().dependOnClassesThat().resideInAPackage(BACKEND_PACKAGES)
+            .because("a backend is a jar on the class path, found through ServiceLoader");
+
+    public static final ArchRule NO_EXIT_OUTSIDE_MAIN = noClasses()
+            .should().callMethodWhere(exitOutsideMain())
+            .because("only the entry point decides the exit code");
+
+    public static final ArchRule NO_PACKAGE_CYCLES = slices()
+            .matching("org.userspacecni.(**)")
+            .should().beFreeOfCycles();
+
+    private ArchitectureRules() {
+    }
+
+    /** Nothing but {@code writer} touches {@code System.out}: a program's stdout has one owner. */
+    public static ArchRule onlyWritesToStdout(String writer) {
+        return noClasses()
+                .that().doNotHaveFullyQualifiedName(writer)
+                .should().accessField(System.class, "out")
+                .because("stdout belongs to " + writer);
+    }
+
+    private static DescribedPredicate<JavaMethodCall> exitOutsideMain() {
+        return DescribedPredicate.describe("System.exit, Runtime.exit or Runtime.halt outside a main method",
+                call -> {
+                    String owner = call.getTarget().getOwner().getFullName();
+                    String name = call.getTarget().getName();
+                    boolean exits = owner.equals(System.class.getName()) && name.equals("exit")
+                            || owner.equals(Runtime.class.getName()) && (name.equals("exit") || name.equals("halt"));
+                    return exits && !call.getOrigin().getName().equals("main");
+                });
+    }
+}

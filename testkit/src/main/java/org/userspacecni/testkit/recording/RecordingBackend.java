@@ -1,0 +1,182 @@
+package org.userspacecni.testkit.recording;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.userspacecni.spi.Attachment;
+import org.userspacecni.spi.AttachmentId;
+import org.userspacecni.spi.BackendContext;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ContainerConfig;
+import org.userspacecni.spi.ContainerSide;
+import org.userspacecni.spi.DatapathBackend;
+import org.userspacecni.spi.DatapathStatus;
+import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.HostPort;
+import org.userspacecni.spi.HostSide;
+import org.userspacecni.spi.InterfaceType;
+import org.userspacecni.spi.NetConf;
+
+/**
+ * A backend whose "switch" is a directory: a port is a file named {@code <containerId>_<ifName>} holding
+ * the network name. Every call is appended to the journal as {@code <operation> <containerId>/<ifName>}.
+ */
+public final class RecordingBackend implements DatapathBackend, HostSide, ContainerSide {
+
+    /** The directory that holds {@code ports/} and {@code journal}. */
+    public static final String DIR_VARIABLE = "RECORDING_BACKEND_DIR";
+    /** The operation to fail: add, delete, check, gc, status, apply or remove. */
+    public static final String FAIL_VARIABLE = "RECORDING_BACKEND_FAIL";
+    /** The interface types the engine claims, comma-separated; all of them unless set. */
+    public static final String IFTYPES_VARIABLE = "RECORDING_BACKEND_IFTYPES";
+    /** The error code of the failure; 5 (I/O) unless set. */
+    public static final String FAIL_CODE_VARIABLE = "RECORDING_BACKEND_FAIL_CODE";
+
+    private final Path dir;
+    private final Optional<String> failAt;
+    private final int failCode;
+    private final Set<InterfaceType> interfaceTypes;
+
+    RecordingBackend(BackendContext context) {
+        this.dir = Path.of(context.environment(DIR_VARIABLE).orElseThrow(() -> new CniException(
+                ErrorCode.INVALID_NETWORK_CONFIG, "the recording engine needs " + DIR_VARIABLE)));
+        this.failAt = context.environment(FAIL_VARIABLE);
+        this.failCode = context.environment(FAIL_CODE_VARIABLE).map(Integer::parseInt)
+                .orElse(ErrorCode.IO_FAILURE.code());
+        this.interfaceTypes = context.environment(IFTYPES_VARIABLE)
+                .map(types -> Arrays.stream(types.split(",")).map(InterfaceType::of)
+                        .collect(Collectors.toCollection(() -> EnumSet.noneOf(InterfaceType.class))))
+                .orElse(EnumSet.allOf(InterfaceType.class));
+    }
+
+    /** The port file of an attachment. */
+    public static Path portFile(Path dir, AttachmentId id) {
+        return dir.resolve("ports").resolve(id.containerId() + "_" + id.ifName());
+    }
+
+    @Override
+    public Set<InterfaceType> interfaceTypes() {
+        return interfaceTypes;
+    }
+
+    @Override
+    public HostSide host() {
+        return this;
+    }
+
+    @Override
+    public ContainerSide container() {
+        return this;
+    }
+
+    @Override
+    public HostPort add(Attachment attachment) {
+        record("add", attachment.id());
+        Path port = portFile(dir, attachment.id());
+        io(() -> {
+            Files.createDirectories(port.getParent());
+            Files.writeString(port, attachment.netConf().name());
+        });
+        failIfAsked("add");
+        String socket = attachment.id().shortContainerId() + "-" + attachment.id().ifName();
+        return new HostPort(port.getFileName().toString(),
+                attachment.netConf().sharedDirPath().resolve(socket).toString(),
+                Optional.of("02:00:00:00:00:01"), Optional.of(1500));
+    }
+
+    @Override
+    public void delete(Attachment attachment) {
+        record("delete", attachment.id());
+        failIfAsked("delete");
+        io(() -> Files.deleteIfExists(portFile(dir, attachment.id())));
+    }
+
+    @Override
+    public void check(Attachment attachment) {
+        record("check", attachment.id());
+        failIfAsked("check");
+        if (!Files.exists(portFile(dir, attachment.id()))) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "no port for " + attachment.id());
+        }
+    }
+
+    @Override
+    public void gc(NetConf netConf, Set<AttachmentId> valid) {
+        record("gc", new AttachmentId("*", "*"));
+        failIfAsked("gc");
+        Path ports = dir.resolve("ports");
+        if (!Files.isDirectory(ports)) {
+            return;
+        }
+        io(() -> {
+            try (Stream<Path> files = Files.list(ports)) {
+                for (Path port : (Iterable<Path>) files::iterator) {
+                    boolean kept = valid.stream().anyMatch(id -> portFile(dir, id).equals(port));
+                    boolean ours = Files.readString(port).equals(netConf.name());
+                    if (ours && !kept) {
+                        Files.delete(port);
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public DatapathStatus status(NetConf netConf) {
+        record("status", new AttachmentId("*", "*"));
+        return failAt.filter("status"::equals).isPresent()
+                ? DatapathStatus.unavailable("the recording engine was asked to be unavailable")
+                : DatapathStatus.up();
+    }
+
+    @Override
+    public void apply(ContainerConfig config) {
+        record("apply", config.id());
+        failIfAsked("apply");
+    }
+
+    @Override
+    public void remove(ContainerConfig config) {
+        record("remove", config.id());
+        failIfAsked("remove");
+    }
+
+    @Override
+    public DatapathStatus status() {
+        return DatapathStatus.up();
+    }
+
+    private void failIfAsked(String operation) {
+        if (failAt.filter(operation::equals).isPresent()) {
+            throw new CniException(failCode, "recording engine: failing " + operation + " as asked", "", null);
+        }
+    }
+
+    private void record(String operation, AttachmentId id) {
+        io(() -> {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve("journal"), (operation + " " + id + "\n").getBytes(StandardCharsets.UTF_8),
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        });
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private static void io(IoAction action) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            throw new CniException(ErrorCode.IO_FAILURE, "recording engine: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package org.userspacecni.testkit.recording;
+
+import org.userspacecni.spi.BackendContext;
+import org.userspacecni.spi.DatapathBackend;
+import org.userspacecni.spi.DatapathBackendProvider;
+
+/** The ServiceLoader entry of the {@code recording} engine. */
+public final class RecordingBackendProvider implements DatapathBackendProvider {
+
+    public static final String ENGINE = "recording";
+
+    @Override
+    public String engine() {
+        return ENGINE;
+    }
+
+    @Override
+    public DatapathBackend create(BackendContext context) {
+        return new RecordingBackend(context);
+    }
+}
