@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import javax.inject.Inject;
 import org.userspacecni.core.BackendRegistry;
 import org.userspacecni.core.StateLock;
@@ -19,9 +20,11 @@ import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.DatapathBackend;
+import org.userspacecni.spi.DatapathBackendProvider;
 import org.userspacecni.spi.DatapathStatus;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
+import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.NetConf;
 
 /**
@@ -163,33 +166,42 @@ final class HostPlugin {
 
     /** The backend of the host engine, checked to support the host interface type. */
     private DatapathBackend open(NetConf conf) {
-        String engine = conf.host().engine();
-        DatapathBackend backend = registry.provider(engine).create(context);
+        DatapathBackend backend = registry.provider(conf.host().engine()).create(context);
         if (!backend.interfaceTypes().contains(conf.host().iftype())) {
             backend.close();
-            throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "host.iftype: '" + conf.host().iftype().wireName()
-                    + "' is not supported by engine '" + engine + "' (supported: "
-                    + backend.interfaceTypes().stream().map(t -> t.wireName()).sorted()
-                    .reduce((a, b) -> a + ", " + b).orElse("none") + ")");
+            throw unsupportedInterfaceType(conf, backend);
         }
         return backend;
     }
 
     /**
-     * Runs {@code action} with the host engine's backend; an engine that is not installed, or does not take
-     * this interface type, cannot have made anything for this plugin to remove, so DEL and GC go on.
+     * Runs {@code action} with the host engine's backend. An engine that is not installed, or does not take
+     * this interface type, cannot have made anything for this plugin to remove, so DEL and GC go on without
+     * it; any other failure of the backend is reported.
      */
     private void withBackendIfInstalled(NetConf conf, Consumer<DatapathBackend> action) {
-        DatapathBackend backend;
+        DatapathBackendProvider provider;
         try {
-            backend = open(conf);
+            provider = registry.provider(conf.host().engine());
         } catch (CniException e) {
             log.log(Level.WARNING, "nothing to remove on the host switch: " + e.getMessage());
             return;
         }
-        try (backend) {
-            action.accept(backend);
+        try (DatapathBackend backend = provider.create(context)) {
+            if (backend.interfaceTypes().contains(conf.host().iftype())) {
+                action.accept(backend);
+            } else {
+                log.log(Level.WARNING, "nothing to remove on the host switch: "
+                        + unsupportedInterfaceType(conf, backend).getMessage());
+            }
         }
+    }
+
+    private static CniException unsupportedInterfaceType(NetConf conf, DatapathBackend backend) {
+        String supported = backend.interfaceTypes().stream().map(InterfaceType::wireName).sorted()
+                .collect(Collectors.joining(", "));
+        return new CniException(ErrorCode.UNSUPPORTED_FIELD, "host.iftype: '" + conf.host().iftype().wireName()
+                + "' is not supported by engine '" + conf.host().engine() + "' (supported: " + supported + ")");
     }
 
     private boolean ipamInstalled(String type) {
