@@ -32,7 +32,7 @@ final class Rollback {
             Step step = steps.pop();
             try {
                 step.undo().run();
-                log.log(Level.INFO, "rolled back: " + step.what());
+                log.log(Level.WARNING, "rolled back: " + step.what());
             } catch (RuntimeException e) {
                 log.log(Level.ERROR, "could not roll back " + step.what() + ": " + e.getMessage());
                 cause.addSuppressed(e);

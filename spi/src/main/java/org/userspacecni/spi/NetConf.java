@@ -34,9 +34,17 @@ public record NetConf(
     /** The root of the file config store unless {@code dataDir} says otherwise. */
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/cni/usrspcni");
 
+    /** Network names become file names (IPAM stores, sockets), so they are kept to one path element. */
+    public static final int MAX_NAME_LENGTH = 255;
+
     public NetConf {
         if (name == null || name.isBlank()) {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "missing network 'name'");
+        }
+        if (name.length() > MAX_NAME_LENGTH || !name.matches("[A-Za-z0-9][A-Za-z0-9_.\\-]*")) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "invalid network 'name': it must start with a"
+                    + " letter or digit, go on with letters, digits, '_', '.' or '-', and be at most "
+                    + MAX_NAME_LENGTH + " characters");
         }
         if (host == null) {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "missing 'host' section");

@@ -116,6 +116,16 @@ class NetConfDecoderTest {
     }
 
     @Test
+    void theNetworkNameFollowsTheSpecsRulesAndStaysOnePathElement() {
+        for (String name : new String[] {"../../etc", "a/b", "-net", "net 1", "x".repeat(256)}) {
+            assertCode(() -> decode("{\"cniVersion\":\"1.0.0\",\"name\":\"" + name
+                    + "\",\"host\":{\"engine\":\"e\",\"iftype\":\"memif\"}}"), 7);
+        }
+        assertThat(decode("{\"cniVersion\":\"1.0.0\",\"name\":\"net_1.a-b\",\"host\":{\"engine\":\"e\","
+                + "\"iftype\":\"memif\"}}").name()).isEqualTo("net_1.a-b");
+    }
+
+    @Test
     void bytesThatAreNotOneJsonObjectAreDecodingErrors() {
         for (String bad : new String[] {"", "{", "[]", "\"text\"", "null", "{\"a\":1} {\"b\":2}", "{\"a\":1,\"a\":2}",
                 "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",}"}) {

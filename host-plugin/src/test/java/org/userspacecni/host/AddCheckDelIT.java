@@ -1,0 +1,72 @@
+package org.userspacecni.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.userspacecni.testkit.CniInvocation;
+
+/**
+ * The whole life of an attachment through the built plugin, in every supported version: ADD returns the
+ * host-local lease in the version asked for, CHECK passes on that result, DEL three times in a row
+ * succeeds, and nothing is left: no port, no lease.
+ */
+class AddCheckDelIT {
+
+    @TempDir
+    Path root;
+    PluginFixture fixture;
+
+    @BeforeEach
+    void start() {
+        fixture = new PluginFixture(root);
+    }
+
+    @AfterEach
+    void stop() {
+        fixture.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"})
+    void addCheckDel(String version) {
+        CniInvocation plugin = fixture.attachment("c0ffee" + version.replace(".", ""), "net1");
+        String config = fixture.config(version, "");
+
+        CniInvocation.Outcome added = plugin.run("ADD", config);
+        assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
+        JsonNode result = added.json();
+        assertThat(result.path("cniVersion").asText()).isEqualTo(version);
+        assertThat(result.at("/interfaces/0/name").asText()).isEqualTo("net1");
+        assertThat(result.at("/interfaces/0/sandbox").asText()).isEqualTo(fixture.netns.path().toString());
+        assertThat(result.at("/ips/0/address").asText()).startsWith("10.56.217.").endsWith("/24");
+        assertThat(result.at("/ips/0/gateway").asText()).isEqualTo("10.56.217.1");
+        assertThat(result.at("/ips/0/interface").asInt()).isZero();
+        assertThat(result.at("/ips/0/version").isMissingNode()).isEqualTo(version.startsWith("1."));
+        assertThat(result.at("/interfaces/0/socketPath").isMissingNode()).isEqualTo(!version.equals("1.1.0"));
+        assertThat(result.at("/routes/0/dst").asText()).isEqualTo("0.0.0.0/0");
+        String leased = result.at("/ips/0/address").asText().split("/")[0];
+        assertThat(fixture.ipam.leases()).containsExactly(leased);
+        assertThat(fixture.ports()).hasSize(1);
+
+        String withResult = fixture.config(version, ",\"prevResult\":" + result);
+        if (!version.startsWith("0.3")) {
+            CniInvocation.Outcome checked = plugin.run("CHECK", withResult);
+            assertThat(checked.exitCode()).as(checked.stdout() + checked.stderr()).isZero();
+            assertThat(checked.stdout()).isEmpty();
+        }
+
+        for (int i = 0; i < 3; i++) {
+            CniInvocation.Outcome deleted = plugin.run("DEL", withResult);
+            assertThat(deleted.exitCode()).as(deleted.stdout() + deleted.stderr()).isZero();
+            assertThat(deleted.stdout()).isEmpty();
+        }
+        assertThat(fixture.ipam.leases()).isEmpty();
+        assertThat(fixture.ports()).isEmpty();
+    }
+}
