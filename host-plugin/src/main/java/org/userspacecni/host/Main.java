@@ -60,8 +60,8 @@ public final class Main {
             plugin.run(new CniRequest(environment, config, version, netConf)).ifPresent(out::print);
             return 0;
         } catch (CniException e) {
-            log.log(Level.ERROR, "{0} failed with code {1}: {2} {3}", commandName, e.code(), e.getMessage(),
-                    e.details());
+            log.log(Level.ERROR, "{0} failed with code {1}: {2}{3}", commandName, e.code(), e.getMessage(),
+                    e.details().isEmpty() ? "" : " (" + e.details() + ")");
             out.print(CniErrors.render(e, errorVersion));
             return 1;
         } catch (RuntimeException | Error e) {
