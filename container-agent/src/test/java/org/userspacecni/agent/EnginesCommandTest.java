@@ -1,0 +1,29 @@
+package org.userspacecni.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The agent is assembled by Dagger from the same backend registry as the plugin and lists its engines. */
+class EnginesCommandTest {
+
+    @Test
+    void listsTheEnginesOnTheClassPath() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = Main.run(List.of("engines"), new AgentConsole(new PrintStream(out, true)), System.err);
+        assertThat(exit).isZero();
+        assertThat(out.toString()).isEqualTo("recording\n");
+    }
+
+    @Test
+    void anUnknownCommandIsAUsageError() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Main.run(List.of("fly"), new AgentConsole(new PrintStream(new ByteArrayOutputStream())),
+                new PrintStream(err, true));
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown command 'fly'");
+    }
+}
