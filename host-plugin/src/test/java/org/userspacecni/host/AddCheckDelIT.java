@@ -3,10 +3,6 @@ package org.userspacecni.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.userspacecni.testkit.CniInvocation;
@@ -16,21 +12,7 @@ import org.userspacecni.testkit.CniInvocation;
  * host-local lease in the version asked for, CHECK passes on that result, DEL three times in a row
  * succeeds, and nothing is left: no port, no lease.
  */
-class AddCheckDelIT {
-
-    @TempDir
-    Path root;
-    PluginFixture fixture;
-
-    @BeforeEach
-    void start() {
-        fixture = new PluginFixture(root);
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
+class AddCheckDelIT extends PluginFixtureTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"})

@@ -2,30 +2,12 @@ package org.userspacecni.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.testkit.CniInvocation;
 import org.userspacecni.testkit.recording.RecordingBackend;
 
 /** An ADD that fails after IPAM gave out an address releases it, removes the port, and a DEL still succeeds. */
-class FailedAddLeavesNothingIT {
-
-    @TempDir
-    Path root;
-    PluginFixture fixture;
-
-    @BeforeEach
-    void start() {
-        fixture = new PluginFixture(root);
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
+class FailedAddLeavesNothingIT extends PluginFixtureTest {
 
     @Test
     void aFailingHostPortReleasesTheLease() {

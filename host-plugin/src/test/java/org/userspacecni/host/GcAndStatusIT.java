@@ -2,11 +2,7 @@ package org.userspacecni.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.testkit.CniInvocation;
 import org.userspacecni.testkit.recording.RecordingBackend;
 
@@ -15,21 +11,7 @@ import org.userspacecni.testkit.recording.RecordingBackend;
  * datapath. host-local here predates CNI 1.1.0, so GC and STATUS are not forwarded to it and it is not
  * an error that it cannot take them.
  */
-class GcAndStatusIT {
-
-    @TempDir
-    Path root;
-    PluginFixture fixture;
-
-    @BeforeEach
-    void start() {
-        fixture = new PluginFixture(root);
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
+class GcAndStatusIT extends PluginFixtureTest {
 
     @Test
     void gcRemovesWhatIsNotValidAndKeepsWhatIs() {

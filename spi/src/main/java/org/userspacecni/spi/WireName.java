@@ -1,16 +1,26 @@
 package org.userspacecni.spi;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * An enumeration whose constants are spelled on the wire as in the original plugin's configuration
- * ({@code vhostuser}, {@code inject-punt}, ...).
+ * An enumeration whose constants are spelled on the wire as in the original plugin's configuration: the
+ * constant's name in lower case with {@code -} for {@code _} ({@code VHOSTUSER} is {@code vhostuser},
+ * {@code INJECT_PUNT} is {@code inject-punt}). Each enumeration adds a {@code @JsonCreator} that calls
+ * {@link #parse}.
  */
 public interface WireName {
 
+    /** Implemented by every enumeration. */
+    String name();
+
     /** The spelling in the network configuration. */
-    String wireName();
+    @JsonValue
+    default String wireName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
 
     /**
      * Finds the constant spelled {@code value}, or fails with {@link ErrorCode#UNSUPPORTED_FIELD} listing the

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.userspacecni.core.Json;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.userspacecni.spi.AttachmentId;
@@ -108,6 +109,13 @@ class NetConfDecoderTest {
                     assertThat(e.code()).isEqualTo(code);
                     assertThat(e.getMessage()).contains(message.trim());
                 });
+    }
+
+    @Test
+    void enumerationsAreWrittenAsTheyAreRead() throws Exception {
+        assertThat(Json.mapper().writeValueAsString(MemifMode.INJECT_PUNT)).isEqualTo("\"inject-punt\"");
+        assertThat(Json.mapper().writeValueAsString(InterfaceType.VHOSTUSER)).isEqualTo("\"vhostuser\"");
+        assertThat(Json.mapper().readValue("\"inject-punt\"", MemifMode.class)).isEqualTo(MemifMode.INJECT_PUNT);
     }
 
     @Test
