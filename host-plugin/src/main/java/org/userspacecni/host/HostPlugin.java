@@ -216,7 +216,7 @@ final class HostPlugin {
 
     private static Attachment attachment(CniRequest request) {
         CniEnvironment env = request.environment();
-        return new Attachment(env.attachmentId(), env.netns(), request.netConf());
+        return new Attachment(env.attachmentId(), env.netns(), request.netConf(), MacAddresses.of(request));
     }
 
     private static void requireNetns(Attachment attachment) {

@@ -5,13 +5,16 @@ import java.util.Optional;
 
 /**
  * One request to a backend's host side: which attachment, the container's network namespace (absent on
- * a DEL or GC that no longer knows it), and the whole network configuration.
+ * a DEL or GC that no longer knows it), the whole network configuration, and the MAC address of the
+ * container's interface (the one the runtime asked for, or one derived from the attachment's id, so that
+ * every command on an attachment sees the same).
  */
-public record Attachment(AttachmentId id, Optional<String> netns, NetConf netConf) {
+public record Attachment(AttachmentId id, Optional<String> netns, NetConf netConf, String mac) {
 
     public Attachment {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(netConf, "netConf");
+        Objects.requireNonNull(mac, "mac");
         netns = Objects.requireNonNullElse(netns, Optional.empty());
     }
 

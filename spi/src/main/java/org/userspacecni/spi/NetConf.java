@@ -11,8 +11,8 @@ import java.util.Optional;
  *
  * <p>The schema is the original Go plugin's, accepted unchanged: {@code host} and {@code container} describe
  * the two ends, {@code ipam} names the delegated IPAM plugin, and {@code sharedDir}, {@code kubeconfig},
- * {@code logFile} and {@code logLevel} keep their meaning. {@code dataDir} is new: the root of the file
- * config store. Unknown fields are ignored, as runtimes add their own; {@code container} may be absent, in
+ * {@code logFile} and {@code logLevel} keep their meaning. New: {@code dataDir}, the root of the file
+ * config store, and {@code mtu}, the MTU of the attachment. Unknown fields are ignored, as runtimes add their own; {@code container} may be absent, in
  * which case it is derived from {@code host}.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -27,12 +27,17 @@ public record NetConf(
         Optional<String> dataDir,
         Optional<String> kubeconfig,
         Optional<String> logFile,
-        LogLevel logLevel) {
+        LogLevel logLevel,
+        Optional<Integer> mtu) {
 
     /** Where sockets shared with containers live unless {@code sharedDir} says otherwise. */
     public static final Path DEFAULT_SHARED_DIR = Path.of("/var/lib/cni/usrspcni/shared");
     /** The root of the file config store unless {@code dataDir} says otherwise. */
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/cni/usrspcni");
+
+    /** The MTU range a configuration may ask for (IPv4's minimum, the largest jumbo frame of vhost-user). */
+    public static final int MIN_MTU = 68;
+    public static final int MAX_MTU = 9702;
 
     /** Network names become file names (IPAM stores, sockets), so they are kept to one path element. */
     public static final int MAX_NAME_LENGTH = 255;
@@ -58,6 +63,13 @@ public record NetConf(
         kubeconfig = Objects.requireNonNullElse(kubeconfig, Optional.empty());
         logFile = absolutePath("logFile", logFile);
         logLevel = Objects.requireNonNullElse(logLevel, LogLevel.WARNING);
+        mtu = Objects.requireNonNullElse(mtu, Optional.empty());
+        mtu.ifPresent(value -> {
+            if (value < MIN_MTU || value > MAX_MTU) {
+                throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG,
+                        "'mtu' must be between " + MIN_MTU + " and " + MAX_MTU + ", not " + value);
+            }
+        });
     }
 
     public Path sharedDirPath() {

@@ -89,7 +89,7 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
         String socket = attachment.id().shortContainerId() + "-" + attachment.id().ifName();
         return new HostPort(port.getFileName().toString(),
                 attachment.netConf().sharedDirPath().resolve(socket).toString(),
-                Optional.of("02:00:00:00:00:01"), Optional.of(1500));
+                Optional.of(attachment.mac()), attachment.netConf().mtu());
     }
 
     @Override
