@@ -61,7 +61,7 @@ class PrevResultTest {
         assertThat(checked.exitCode()).as(checked.stdout()).isZero();
         assertThat(checked.stdout()).isEmpty();
         assertThat(plugin.run("DEL", config("1.0.0", ",\"prevResult\":" + added)).exitCode()).isZero();
-        ErrorCodeTest.assertError(plugin.run("CHECK", config("1.0.0", ",\"prevResult\":" + added)), 7, "no port");
+        ErrorCodeTest.assertError(plugin.run("CHECK", config("1.0.0", ",\"prevResult\":" + added)), 100, "no port");
     }
 
     @Test

@@ -3,8 +3,8 @@ package org.userspacecni.spi;
 /**
  * The error codes of the CNI specification (1.1.0) and libcni, in one place.
  *
- * <p>Codes 0 to 99 are reserved by the specification; a plugin's own codes start at 100 and are carried
- * as plain numbers by {@link CniException}.
+ * <p>Codes 0 to 99 are reserved by the specification; a plugin's own codes start at 100. Codes of
+ * delegated plugins are carried as plain numbers by {@link CniException}.
  */
 public enum ErrorCode {
     INCOMPATIBLE_CNI_VERSION(1),
@@ -18,6 +18,8 @@ public enum ErrorCode {
     TRY_AGAIN_LATER(11),
     PLUGIN_NOT_AVAILABLE(50),
     LIMITED_CONNECTIVITY(51),
+    /** This plugin's own: CHECK found an attachment that is not as ADD made it. */
+    ATTACHMENT_DIFFERS(100),
     INTERNAL(999);
 
     private final int code;

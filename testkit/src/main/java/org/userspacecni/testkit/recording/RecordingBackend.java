@@ -104,7 +104,7 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
         record("check", attachment.id());
         failIfAsked("check");
         if (!Files.exists(portFile(dir, attachment.id()))) {
-            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "no port for " + attachment.id());
+            throw new CniException(ErrorCode.ATTACHMENT_DIFFERS, "no port for " + attachment.id());
         }
     }
 

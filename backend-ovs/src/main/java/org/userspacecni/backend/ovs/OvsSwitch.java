@@ -1,0 +1,157 @@
+package org.userspacecni.backend.ovs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ErrorCode;
+
+/**
+ * One conversation with a host's OVS: reads of the rows this engine cares about, and the changes it makes,
+ * each one transaction that also bumps {@code next_cfg} so that, like {@code ovs-vsctl}, it can wait until
+ * ovs-vswitchd has applied it. OVSDB failures become CNI errors here: unreachable or too slow is 11 (try
+ * again later), anything else 5.
+ */
+final class OvsSwitch implements AutoCloseable {
+
+    /** A Port row: its uuid, name, external_ids and the uuids of its interfaces. */
+    record PortRow(String uuid, String name, Map<String, String> externalIds) {
+    }
+
+    /** A Bridge row: uuid, name, datapath type, external_ids and the uuids of its ports. */
+    record BridgeRow(String uuid, String name, String datapathType, Map<String, String> externalIds,
+            List<String> ports) {
+    }
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final OvsdbClient client;
+    private final OvsSettings settings;
+
+    private OvsSwitch(OvsdbClient client, OvsSettings settings) {
+        this.client = client;
+        this.settings = settings;
+    }
+
+    static OvsSwitch connect(ObjectMapper mapper, OvsSettings settings) {
+        return new OvsSwitch(call(() -> OvsdbClient.connect(mapper, settings.dbSocket(),
+                settings.requestTimeout())), settings);
+    }
+
+    OvsSettings settings() {
+        return settings;
+    }
+
+    Optional<BridgeRow> bridge(String name) {
+        return bridges(Ovsdb.where("name", "==", name)).stream().findFirst();
+    }
+
+    List<BridgeRow> bridges(ArrayNode where) {
+        ArrayNode result = transact(List.of(Ovsdb.select("Bridge", where, "_uuid", "name", "datapath_type",
+                "external_ids", "ports")));
+        List<BridgeRow> bridges = new ArrayList<>();
+        for (JsonNode row : result.get(0).path("rows")) {
+            List<String> ports = new ArrayList<>();
+            Ovsdb.setOf(row.path("ports")).forEach(port -> ports.add(Ovsdb.uuidOf(port)));
+            bridges.add(new BridgeRow(Ovsdb.uuidOf(row.path("_uuid")), row.path("name").asText(),
+                    row.path("datapath_type").asText(), Ovsdb.mapOf(row.path("external_ids")), ports));
+        }
+        return bridges;
+    }
+
+    List<PortRow> ports(ArrayNode where) {
+        ArrayNode result = transact(List.of(Ovsdb.select("Port", where, "_uuid", "name", "external_ids")));
+        List<PortRow> ports = new ArrayList<>();
+        for (JsonNode row : result.get(0).path("rows")) {
+            ports.add(new PortRow(Ovsdb.uuidOf(row.path("_uuid")), row.path("name").asText(),
+                    Ovsdb.mapOf(row.path("external_ids"))));
+        }
+        return ports;
+    }
+
+    /** The Interface row named {@code name}, with what ovs-vswitchd reports about it. */
+    Optional<JsonNode> interfaceRow(String name) {
+        ArrayNode result = transact(List.of(Ovsdb.select("Interface", Ovsdb.where("name", "==", name),
+                "name", "type", "options", "error", "ofport", "mtu", "mac_in_use", "link_state", "status",
+                "external_ids")));
+        return result.get(0).path("rows").size() == 0 ? Optional.empty()
+                : Optional.of(result.get(0).path("rows").get(0));
+    }
+
+    /** The Open_vSwitch row's columns. */
+    JsonNode system(String... columns) {
+        return transact(List.of(Ovsdb.select("Open_vSwitch", Ovsdb.all(), columns))).get(0).path("rows").path(0);
+    }
+
+    /**
+     * Commits {@code operations} in one transaction with a {@code next_cfg} bump, then waits (unless
+     * configured not to) until ovs-vswitchd has applied it. Returns the results of {@code operations}.
+     */
+    ArrayNode change(List<ObjectNode> operations) {
+        List<ObjectNode> all = new ArrayList<>(operations);
+        all.add(Ovsdb.mutate("Open_vSwitch", Ovsdb.all(), "next_cfg", "+=", NODES.numberNode(1)));
+        all.add(Ovsdb.select("Open_vSwitch", Ovsdb.all(), "next_cfg"));
+        ArrayNode result = transact(all);
+        long nextCfg = result.get(all.size() - 1).path("rows").path(0).path("next_cfg").asLong();
+        if (settings.waitForVswitchd()) {
+            awaitApplied(nextCfg);
+        }
+        return result;
+    }
+
+    ArrayNode transact(List<ObjectNode> operations) {
+        return call(() -> client.transact(operations));
+    }
+
+    private void awaitApplied(long nextCfg) {
+        CompletableFuture<Void> applied = new CompletableFuture<>();
+        call(() -> {
+            client.monitor("Open_vSwitch", List.of("cur_cfg"), updates -> updates.path("Open_vSwitch")
+                    .forEach(row -> {
+                        if (row.path("new").path("cur_cfg").asLong(-1) >= nextCfg) {
+                            applied.complete(null);
+                        }
+                    }));
+            return null;
+        });
+        try {
+            applied.get(settings.applyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new CniException(ErrorCode.TRY_AGAIN_LATER, "ovs-vswitchd did not apply the change within "
+                    + settings.applyTimeout().toSeconds() + " s (is it running?)");
+        } catch (ExecutionException e) {
+            throw new CniException(ErrorCode.TRY_AGAIN_LATER, "lost OVSDB while waiting for ovs-vswitchd", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CniException(ErrorCode.TRY_AGAIN_LATER, "interrupted while waiting for ovs-vswitchd", e);
+        }
+    }
+
+    private interface OvsdbCall<T> {
+        T run();
+    }
+
+    private static <T> T call(OvsdbCall<T> call) {
+        try {
+            return call.run();
+        } catch (OvsdbException e) {
+            throw new CniException(e.isTransient() ? ErrorCode.TRY_AGAIN_LATER : ErrorCode.IO_FAILURE,
+                    e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

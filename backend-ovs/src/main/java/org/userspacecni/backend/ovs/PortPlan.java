@@ -1,0 +1,75 @@
+package org.userspacecni.backend.ovs;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.userspacecni.spi.Attachment;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.NetType;
+import org.userspacecni.spi.Side;
+import org.userspacecni.spi.VhostMode;
+
+/**
+ * Everything an ADD will write to OVS, worked out and validated from the configuration before anything is
+ * changed: the bridge, the port (named after its socket), the interface type and options for the vhost
+ * mode, the socket's path in the shared directory, the access VLAN, the MTU and the ownership marks.
+ *
+ * <p>{@code vhost.mode: client} (the default, and the mode OVS recommends) makes a
+ * {@code dpdkvhostuserclient} port: OVS connects to {@code <sharedDir>/<socket>}, which the container's
+ * virtio-user frontend creates. {@code server} makes a {@code dpdkvhostuser} port, whose socket OVS creates
+ * in its own {@code vhost-sock-dir}; the plugin then links it into the shared directory.
+ */
+record PortPlan(String bridge, String name, VhostMode mode, Path socketPath, Optional<Integer> vlan,
+        Optional<Integer> mtu, Map<String, String> externalIds) {
+
+    static final String DEFAULT_BRIDGE = "br0";
+    /** {@code sun_path} holds 108 bytes including the terminating NUL. */
+    static final int MAX_SOCKET_PATH_BYTES = 107;
+    /** The netdev datapath makes a tap device named after the bridge, so it is an interface name. */
+    private static final Pattern BRIDGE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,14}");
+
+    static PortPlan of(Attachment attachment) {
+        Side host = attachment.host();
+        if (host.netType().filter(NetType.INTERFACE::equals).isPresent()) {
+            throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "host.netType: 'interface' is not supported by"
+                    + " engine 'ovs-dpdk' (supported: bridge): its vhost-user ports always join a bridge");
+        }
+        String bridge = host.bridge().bridgeName().orElse(DEFAULT_BRIDGE);
+        if (!BRIDGE_NAME.matcher(bridge).matches()) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "host.bridge.bridgeName: '" + bridge
+                    + "' is not a valid bridge name (letters, digits, '_', '.', '-'; at most 15)");
+        }
+        String name = socketName(attachment);
+        Path socketPath = attachment.netConf().sharedDirPath().resolve(name);
+        int length = socketPath.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (length > MAX_SOCKET_PATH_BYTES) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "the socket path " + socketPath + " is "
+                    + length + " bytes, longer than the " + MAX_SOCKET_PATH_BYTES
+                    + " a unix socket allows: shorten sharedDir or vhost.socketfile");
+        }
+        return new PortPlan(bridge, name, host.vhost().mode().orElse(VhostMode.CLIENT), socketPath,
+                host.bridge().vlanId(), attachment.netConf().mtu(), Ownership.of(attachment));
+    }
+
+    /** The socket file (and port) name: {@code vhost.socketfile}, else {@code <cid12>-<ifname>}. */
+    static String socketName(Attachment attachment) {
+        return attachment.host().vhost().socketfile()
+                .orElse(attachment.id().shortContainerId() + "-" + attachment.id().ifName());
+    }
+
+    String interfaceType() {
+        return mode == VhostMode.CLIENT ? "dpdkvhostuserclient" : "dpdkvhostuser";
+    }
+
+    Map<String, String> interfaceOptions() {
+        Map<String, String> options = new LinkedHashMap<>();
+        if (mode == VhostMode.CLIENT) {
+            options.put("vhost-server-path", socketPath.toString());
+        }
+        return options;
+    }
+}
