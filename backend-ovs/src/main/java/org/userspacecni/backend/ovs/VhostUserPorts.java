@@ -39,8 +39,11 @@ import org.userspacecni.spi.VhostMode;
 final class VhostUserPorts implements HostSide {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    /** How often a change is tried again when a concurrent writer changed the rows it depends on. */
-    private static final int ATTEMPTS = 5;
+    /**
+     * How often a change is tried when concurrent writers keep changing the rows it depends on; every round
+     * lets at least one of them through, so this bounds the writers that can race on one bridge.
+     */
+    private static final int ATTEMPTS = 32;
 
     private final ObjectMapper mapper;
     private final BackendContext context;
@@ -259,9 +262,10 @@ final class VhostUserPorts implements HostSide {
 
     /**
      * Takes {@code ports} off their bridges, and removes each bridge this plugin created that is left with
-     * nothing but its internal port. A bridge is removed only if its ports are still what was read
-     * ({@code wait}), so a port that another ADD adds meanwhile is never lost; if it changed, everything is
-     * read again and tried again.
+     * nothing but its internal port. The transaction holds only if those bridges' ports are still what was
+     * read ({@code wait}): a port that another ADD adds meanwhile is never lost with a removed bridge, and a
+     * concurrent DEL cannot leave an empty bridge behind because each saw the other's port. If they
+     * changed, everything is read again and tried again.
      */
     private void removePorts(OvsSwitch ovs, NetConf netConf, List<OvsSwitch.PortRow> ports) {
         if (ports.isEmpty()) {
@@ -280,8 +284,8 @@ final class VhostUserPorts implements HostSide {
                 }
                 List<String> internal = ovs.ports(Ovsdb.where("name", "==", bridge.name())).stream()
                         .map(OvsSwitch.PortRow::uuid).toList();
+                ops.add(unchanged(bridge));
                 if (internal.containsAll(left)) {
-                    ops.add(unchanged(bridge));
                     bridgeRemovals.add(Ovsdb.mutate("Open_vSwitch", Ovsdb.all(), "bridges", "delete",
                             Ovsdb.set(Ovsdb.uuid(bridge.uuid()))));
                     log.log(Level.INFO, "ovs-dpdk: removing bridge {0}, which this plugin created and which is"
