@@ -40,3 +40,28 @@ java_home() {
 }
 
 MVN_FLAGS="-B --no-transfer-progress"
+
+# with_hugepages PAGES: reserves PAGES more 2 MiB hugepages and mounts a hugetlbfs for them, exported as
+# USERSPACE_CNI_TEST_HUGEPAGES; the reservation and the mount are given back when the script exits.
+with_hugepages() {
+    require_root
+    local want="$1" before now
+    before=$(cat /proc/sys/vm/nr_hugepages)
+    echo $((before + want)) >/proc/sys/vm/nr_hugepages || die "cannot reserve hugepages"
+    now=$(cat /proc/sys/vm/nr_hugepages)
+    HUGEPAGES_BEFORE=$before
+    HUGEPAGES_DIR=$(mktemp -d -t usrsp-huge.XXXXXX)
+    trap release_hugepages EXIT
+    [ "$now" -ge $((before + want)) ] \
+        || die "asked for $want hugepages of 2 MiB, the kernel gave $((now - before)): not enough free memory"
+    mount -t hugetlbfs -o pagesize=2M none "$HUGEPAGES_DIR" || die "cannot mount hugetlbfs"
+    export USERSPACE_CNI_TEST_HUGEPAGES="$HUGEPAGES_DIR"
+}
+
+release_hugepages() {
+    if [ -n "${HUGEPAGES_DIR:-}" ]; then
+        umount "$HUGEPAGES_DIR" 2>/dev/null || true
+        rmdir "$HUGEPAGES_DIR" 2>/dev/null || true
+        echo "$HUGEPAGES_BEFORE" >/proc/sys/vm/nr_hugepages
+    fi
+}

@@ -56,8 +56,8 @@ class ErrorCodeTest {
     @Test
     void anEngineThatIsNotInstalledIsSevenListingTheInstalledOnes() {
         InProcessPlugin.Outcome outcome = plugin.run("ADD",
-                config("1.1.0", "").replace("\"engine\":\"recording\"", "\"engine\":\"ovs-dpdk\""));
-        assertError(outcome, 7, "unknown engine 'ovs-dpdk' (installed: recording)");
+                config("1.1.0", "").replace("\"engine\":\"recording\"", "\"engine\":\"linux-bridge\""));
+        assertError(outcome, 7, "unknown engine 'linux-bridge' (installed: ovs-dpdk, recording)");
     }
 
     @Test

@@ -145,8 +145,8 @@ final class OvsSwitch implements AutoCloseable {
         try {
             return call.run();
         } catch (OvsdbException e) {
-            throw new CniException(e.isTransient() ? ErrorCode.TRY_AGAIN_LATER : ErrorCode.IO_FAILURE,
-                    e.getMessage(), e);
+            ErrorCode code = e.isTransient() ? ErrorCode.TRY_AGAIN_LATER : ErrorCode.IO_FAILURE;
+            throw new CniException(code.code(), e.getMessage(), "", e);
         }
     }
 

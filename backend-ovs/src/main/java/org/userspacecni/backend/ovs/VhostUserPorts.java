@@ -72,8 +72,9 @@ final class VhostUserPorts implements HostSide {
                 }
                 log.log(Level.INFO, "ovs-dpdk: port {0} ({1}) on {2}, uuid {3}", plan.name(), plan.interfaceType(),
                         plan.bridge(), portUuid);
-                Optional<Integer> mtu = Ovsdb.setOf(iface.path("mtu")).stream().map(JsonNode::asInt).findFirst()
-                        .or(plan::mtu);
+                // ovs-vswitchd reports 0 until a frontend connects; the MTU asked for is the better answer then.
+                Optional<Integer> mtu = Ovsdb.setOf(iface.path("mtu")).stream().map(JsonNode::asInt)
+                        .filter(value -> value > 0).findFirst().or(plan::mtu);
                 return new HostPort(plan.name(), plan.socketPath().toString(), Optional.of(attachment.mac()), mtu);
             } catch (RuntimeException e) {
                 try {

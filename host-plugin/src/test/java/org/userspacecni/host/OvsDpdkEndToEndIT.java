@@ -1,0 +1,119 @@
+package org.userspacecni.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.userspacecni.testkit.CniInvocation;
+import org.userspacecni.testkit.HostLocalIpam;
+import org.userspacecni.testkit.NetworkNamespace;
+import org.userspacecni.testkit.OvsSandbox;
+
+/**
+ * The plugin against a real OVS-DPDK (a private ovs-vswitchd with DPDK on hugepages): ADD makes a
+ * vhost-user port, a real DPDK application (testpmd with a virtio-user frontend on the result's
+ * socketPath) connects and sends packets that OVS counts, and DEL removes port, socket and lease.
+ */
+class OvsDpdkEndToEndIT {
+
+    @TempDir
+    static Path root;
+    static OvsSandbox ovs;
+    static NetworkNamespace netns;
+    static HostLocalIpam ipam;
+
+    @BeforeAll
+    static void start() {
+        ovs = OvsSandbox.start(root.resolve("ovs"));
+        ovs.startVswitchd("usrsp-e2e");
+        netns = NetworkNamespace.create();
+        ipam = HostLocalIpam.in(root.resolve("ipam"));
+    }
+
+    @AfterAll
+    static void stop() {
+        netns.close();
+        ovs.close();
+    }
+
+    static String config(String host) {
+        return "{\"cniVersion\":\"1.1.0\",\"name\":\"ovs-net\",\"type\":\"userspace\",\"sharedDir\":\""
+                + root.resolve("shared") + "\",\"dataDir\":\"" + root.resolve("data") + "\",\"host\":{"
+                + "\"engine\":\"ovs-dpdk\",\"iftype\":\"vhostuser\",\"netType\":\"bridge\"," + host
+                + "\"options\":{\"ovsdbSocket\":\"" + ovs.dbSocket() + "\"}},\"ipam\":" + ipam.section() + "}";
+    }
+
+    static CniInvocation plugin(String containerId) {
+        return new CniInvocation(PluginFixture.plugin())
+                .env("CNI_CONTAINERID", containerId)
+                .env("CNI_NETNS", netns.path().toString())
+                .env("CNI_IFNAME", "net1")
+                .env("CNI_PATH", HostLocalIpam.CNI_BIN.toString());
+    }
+
+    @Test
+    void testpmdSendsThroughTheVhostUserPortThatAddMade() throws Exception {
+        String config = config("\"vhost\":{\"mode\":\"client\"},\"bridge\":{\"bridgeName\":\"br-e2e\",\"vlanId\":42},");
+        CniInvocation.Outcome added = plugin("e2e000000001").run("ADD", config);
+        assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
+        JsonNode result = added.json();
+        String socket = result.at("/interfaces/0/socketPath").asText();
+        String port = Path.of(socket).getFileName().toString();
+        assertThat(port).isEqualTo("e2e000000001-net1");
+        assertThat(ovs.vsctl("get", "Interface", port, "error").strip()).isEqualTo("[]");
+        assertThat(ovs.vsctl("get", "Port", port, "tag").strip()).isEqualTo("42");
+
+        Process testpmd = new ProcessBuilder("dpdk-testpmd", "-l", "0,1", "-m", "128", "--in-memory",
+                "--single-file-segments", "--no-pci", "--file-prefix=usrsp-tp-" + UUID.randomUUID(),
+                "--vdev=net_virtio_user0,path=" + socket + ",server=1", "--", "--forward-mode=txonly",
+                "--stats-period=5")
+                .redirectErrorStream(true).redirectOutput(root.resolve("testpmd.log").toFile()).start();
+        try {
+            ovs.vsctl("--timeout=60", "wait-until", "Interface", port, "link_state=up");
+            assertThat(ovs.vsctl("get", "Interface", port, "status:status").strip()).isEqualTo("connected");
+            ovs.vsctl("--timeout=60", "wait-until", "Interface", port, "statistics:rx_packets>0");
+            long first = rxPackets(port);
+            ovs.vsctl("--timeout=60", "wait-until", "Interface", port, "statistics:rx_packets>" + first);
+            assertThat(rxPackets(port)).isGreaterThan(first);
+            CniInvocation.Outcome checked = plugin("e2e000000001").run("CHECK",
+                    config.substring(0, config.length() - 1) + ",\"prevResult\":" + result + "}");
+            assertThat(checked.exitCode()).as(checked.stdout() + checked.stderr()).isZero();
+        } finally {
+            testpmd.destroy();
+            testpmd.waitFor();
+        }
+
+        CniInvocation.Outcome deleted = plugin("e2e000000001").run("DEL", config);
+        assertThat(deleted.exitCode()).as(deleted.stdout() + deleted.stderr()).isZero();
+        assertThat(ovs.vsctl("list-br").strip()).isEmpty();
+        assertThat(Path.of(socket)).doesNotExist();
+        assertThat(ipam.leases()).isEmpty();
+    }
+
+    @Test
+    void serverModeSocketsAreLinkedIntoTheSharedDirectory() throws Exception {
+        String config = config("\"vhost\":{\"mode\":\"server\"},");
+        CniInvocation.Outcome added = plugin("e2e000000003").run("ADD", config);
+        assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
+        Path socket = Path.of(added.json().at("/interfaces/0/socketPath").asText());
+        assertThat(socket).startsWith(root.resolve("shared"));
+        assertThat(Files.readAttributes(socket, BasicFileAttributes.class).isOther()).as("a unix socket at " + socket)
+                .isTrue();
+        assertThat(ovs.vsctl("get", "Interface", socket.getFileName().toString(), "type").strip())
+                .isEqualTo("dpdkvhostuser");
+        assertThat(plugin("e2e000000003").run("DEL", config).exitCode()).isZero();
+        assertThat(socket).doesNotExist();
+        assertThat(ovs.vsctl("list-br").strip()).isEmpty();
+    }
+
+    private static long rxPackets(String port) {
+        return Long.parseLong(ovs.vsctl("get", "Interface", port, "statistics:rx_packets").strip());
+    }
+}
