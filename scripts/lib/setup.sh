@@ -41,20 +41,28 @@ java_home() {
 
 MVN_FLAGS="-B --no-transfer-progress"
 
-# with_hugepages PAGES: reserves PAGES more 2 MiB hugepages and mounts a hugetlbfs for them, exported as
-# USERSPACE_CNI_TEST_HUGEPAGES; the reservation and the mount are given back when the script exits.
-with_hugepages() {
+# reserve_hugepages PAGES: reserves PAGES more 2 MiB hugepages and mounts a hugetlbfs for them at
+# $HUGEPAGES_DIR; release_hugepages gives both back. Returns non-zero, having given back what it took, if
+# the kernel cannot provide them.
+reserve_hugepages() {
     require_root
-    local want="$1" before now
-    before=$(cat /proc/sys/vm/nr_hugepages)
-    echo $((before + want)) >/proc/sys/vm/nr_hugepages || die "cannot reserve hugepages"
+    local want="$1" now
+    HUGEPAGES_BEFORE=$(cat /proc/sys/vm/nr_hugepages)
+    echo $((HUGEPAGES_BEFORE + want)) >/proc/sys/vm/nr_hugepages 2>/dev/null || true
     now=$(cat /proc/sys/vm/nr_hugepages)
-    HUGEPAGES_BEFORE=$before
     HUGEPAGES_DIR=$(mktemp -d -t usrsp-huge.XXXXXX)
+    if [ "$now" -lt $((HUGEPAGES_BEFORE + want)) ] || ! mount -t hugetlbfs -o pagesize=2M none "$HUGEPAGES_DIR"; then
+        echo "asked for $want hugepages of 2 MiB, the kernel gave $((now - HUGEPAGES_BEFORE))" >&2
+        release_hugepages
+        return 1
+    fi
+}
+
+# with_hugepages PAGES: reserve_hugepages or fail loudly, given back when the script exits, exported as
+# USERSPACE_CNI_TEST_HUGEPAGES for the tests.
+with_hugepages() {
+    reserve_hugepages "$1" || die "not enough free memory for $1 hugepages"
     trap release_hugepages EXIT
-    [ "$now" -ge $((before + want)) ] \
-        || die "asked for $want hugepages of 2 MiB, the kernel gave $((now - before)): not enough free memory"
-    mount -t hugetlbfs -o pagesize=2M none "$HUGEPAGES_DIR" || die "cannot mount hugetlbfs"
     export USERSPACE_CNI_TEST_HUGEPAGES="$HUGEPAGES_DIR"
 }
 
@@ -63,5 +71,6 @@ release_hugepages() {
         umount "$HUGEPAGES_DIR" 2>/dev/null || true
         rmdir "$HUGEPAGES_DIR" 2>/dev/null || true
         echo "$HUGEPAGES_BEFORE" >/proc/sys/vm/nr_hugepages
+        HUGEPAGES_DIR=
     fi
 }
