@@ -62,6 +62,8 @@ final class VhostUserPorts implements HostSide {
             prepareSharedDirectory(attachment, plan);
             String portUuid = createPort(ovs, attachment, plan);
             try {
+                // A socket left by a frontend that was killed would stop the next one from binding there.
+                removeSocket(attachment.netConf(), plan.name());
                 JsonNode iface = ovs.interfaceRow(plan.name()).orElseThrow(() -> new CniException(
                         ErrorCode.IO_FAILURE, "port " + plan.name() + " vanished right after it was created"));
                 if (ovs.settings().waitForVswitchd()) {
@@ -342,9 +344,7 @@ final class VhostUserPorts implements HostSide {
 
     /**
      * The shared directory, created if missing: {@code 0700}, or {@code 0770} owned by {@code vhost.group}
-     * when one is given, so that QEMU or a non-root DPDK application in that group can reach the sockets. A
-     * stale socket left by a container that was killed is removed: it would stop the next frontend from
-     * binding its server socket.
+     * when one is given, so that QEMU or a non-root DPDK application in that group can reach the sockets.
      */
     private void prepareSharedDirectory(Attachment attachment, PortPlan plan) {
         Path dir = plan.socketPath().getParent();
@@ -363,7 +363,6 @@ final class VhostUserPorts implements HostSide {
                 Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(principal.get());
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
             }
-            Files.deleteIfExists(plan.socketPath());
         } catch (UserPrincipalNotFoundException e) {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "host.vhost.group: no group named '"
                     + group.orElse("") + "'");

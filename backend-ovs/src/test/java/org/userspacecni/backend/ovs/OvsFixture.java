@@ -43,9 +43,14 @@ final class OvsFixture implements AutoCloseable {
 
     /** The same, with {@code topLevel} fields added to the configuration. */
     NetConf netConf(String name, String host, String topLevel) {
+        return netConf(name, host, topLevel, sharedDir());
+    }
+
+    /** The same, with its own shared directory. */
+    NetConf netConf(String name, String host, String topLevel, Path sharedDir) {
         String json = "{\"cniVersion\":\"1.1.0\",\"name\":\"" + name + "\",\"type\":\"userspace\","
                 + (topLevel.isEmpty() ? "" : topLevel + ",") + "\"sharedDir\":\""
-                + sharedDir() + "\",\"host\":{\"engine\":\"ovs-dpdk\",\"iftype\":\"vhostuser\",\"options\":{"
+                + sharedDir + "\",\"host\":{\"engine\":\"ovs-dpdk\",\"iftype\":\"vhostuser\",\"options\":{"
                 + "\"ovsdbSocket\":\"" + ovs.dbSocket() + "\",\"waitForVswitchd\":\"false\"}"
                 + (host.isEmpty() ? "" : "," + host) + "}}";
         return NetConfDecoder.netConf(NetConfDecoder.parseObject(json.getBytes(StandardCharsets.UTF_8)));

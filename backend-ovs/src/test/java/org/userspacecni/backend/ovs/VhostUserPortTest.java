@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -121,6 +122,17 @@ class VhostUserPortTest {
         Files.writeString(Path.of(port.socketPath()), "left by a frontend");
         fixture.host.delete(a);
         assertThat(Path.of(port.socketPath())).doesNotExist();
+    }
+
+    @Test
+    void theSharedDirectoryBelongsToTheVhostGroupWhenOneIsGiven() throws Exception {
+        Path shared = root.resolve("shared-for-qemu");
+        NetConf conf = fixture.netConf("net-q", "\"vhost\":{\"group\":\"daemon\"}", "", shared);
+        Attachment a = fixture.attachment("qemu00000001", "net1", conf);
+        fixture.host.add(a);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared))).isEqualTo("rwxrwx---");
+        assertThat(Files.readAttributes(shared, PosixFileAttributes.class).group().getName()).isEqualTo("daemon");
+        fixture.host.delete(a);
     }
 
     @Test
