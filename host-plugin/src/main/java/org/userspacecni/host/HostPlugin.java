@@ -19,6 +19,8 @@ import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ConfigStore;
+import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
 import org.userspacecni.spi.DatapathStatus;
@@ -30,23 +32,26 @@ import org.userspacecni.spi.NetConf;
 /**
  * The CNI commands of the {@code userspace} plugin on a decoded request.
  *
- * <p>ADD allocates addresses through IPAM, then asks the engine's backend for the host port, each step
- * registering its undo first, so that a failure anywhere leaves nothing behind. DEL undoes both and
- * succeeds when they are already gone, including after an ADD that failed on a configuration problem.
- * CHECK, GC and STATUS ask the same two parts. Changes to shared state happen under {@link StateLock}.
+ * <p>ADD allocates addresses through IPAM, asks the engine's backend for the host port, and stores the
+ * container side's configuration, each step registering its undo first, so that a failure anywhere leaves
+ * nothing behind. DEL undoes all three and succeeds when they are already gone, including after an ADD that
+ * failed on a configuration problem. CHECK and GC ask the same parts; STATUS the datapath and IPAM. Changes to shared state happen under {@link StateLock}.
  */
 final class HostPlugin {
 
     private final BackendRegistry registry;
     private final BackendContext context;
     private final IpamDelegate ipam;
+    private final ConfigStore store;
     private final System.Logger log;
 
     @Inject
-    HostPlugin(BackendRegistry registry, BackendContext context, IpamDelegate ipam, System.Logger log) {
+    HostPlugin(BackendRegistry registry, BackendContext context, IpamDelegate ipam, ConfigStore store,
+            System.Logger log) {
         this.registry = registry;
         this.context = context;
         this.ipam = ipam;
+        this.store = store;
         this.log = log;
     }
 
@@ -90,6 +95,9 @@ final class HostPlugin {
                 rollback.push("host port of " + attachment.id(), () -> backend.host().delete(attachment));
                 HostPort port = backend.host().add(attachment);
                 log.log(Level.INFO, "ADD {0}: port {1}, socket {2}", attachment.id(), port.name(), port.socketPath());
+                ContainerConfig stored = ContainerConfigs.of(attachment, port, addresses, request.version());
+                rollback.push("stored configuration of " + attachment.id(), () -> store.delete(attachment.id()));
+                store.put(stored);
                 CniResult.NetInterface nic = new CniResult.NetInterface(attachment.id().ifName(), port.mac(),
                         port.mtu(), attachment.netns(), Optional.of(port.socketPath()), Optional.empty());
                 return prevResult.orElse(CniResult.empty()).withInterface(nic, addresses);
@@ -105,6 +113,7 @@ final class HostPlugin {
         Attachment attachment = attachment(request);
         Failures failures = new Failures();
         try (StateLock lock = StateLock.acquire(conf.dataDirPath())) {
+            failures.attempt(() -> store.delete(attachment.id()));
             failures.attempt(() -> withBackendIfInstalled(conf, backend -> backend.host().delete(attachment)));
             conf.ipam().ifPresent(section -> failures.attempt(() -> {
                 if (ipamInstalled(section.type())) {
@@ -135,6 +144,13 @@ final class HostPlugin {
         try (DatapathBackend backend = open(conf)) {
             backend.host().check(attachment);
         }
+        ContainerConfig stored = store.get(attachment.id()).orElseThrow(() -> new CniException(
+                ErrorCode.ATTACHMENT_DIFFERS, "no stored container configuration for " + attachment.id()));
+        if (nic.socketPath().isPresent()
+                && !conf.sharedDirPath().resolve(stored.socket()).toString().equals(nic.socketPath().get())) {
+            throw new CniException(ErrorCode.ATTACHMENT_DIFFERS, "the stored container configuration of "
+                    + attachment.id() + " names socket " + stored.socket() + ", not " + nic.socketPath().get());
+        }
     }
 
     private void gc(CniRequest request) {
@@ -144,6 +160,9 @@ final class HostPlugin {
         Failures failures = new Failures();
         try (StateLock lock = StateLock.acquire(conf.dataDirPath())) {
             failures.attempt(() -> withBackendIfInstalled(conf, backend -> backend.host().gc(conf, valid)));
+            failures.attempt(() -> store.list().stream()
+                    .filter(stored -> stored.name().equals(conf.name()) && !valid.contains(stored.id()))
+                    .forEach(stored -> store.delete(stored.id())));
             conf.ipam().ifPresent(section -> failures.attempt(() -> ipam.gc(section.type(), request.config())));
         }
         failures.rethrow();

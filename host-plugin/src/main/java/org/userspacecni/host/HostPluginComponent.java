@@ -3,11 +3,12 @@ package org.userspacecni.host;
 import dagger.BindsInstance;
 import dagger.Component;
 import org.userspacecni.core.BackendRegistryModule;
+import org.userspacecni.spi.NetConf;
 
 /**
  * What the host plugin is made of: the backends found on the class path ({@link BackendRegistryModule},
  * shared with the container agent) and the plugin's own parts ({@link HostPluginModule}), for one
- * invocation's environment and logger.
+ * invocation's environment, network configuration and logger.
  */
 @Component(modules = {BackendRegistryModule.class, HostPluginModule.class})
 interface HostPluginComponent {
@@ -16,6 +17,7 @@ interface HostPluginComponent {
 
     @Component.Factory
     interface Factory {
-        HostPluginComponent create(@BindsInstance CniEnvironment environment, @BindsInstance System.Logger log);
+        HostPluginComponent create(@BindsInstance CniEnvironment environment, @BindsInstance NetConf netConf,
+                @BindsInstance System.Logger log);
     }
 }

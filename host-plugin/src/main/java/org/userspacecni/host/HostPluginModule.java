@@ -5,9 +5,12 @@ import dagger.Provides;
 import java.time.Duration;
 import org.userspacecni.core.ProcessRunner;
 import org.userspacecni.core.ProgramContext;
+import org.userspacecni.core.store.FileConfigStore;
 import org.userspacecni.spi.BackendContext;
+import org.userspacecni.spi.ConfigStore;
+import org.userspacecni.spi.NetConf;
 
-/** The host plugin's own parts: IPAM delegation and the context its backends get. */
+/** The host plugin's own parts: IPAM delegation, the config store, and the context its backends get. */
 @Module
 interface HostPluginModule {
 
@@ -17,6 +20,11 @@ interface HostPluginModule {
     @Provides
     static IpamDelegate ipam(CniEnvironment environment, System.Logger log) {
         return new IpamDelegate(environment, new ProcessRunner(IPAM_TIMEOUT), log);
+    }
+
+    @Provides
+    static ConfigStore store(NetConf netConf, System.Logger log) {
+        return FileConfigStore.hostView(netConf.dataDirPath(), log);
     }
 
     @Provides

@@ -56,7 +56,7 @@ public final class Main {
             NetConf netConf = NetConfDecoder.netConf(config);
             log.configure(netConf.logLevel(), netConf.logFile().map(Path::of));
             log.log(Level.DEBUG, "{0} {1}", command, environment.containerId().orElse(""));
-            HostPlugin plugin = DaggerHostPluginComponent.factory().create(environment, log).plugin();
+            HostPlugin plugin = DaggerHostPluginComponent.factory().create(environment, netConf, log).plugin();
             plugin.run(new CniRequest(environment, config, version, netConf)).ifPresent(out::print);
             return 0;
         } catch (CniException e) {

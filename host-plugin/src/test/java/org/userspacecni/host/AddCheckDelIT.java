@@ -3,6 +3,10 @@ package org.userspacecni.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.userspacecni.core.Json;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.userspacecni.testkit.CniInvocation;
@@ -16,8 +20,9 @@ class AddCheckDelIT extends PluginFixtureTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"})
-    void addCheckDel(String version) {
-        CniInvocation plugin = fixture.attachment("c0ffee" + version.replace(".", ""), "net1");
+    void addCheckDel(String version) throws Exception {
+        String containerId = "c0ffee" + version.replace(".", "") + "abcdef";
+        CniInvocation plugin = fixture.attachment(containerId, "net1");
         String config = fixture.config(version, "");
 
         CniInvocation.Outcome added = plugin.run("ADD", config);
@@ -35,6 +40,15 @@ class AddCheckDelIT extends PluginFixtureTest {
         String leased = result.at("/ips/0/address").asText().split("/")[0];
         assertThat(fixture.ipam.leases()).containsExactly(leased);
         assertThat(fixture.ports()).hasSize(1);
+        Path stored = fixture.dataDir().resolve(containerId + "/net1.json");
+        JsonNode document = readJson(stored);
+        assertThat(document.path("schemaVersion").asInt()).isEqualTo(1);
+        assertThat(document.path("socket").asText()).isEqualTo(containerId.substring(0, 12) + "-net1");
+        assertThat(document.at("/config/vhost/mode").asText()).isEqualTo("server");
+        assertThat(document.at("/config/netType").asText()).isEqualTo("interface");
+        assertThat(document.path("mac").asText()).isEqualTo(result.at("/interfaces/0/mac").asText());
+        assertThat(document.at("/ipResult/ips/0/address").asText()).isEqualTo(result.at("/ips/0/address").asText());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stored))).isEqualTo("rw-------");
 
         String withResult = fixture.config(version, ",\"prevResult\":" + result);
         if (!version.startsWith("0.3")) {
@@ -50,5 +64,14 @@ class AddCheckDelIT extends PluginFixtureTest {
         }
         assertThat(fixture.ipam.leases()).isEmpty();
         assertThat(fixture.ports()).isEmpty();
+        assertThat(stored.getParent()).doesNotExist();
+    }
+
+    private static JsonNode readJson(Path file) {
+        try {
+            return Json.mapper().readTree(file.toFile());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -21,6 +21,7 @@ class FailedAddLeavesNothingIT extends PluginFixtureTest {
         assertThat(fixture.ipam.leases()).isEmpty();
         assertThat(fixture.ports()).isEmpty();
         assertThat(fixture.journal()).containsExactly("add failing0001/net1", "delete failing0001/net1");
+        assertThat(fixture.dataDir().resolve("failing0001")).doesNotExist();
 
         CniInvocation.Outcome deleted = fixture.attachment("failing0001", "net1").run("DEL", fixture.config("1.1.0", ""));
         assertThat(deleted.exitCode()).as(deleted.stdout()).isZero();

@@ -1,5 +1,7 @@
 package org.userspacecni.spi;
 
+import java.util.Optional;
+
 /**
  * A failure the CNI runtime will see: a code, a message and optional details, printed as the error
  * object of the CNI protocol.
@@ -31,6 +33,16 @@ public class CniException extends RuntimeException {
         super(message, cause);
         this.code = code;
         this.details = details == null ? "" : details;
+    }
+
+    /** The first CniException in {@code thrown}'s cause chain, e.g. one a Jackson creator threw. */
+    public static Optional<CniException> in(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof CniException) {
+                return Optional.of((CniException) t);
+            }
+        }
+        return Optional.empty();
     }
 
     public int code() {

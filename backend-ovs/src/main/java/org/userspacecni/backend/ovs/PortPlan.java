@@ -51,7 +51,7 @@ record PortPlan(String bridge, String name, VhostMode mode, Path socketPath, Opt
                     + length + " bytes, longer than the " + MAX_SOCKET_PATH_BYTES
                     + " a unix socket allows: shorten sharedDir or vhost.socketfile");
         }
-        return new PortPlan(bridge, name, host.vhost().mode().orElse(VhostMode.CLIENT), socketPath,
+        return new PortPlan(bridge, name, host.vhost().modeOrDefault(), socketPath,
                 host.bridge().vlanId(), attachment.netConf().mtu(), Ownership.of(attachment));
     }
 

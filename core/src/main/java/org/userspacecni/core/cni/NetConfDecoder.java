@@ -63,7 +63,7 @@ public final class NetConfDecoder {
             return Json.mapper().treeToValue(config, NetConf.class);
         } catch (JsonMappingException e) {
             String path = path(e);
-            Optional<CniException> cause = cniCause(e);
+            Optional<CniException> cause = CniException.in(e);
             if (cause.isPresent()) {
                 CniException c = cause.get();
                 String msg = path.isEmpty() ? c.getMessage() : path + ": " + c.getMessage();
@@ -129,15 +129,6 @@ public final class NetConfDecoder {
             return "an array";
         }
         return "an object";
-    }
-
-    private static Optional<CniException> cniCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CniException) {
-                return Optional.of((CniException) t);
-            }
-        }
-        return Optional.empty();
     }
 
     private static String firstLine(Exception e) {

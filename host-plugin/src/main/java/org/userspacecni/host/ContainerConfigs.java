@@ -1,0 +1,68 @@
+package org.userspacecni.host;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.userspacecni.core.Json;
+import org.userspacecni.core.cni.CniResult;
+import org.userspacecni.core.cni.CniVersion;
+import org.userspacecni.core.cni.ResultCodec;
+import org.userspacecni.spi.Attachment;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ContainerConfig;
+import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.HostPort;
+import org.userspacecni.spi.MemifConfig;
+import org.userspacecni.spi.MemifRole;
+import org.userspacecni.spi.NetType;
+import org.userspacecni.spi.Side;
+import org.userspacecni.spi.VhostConfig;
+import org.userspacecni.spi.VhostMode;
+
+/**
+ * The container end of an attachment, as the original plugin derived it: the {@code container} section if
+ * the configuration has one, else the host's; the vhost mode and memif role opposite to the host's unless
+ * the container section names them; the host's socket file; {@code netType: interface} when IPAM gave
+ * addresses.
+ */
+final class ContainerConfigs {
+
+    private ContainerConfigs() {
+    }
+
+    static ContainerConfig of(Attachment attachment, HostPort port, CniResult addresses, CniVersion version) {
+        Side host = attachment.host();
+        Optional<Side> section = attachment.netConf().container();
+        Side given = section.orElse(host);
+        Path sharedDir = attachment.netConf().sharedDirPath();
+        Path socket = Path.of(port.socketPath());
+        if (!socket.startsWith(sharedDir)) {
+            throw new CniException(ErrorCode.INTERNAL, "engine '" + host.engine() + "' put the socket " + socket
+                    + " outside the shared directory " + sharedDir);
+        }
+        String socketFile = socket.getFileName().toString();
+        VhostMode mode = section.flatMap(s -> s.vhost().mode()).orElse(opposite(host.vhost().modeOrDefault()));
+        VhostConfig vhost = new VhostConfig(Optional.of(mode), given.vhost().group(), Optional.of(socketFile));
+        Optional<MemifRole> role = section.flatMap(s -> s.memif().role())
+                .or(() -> host.memif().role().map(ContainerConfigs::opposite));
+        MemifConfig memif = new MemifConfig(role, given.memif().mode(), Optional.of(socketFile));
+        Optional<NetType> netType = section.flatMap(Side::netType).or(() -> addresses.ips().isEmpty()
+                ? Optional.empty() : Optional.of(NetType.INTERFACE));
+        Side container = new Side(given.engine(), given.iftype(), netType, vhost, memif, given.bridge(),
+                given.options());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ipResult = Json.mapper().convertValue(ResultCodec.render(addresses, version), Map.class);
+        return new ContainerConfig(ContainerConfig.SCHEMA_VERSION, attachment.id().containerId(),
+                attachment.id().ifName(), attachment.netConf().name(), container, ipResult,
+                sharedDir.relativize(socket).toString(), port.mac().orElse(attachment.mac()), port.mtu(),
+                host.bridge().vlanId());
+    }
+
+    private static VhostMode opposite(VhostMode mode) {
+        return mode == VhostMode.CLIENT ? VhostMode.SERVER : VhostMode.CLIENT;
+    }
+
+    private static MemifRole opposite(MemifRole role) {
+        return role == MemifRole.MASTER ? MemifRole.SLAVE : MemifRole.MASTER;
+    }
+}
