@@ -3,7 +3,6 @@ package org.userspacecni.backend.ovs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -15,7 +14,6 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,21 +36,17 @@ import org.userspacecni.spi.VhostMode;
  */
 final class VhostUserPorts implements HostSide {
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    /**
-     * How often a change is tried when concurrent writers keep changing the rows it depends on; every round
-     * lets at least one of them through, so this bounds the writers that can race on one bridge.
-     */
-    private static final int ATTEMPTS = 32;
 
     private final ObjectMapper mapper;
     private final BackendContext context;
     private final System.Logger log;
+    private final BridgePorts bridgePorts;
 
     VhostUserPorts(ObjectMapper mapper, BackendContext context) {
         this.mapper = mapper;
         this.context = context;
         this.log = context.logger();
+        this.bridgePorts = new BridgePorts(log);
     }
 
     @Override
@@ -60,7 +54,8 @@ final class VhostUserPorts implements HostSide {
         PortPlan plan = PortPlan.of(attachment);
         try (OvsSwitch ovs = connect(attachment.netConf())) {
             prepareSharedDirectory(attachment, plan);
-            String portUuid = createPort(ovs, attachment, plan);
+            String portUuid = bridgePorts.add(ovs, new BridgePorts.PortSpec(plan.bridge(), plan.name(),
+                    interfaceRow(plan), portRow(plan), attachment.id()));
             try {
                 // A socket left by a frontend that was killed would stop the next one from binding there.
                 removeSocket(attachment.netConf(), plan.name());
@@ -80,7 +75,7 @@ final class VhostUserPorts implements HostSide {
                 return new HostPort(plan.name(), plan.socketPath().toString(), Optional.of(attachment.mac()), mtu);
             } catch (RuntimeException e) {
                 try {
-                    removePorts(ovs, attachment.netConf(), ovs.ports(ownedBy(attachment.id())));
+                    bridgePorts.remove(ovs, ovs.ports(ownedBy(attachment.id())));
                 } catch (RuntimeException rollback) {
                     e.addSuppressed(rollback);
                 }
@@ -96,7 +91,7 @@ final class VhostUserPorts implements HostSide {
         PortPlan plan = PortPlan.of(attachment);
         try (OvsSwitch ovs = connect(attachment.netConf())) {
             List<OvsSwitch.PortRow> ports = ovs.ports(ownedBy(attachment.id()));
-            removePorts(ovs, attachment.netConf(), ports);
+            bridgePorts.remove(ovs, ports);
             removeSocket(attachment.netConf(), plan.name());
         } catch (OvsdbTransactionException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot remove the port of " + attachment.id(), e);
@@ -146,7 +141,7 @@ final class VhostUserPorts implements HostSide {
                     stale.add(port);
                 }
             }
-            removePorts(ovs, netConf, stale);
+            bridgePorts.remove(ovs, stale);
             for (OvsSwitch.PortRow port : stale) {
                 log.log(Level.INFO, "ovs-dpdk: GC removed port {0} of {1}", port.name(),
                         Ownership.attachmentOf(port.externalIds()));
@@ -180,73 +175,6 @@ final class VhostUserPorts implements HostSide {
         return OvsSwitch.connect(mapper, OvsSettings.of(netConf.host(), context));
     }
 
-    /**
-     * Inserts the interface and port (and the bridge, if it is missing) in one transaction, replacing a port
-     * this attachment left behind. A bridge created or removed concurrently makes the transaction fail or
-     * miss; it is then read again and tried again.
-     */
-    private String createPort(OvsSwitch ovs, Attachment attachment, PortPlan plan) {
-        for (int attempt = 1; ; attempt++) {
-            List<ObjectNode> ops = new ArrayList<>();
-            for (OvsSwitch.PortRow clash : ovs.ports(Ovsdb.where("name", "==", plan.name()))) {
-                if (!Ownership.attachmentOf(clash.externalIds()).equals(attachment.id())) {
-                    throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "OVS already has a port named "
-                            + plan.name() + " that is not this attachment's (" + clash.externalIds() + ")");
-                }
-                ops.add(Ovsdb.mutate("Bridge", Ovsdb.where("ports", "includes", Ovsdb.uuid(clash.uuid())),
-                        "ports", "delete", Ovsdb.set(Ovsdb.uuid(clash.uuid()))));
-            }
-            ops.add(Ovsdb.insert("Interface", interfaceRow(plan), "iface"));
-            ops.add(Ovsdb.insert("Port", portRow(plan), "port"));
-            int portInsert = ops.size() - 1;
-            Optional<OvsSwitch.BridgeRow> bridge = ovs.bridge(plan.bridge());
-            int bridgeMutation = -1;
-            if (bridge.isPresent()) {
-                if (!bridge.get().datapathType().equals("netdev")) {
-                    throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "bridge " + plan.bridge()
-                            + " has datapath_type '" + bridge.get().datapathType()
-                            + "'; vhost-user ports need a netdev (userspace) bridge");
-                }
-                ops.add(Ovsdb.mutate("Bridge", Ovsdb.where("_uuid", "==", Ovsdb.uuid(bridge.get().uuid())),
-                        "ports", "insert", Ovsdb.set(Ovsdb.namedUuid("port"))));
-                bridgeMutation = ops.size() - 1;
-            } else {
-                ops.addAll(newBridge(plan.bridge()));
-            }
-            try {
-                ArrayNode result = ovs.change(ops);
-                if (bridgeMutation < 0 || result.get(bridgeMutation).path("count").asInt() == 1) {
-                    return Ovsdb.uuidOf(result.get(portInsert).path("uuid"));
-                }
-                log.log(Level.DEBUG, "bridge {0} went away during ADD; trying again", plan.bridge());
-            } catch (OvsdbTransactionException e) {
-                if (!e.isConstraintViolation() || attempt >= ATTEMPTS) {
-                    throw e;
-                }
-                log.log(Level.DEBUG, "concurrent change of bridge {0}; trying again: {1}", plan.bridge(),
-                        e.getMessage());
-            }
-            if (attempt >= ATTEMPTS) {
-                throw new CniException(ErrorCode.TRY_AGAIN_LATER, "bridge " + plan.bridge()
-                        + " kept changing while port " + plan.name() + " was added");
-            }
-        }
-    }
-
-    /** A netdev bridge with its internal port, marked as ours, holding the new port from the start. */
-    private static List<ObjectNode> newBridge(String name) {
-        ObjectNode internal = Ovsdb.row().put("name", name).put("type", "internal");
-        ObjectNode internalPort = Ovsdb.row().put("name", name);
-        internalPort.set("interfaces", Ovsdb.namedUuid("bridge_iface"));
-        ObjectNode bridge = Ovsdb.row().put("name", name).put("datapath_type", "netdev");
-        bridge.set("ports", Ovsdb.set(Ovsdb.namedUuid("bridge_port"), Ovsdb.namedUuid("port")));
-        bridge.set("external_ids", Ovsdb.map(Map.of(Ownership.CREATED_BY, Ownership.PLUGIN)));
-        return List.of(Ovsdb.insert("Interface", internal, "bridge_iface"),
-                Ovsdb.insert("Port", internalPort, "bridge_port"),
-                Ovsdb.insert("Bridge", bridge, "bridge"),
-                Ovsdb.mutate("Open_vSwitch", Ovsdb.all(), "bridges", "insert", Ovsdb.set(Ovsdb.namedUuid("bridge"))));
-    }
-
     private static ObjectNode interfaceRow(PortPlan plan) {
         ObjectNode row = Ovsdb.row().put("name", plan.name()).put("type", plan.interfaceType());
         row.set("options", Ovsdb.map(plan.interfaceOptions()));
@@ -261,68 +189,6 @@ final class VhostUserPorts implements HostSide {
         plan.vlan().ifPresent(vlan -> row.put("tag", vlan));
         row.set("external_ids", Ovsdb.map(plan.externalIds()));
         return row;
-    }
-
-    /**
-     * Takes {@code ports} off their bridges, and removes each bridge this plugin created that is left with
-     * nothing but its internal port. The transaction holds only if those bridges' ports are still what was
-     * read ({@code wait}): a port that another ADD adds meanwhile is never lost with a removed bridge, and a
-     * concurrent DEL cannot leave an empty bridge behind because each saw the other's port. If they
-     * changed, everything is read again and tried again.
-     */
-    private void removePorts(OvsSwitch ovs, NetConf netConf, List<OvsSwitch.PortRow> ports) {
-        if (ports.isEmpty()) {
-            return;
-        }
-        Set<String> removed = new HashSet<>();
-        ports.forEach(port -> removed.add(port.uuid()));
-        for (int attempt = 1; ; attempt++) {
-            // Operations run in order: the waits see the bridges as they were read, before any change.
-            List<ObjectNode> ops = new ArrayList<>();
-            List<ObjectNode> bridgeRemovals = new ArrayList<>();
-            for (OvsSwitch.BridgeRow bridge : ovs.bridges(where(Map.of(Ownership.CREATED_BY, Ownership.PLUGIN)))) {
-                List<String> left = new ArrayList<>(bridge.ports());
-                if (!left.removeAll(removed)) {
-                    continue;
-                }
-                List<String> internal = ovs.ports(Ovsdb.where("name", "==", bridge.name())).stream()
-                        .map(OvsSwitch.PortRow::uuid).toList();
-                ops.add(unchanged(bridge));
-                if (internal.containsAll(left)) {
-                    bridgeRemovals.add(Ovsdb.mutate("Open_vSwitch", Ovsdb.all(), "bridges", "delete",
-                            Ovsdb.set(Ovsdb.uuid(bridge.uuid()))));
-                    log.log(Level.INFO, "ovs-dpdk: removing bridge {0}, which this plugin created and which is"
-                            + " now empty", bridge.name());
-                }
-            }
-            for (String uuid : removed) {
-                ops.add(Ovsdb.mutate("Bridge", Ovsdb.where("ports", "includes", Ovsdb.uuid(uuid)), "ports",
-                        "delete", Ovsdb.set(Ovsdb.uuid(uuid))));
-            }
-            ops.addAll(bridgeRemovals);
-            try {
-                ovs.change(ops);
-                return;
-            } catch (OvsdbTransactionException e) {
-                if (attempt >= ATTEMPTS) {
-                    throw e;
-                }
-                log.log(Level.DEBUG, "a bridge changed while ports were removed; trying again: {0}", e.getMessage());
-            }
-        }
-    }
-
-    /** A {@code wait} that aborts the transaction unless the bridge still has exactly the ports read. */
-    private static ObjectNode unchanged(OvsSwitch.BridgeRow bridge) {
-        JsonNode[] ports = bridge.ports().stream().map(Ovsdb::uuid).toArray(JsonNode[]::new);
-        ObjectNode expected = Ovsdb.row();
-        expected.set("ports", Ovsdb.set(ports));
-        ObjectNode wait = NODES.objectNode().put("op", "wait").put("table", "Bridge").put("timeout", 0)
-                .put("until", "==");
-        wait.set("where", Ovsdb.where("_uuid", "==", Ovsdb.uuid(bridge.uuid())));
-        wait.set("columns", NODES.arrayNode().add("ports"));
-        wait.set("rows", NODES.arrayNode().add(expected));
-        return wait;
     }
 
     private static ArrayNode ownedBy(AttachmentId id) {
