@@ -3,7 +3,7 @@
 
 # Debian packages each script needs, by purpose.
 PACKAGES_BUILD="openjdk-17-jdk-headless maven"
-PACKAGES_RUN="containernetworking-plugins iproute2"
+PACKAGES_RUN="containernetworking-plugins iproute2 iputils-ping"
 PACKAGES_DATAPATH="openvswitch-switch-dpdk dpdk-dev"
 PACKAGES_BENCH="hyperfine"
 

@@ -1,10 +1,19 @@
 package org.userspacecni.agent;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Optional;
+import org.userspacecni.core.CniLog;
 import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ContainerConfig;
 
-/** The entry point of {@code usrsp-agent}: {@code engines} lists the datapath engines the agent can drive. */
+/**
+ * The entry point of {@code usrsp-agent}, the agent inside a data-plane container: {@code run} applies the
+ * stored attachments to the container's datapath and follows the store ({@code --once}: apply, wait for the
+ * links, exit 0 when all are up); {@code status} shows each attachment's link; {@code eal-args} prints the
+ * DPDK arguments for an application that attaches itself; {@code engines} lists the engines it can drive.
+ */
 public final class Main {
 
     private Main() {
@@ -15,21 +24,53 @@ public final class Main {
     }
 
     static int run(List<String> args, AgentConsole out, PrintStream stderr) {
-        String command = args.isEmpty() ? "help" : args.get(0);
+        AgentOptions options;
         try {
-            switch (command) {
+            options = AgentOptions.parse(args);
+        } catch (IllegalArgumentException | CniException e) {
+            stderr.println("usrsp-agent: " + e.getMessage());
+            stderr.println(AgentOptions.USAGE);
+            return 2;
+        }
+        CniLog log = new CniLog("usrsp-agent", stderr);
+        log.configure(options.logLevel(), Optional.empty());
+        AgentComponent agent = DaggerAgentComponent.factory().create(options, log);
+        try {
+            switch (options.command()) {
+                case "run":
+                    if (options.once()) {
+                        return agent.agent().runOnce(options.timeout()) ? 0 : 1;
+                    }
+                    agent.agent().run();
+                    return 0;
+                case "status":
+                    for (ContainerConfig config : agent.agent().stored()) {
+                        out.println(config.ifName() + " " + config.config().engine() + " " + config.socket() + " "
+                                + agent.agent().side(config).linkState(config));
+                    }
+                    return 0;
+                case "eal-args":
+                    out.println(String.join(" ", EalArgs.of(agent.agent().stored(), options.sharedDir())));
+                    return 0;
                 case "engines":
-                    DaggerAgentComponent.create().backends().engines().forEach(out::println);
+                    agent.backends().engines().forEach(out::println);
                     return 0;
                 case "help":
-                    out.println("usage: usrsp-agent engines");
+                    out.println(AgentOptions.USAGE);
                     return 0;
                 default:
-                    stderr.println("usrsp-agent: unknown command '" + command + "' (try: usrsp-agent help)");
+                    stderr.println("usrsp-agent: unknown command '" + options.command() + "'");
+                    stderr.println(AgentOptions.USAGE);
                     return 2;
             }
         } catch (CniException e) {
+            stderr.println("usrsp-agent: " + e.getMessage() + (e.details().isEmpty() ? "" : " (" + e.details() + ")"));
+            return 1;
+        } catch (IOException e) {
             stderr.println("usrsp-agent: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return 1;
         }
     }

@@ -8,6 +8,7 @@ import org.userspacecni.core.cni.CniResult;
 import org.userspacecni.core.cni.CniVersion;
 import org.userspacecni.core.cni.ResultCodec;
 import org.userspacecni.spi.Attachment;
+import org.userspacecni.spi.BridgeConfig;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.ErrorCode;
@@ -21,9 +22,10 @@ import org.userspacecni.spi.VhostMode;
 
 /**
  * The container end of an attachment, as the original plugin derived it: the {@code container} section if
- * the configuration has one, else the host's; the vhost mode and memif role opposite to the host's unless
- * the container section names them; the host's socket file; {@code netType: interface} when IPAM gave
- * addresses.
+ * the configuration has one, else the host's engine and interface type; the vhost mode and memif role
+ * opposite to the host's unless the container section names them; the host's socket file;
+ * {@code netType: interface} when IPAM gave addresses. Bridge and engine options come only from a container
+ * section: the host's name the host's switch.
  */
 final class ContainerConfigs {
 
@@ -48,8 +50,9 @@ final class ContainerConfigs {
         MemifConfig memif = new MemifConfig(role, given.memif().mode(), Optional.of(socketFile));
         Optional<NetType> netType = section.flatMap(Side::netType).or(() -> addresses.ips().isEmpty()
                 ? Optional.empty() : Optional.of(NetType.INTERFACE));
-        Side container = new Side(given.engine(), given.iftype(), netType, vhost, memif, given.bridge(),
-                given.options());
+        // Engine options name the host's daemons; only a container section's own options reach the container.
+        Side container = new Side(given.engine(), given.iftype(), netType, vhost, memif,
+                section.map(Side::bridge).orElse(BridgeConfig.EMPTY), section.map(Side::options).orElse(Map.of()));
         @SuppressWarnings("unchecked")
         Map<String, Object> ipResult = Json.mapper().convertValue(ResultCodec.render(addresses, version), Map.class);
         return new ContainerConfig(ContainerConfig.SCHEMA_VERSION, attachment.id().containerId(),

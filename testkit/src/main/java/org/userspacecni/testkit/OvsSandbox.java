@@ -74,6 +74,14 @@ public final class OvsSandbox implements AutoCloseable {
      * namespace of its own, and waits until DPDK is initialised.
      */
     public void startVswitchd(String filePrefix) {
+        startVswitchd(filePrefix, "");
+    }
+
+    /**
+     * The same with more DPDK EAL arguments: a second OVS-DPDK on one machine, like a container's, needs
+     * {@code --single-file-segments}.
+     */
+    public void startVswitchd(String filePrefix, String moreEalArguments) {
         String hugepages = System.getenv(HUGEPAGES_VARIABLE);
         if (hugepages == null || !Files.isDirectory(Path.of(hugepages))) {
             throw new IllegalStateException(HUGEPAGES_VARIABLE + " does not name a hugetlbfs mount: run the"
@@ -83,7 +91,7 @@ public final class OvsSandbox implements AutoCloseable {
                 "other_config:dpdk-socket-mem=256", "other_config:pmd-maxsleep=10000",
                 "other_config:per-port-memory=true",
                 "other_config:dpdk-extra=--no-pci --no-telemetry --huge-dir=" + hugepages
-                        + " --file-prefix=" + filePrefix);
+                        + " --file-prefix=" + filePrefix + (moreEalArguments.isEmpty() ? "" : " " + moreEalArguments));
         NetworkNamespace namespace = NetworkNamespace.create();
         netns = Optional.of(namespace);
         run(List.of("ip", "netns", "exec", namespace.name(), VSWITCHD_DPDK.toString(), "unix:" + dbSocket(),
@@ -95,6 +103,18 @@ public final class OvsSandbox implements AutoCloseable {
             throw new IllegalStateException("DPDK did not initialise in ovs-vswitchd within 60 s; see "
                     + dir.resolve("ovs-vswitchd.log"), e);
         }
+    }
+
+    /** The network namespace ovs-vswitchd runs in, where its bridges' taps are. */
+    public NetworkNamespace netns() {
+        return netns.orElseThrow(() -> new IllegalStateException("ovs-vswitchd was not started"));
+    }
+
+    /** Runs a command in ovs-vswitchd's network namespace and returns its output; fails the test if it fails. */
+    public String inNetns(String... command) {
+        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", netns().name()));
+        all.addAll(List.of(command));
+        return run(all);
     }
 
     /** Runs ovs-vsctl against this sandbox and returns its stdout; fails the test if it fails. */

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
@@ -33,12 +34,21 @@ record OvsSettings(Path dbSocket, Path runDir, boolean waitForVswitchd, Duration
             Path.of("/usr/local/var/run/openvswitch/db.sock"));
 
     static OvsSettings of(Side side, BackendContext context) {
-        Path dbSocket = setting(side, context, "ovsdbSocket", "USERSPACE_CNI_OVSDB_SOCKET").map(Path::of)
+        return of(side::option, context);
+    }
+
+    /** The settings from the environment and the defaults alone, with no configuration to read options from. */
+    static OvsSettings of(BackendContext context) {
+        return of(option -> Optional.empty(), context);
+    }
+
+    private static OvsSettings of(Function<String, Optional<String>> options, BackendContext context) {
+        Path dbSocket = setting(options, context, "ovsdbSocket", "USERSPACE_CNI_OVSDB_SOCKET").map(Path::of)
                 .orElseGet(() -> DEFAULT_DB_SOCKETS.stream().filter(Files::exists).findFirst()
                         .orElse(DEFAULT_DB_SOCKETS.get(0)));
-        Path runDir = setting(side, context, "ovsRunDir", "OVS_RUNDIR").map(Path::of)
+        Path runDir = setting(options, context, "ovsRunDir", "OVS_RUNDIR").map(Path::of)
                 .orElse(dbSocket.toAbsolutePath().getParent());
-        String wait = setting(side, context, "waitForVswitchd", "USERSPACE_CNI_OVS_WAIT").orElse("true");
+        String wait = setting(options, context, "waitForVswitchd", "USERSPACE_CNI_OVS_WAIT").orElse("true");
         if (!wait.equals("true") && !wait.equals("false")) {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG,
                     "waitForVswitchd must be true or false, not '" + wait + "'");
@@ -47,7 +57,8 @@ record OvsSettings(Path dbSocket, Path runDir, boolean waitForVswitchd, Duration
                 Duration.ofSeconds(30));
     }
 
-    private static Optional<String> setting(Side side, BackendContext context, String option, String variable) {
-        return side.option(option).or(() -> context.environment(variable)).filter(value -> !value.isEmpty());
+    private static Optional<String> setting(Function<String, Optional<String>> options, BackendContext context,
+            String option, String variable) {
+        return options.apply(option).or(() -> context.environment(variable)).filter(value -> !value.isEmpty());
     }
 }

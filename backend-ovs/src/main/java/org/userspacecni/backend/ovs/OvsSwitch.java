@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.DatapathStatus;
 import org.userspacecni.spi.ErrorCode;
 
 /**
@@ -134,6 +135,64 @@ final class OvsSwitch implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CniException(ErrorCode.TRY_AGAIN_LATER, "interrupted while waiting for ovs-vswitchd", e);
+        }
+    }
+
+    /**
+     * Waits until the interface's link is up, as ovs-vswitchd reports it; an error it reports on the
+     * interface instead is thrown (5), and so is a link that stays down past the apply timeout (11).
+     */
+    void awaitLinkUp(String name) {
+        CompletableFuture<Void> up = new CompletableFuture<>();
+        call(() -> {
+            client.monitor("Interface", List.of("name", "link_state", "error"), updates -> updates
+                    .path("Interface").forEach(row -> {
+                        JsonNode now = row.path("new");
+                        if (!now.path("name").asText().equals(name)) {
+                            return;
+                        }
+                        List<JsonNode> error = Ovsdb.setOf(now.path("error"));
+                        if (!error.isEmpty()) {
+                            up.completeExceptionally(new CniException(ErrorCode.IO_FAILURE,
+                                    "ovs-vswitchd could not set up " + name, error.get(0).asText()));
+                        } else if (now.path("link_state").asText().equals("up")) {
+                            up.complete(null);
+                        }
+                    }));
+            return null;
+        });
+        try {
+            up.get(settings.applyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new CniException(ErrorCode.TRY_AGAIN_LATER, "the link of " + name + " did not come up within "
+                    + settings.applyTimeout().toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw CniException.in(e).orElseGet(() -> new CniException(ErrorCode.TRY_AGAIN_LATER,
+                    "lost OVSDB while waiting for the link of " + name, e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CniException(ErrorCode.TRY_AGAIN_LATER, "interrupted while waiting for " + name, e);
+        }
+    }
+
+    /**
+     * Whether this OVS can take DPDK ports of the given types: reachable (else 50), DPDK initialised in
+     * ovs-vswitchd and the types offered (else 51).
+     */
+    static DatapathStatus dpdkStatus(ObjectMapper mapper, OvsSettings settings, List<String> types) {
+        try (OvsSwitch ovs = connect(mapper, settings)) {
+            JsonNode system = ovs.system("dpdk_initialized", "iface_types");
+            if (!system.path("dpdk_initialized").asBoolean(false)) {
+                return DatapathStatus.limited("OVS at " + settings.dbSocket() + " is reachable, but DPDK is not"
+                        + " initialised in ovs-vswitchd (other_config:dpdk-init=true, and is it running?)");
+            }
+            List<String> offered = Ovsdb.setOf(system.path("iface_types")).stream().map(JsonNode::asText).toList();
+            if (!offered.containsAll(types)) {
+                return DatapathStatus.limited("ovs-vswitchd offers " + offered + ", not all of " + types);
+            }
+            return DatapathStatus.up();
+        } catch (CniException e) {
+            return DatapathStatus.unavailable(e.getMessage());
         }
     }
 

@@ -24,8 +24,13 @@ final class Ownership {
 
     /** The marks of a port or interface of {@code attachment}. */
     static Map<String, String> of(Attachment attachment) {
-        Map<String, String> ids = new LinkedHashMap<>(of(attachment.id()));
-        ids.put(NETWORK, attachment.netConf().name());
+        return of(attachment.id(), attachment.netConf().name());
+    }
+
+    /** The marks of a port or interface of attachment {@code id} in network {@code network}. */
+    static Map<String, String> of(AttachmentId id, String network) {
+        Map<String, String> ids = new LinkedHashMap<>(of(id));
+        ids.put(NETWORK, network);
         return ids;
     }
 

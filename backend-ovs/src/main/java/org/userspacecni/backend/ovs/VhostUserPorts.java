@@ -154,21 +154,8 @@ final class VhostUserPorts implements HostSide {
 
     @Override
     public DatapathStatus status(NetConf netConf) {
-        OvsSettings settings = OvsSettings.of(netConf.host(), context);
-        try (OvsSwitch ovs = OvsSwitch.connect(mapper, settings)) {
-            JsonNode system = ovs.system("dpdk_initialized", "iface_types", "ovs_version");
-            if (!system.path("dpdk_initialized").asBoolean(false)) {
-                return DatapathStatus.limited("OVS at " + settings.dbSocket() + " is reachable, but DPDK is not"
-                        + " initialised in ovs-vswitchd (other_config:dpdk-init=true, and is it running?)");
-            }
-            List<String> types = Ovsdb.setOf(system.path("iface_types")).stream().map(JsonNode::asText).toList();
-            if (!types.contains("dpdkvhostuserclient") || !types.contains("dpdkvhostuser")) {
-                return DatapathStatus.limited("ovs-vswitchd offers no vhost-user interfaces: " + types);
-            }
-            return DatapathStatus.up();
-        } catch (CniException e) {
-            return DatapathStatus.unavailable(e.getMessage());
-        }
+        return OvsSwitch.dpdkStatus(mapper, OvsSettings.of(netConf.host(), context),
+                List.of("dpdkvhostuserclient", "dpdkvhostuser"));
     }
 
     private OvsSwitch connect(NetConf netConf) {

@@ -138,9 +138,14 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
     }
 
     @Override
-    public void apply(ContainerConfig config) {
+    public void apply(ContainerConfig config, Path socket) {
         record("apply", config.id());
         failIfAsked("apply");
+    }
+
+    @Override
+    public String linkState(ContainerConfig config) {
+        return "up";
     }
 
     @Override

@@ -1,0 +1,139 @@
+package org.userspacecni.agent;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.userspacecni.core.BackendRegistry;
+import org.userspacecni.spi.AttachmentId;
+import org.userspacecni.spi.BackendContext;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ConfigStore;
+import org.userspacecni.spi.ContainerConfig;
+import org.userspacecni.spi.ContainerSide;
+
+/**
+ * Keeps the container's datapath in step with the config store: every stored attachment applied through
+ * the container side of its engine, every one that went away removed. It reacts to changes of the store's
+ * directory as the kernel reports them (a {@link WatchService}), not by polling.
+ */
+final class Agent {
+
+    private final ConfigStore store;
+    private final Path storeDir;
+    private final Path sharedDir;
+    private final BackendRegistry backends;
+    private final BackendContext context;
+    private final System.Logger log;
+    private final Map<AttachmentId, ContainerConfig> applied = new HashMap<>();
+
+    Agent(ConfigStore store, Path storeDir, Path sharedDir, BackendRegistry backends, BackendContext context) {
+        this.store = store;
+        this.storeDir = storeDir;
+        this.sharedDir = sharedDir;
+        this.backends = backends;
+        this.context = context;
+        this.log = context.logger();
+    }
+
+    /**
+     * Applies what is stored, waiting up to {@code timeout} for at least one entry and for every link;
+     * true when all stored attachments are up.
+     */
+    boolean runOnce(Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        try (WatchService watcher = watch()) {
+            while (true) {
+                boolean allUp = reconcile();
+                if (allUp && !applied.isEmpty()) {
+                    return true;
+                }
+                Duration left = Duration.between(Instant.now(), deadline);
+                if (left.isNegative() || left.isZero()) {
+                    log.log(Level.ERROR, applied.isEmpty() ? "no attachment was stored within " + timeout.toSeconds()
+                            + " s in " + storeDir : "not every attachment came up within " + timeout.toSeconds() + " s");
+                    return false;
+                }
+                WatchKey key = watcher.poll(Math.min(left.toMillis(), 1000), TimeUnit.MILLISECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+        }
+    }
+
+    /** Applies what is stored, then follows the store until the process is stopped. */
+    void run() throws IOException, InterruptedException {
+        try (WatchService watcher = watch()) {
+            reconcile();
+            while (true) {
+                WatchKey key = watcher.take();
+                key.pollEvents();
+                key.reset();
+                reconcile();
+            }
+        }
+    }
+
+    /** One pass: applies new and changed attachments, removes the ones no longer stored; true if all are up. */
+    boolean reconcile() {
+        Map<AttachmentId, ContainerConfig> wanted = new HashMap<>();
+        store.list().forEach(config -> wanted.put(config.id(), config));
+        for (ContainerConfig gone : List.copyOf(applied.values())) {
+            if (!gone.equals(wanted.get(gone.id()))) {
+                try {
+                    side(gone).remove(gone);
+                    applied.remove(gone.id());
+                    log.log(Level.INFO, "removed " + gone.id());
+                } catch (CniException e) {
+                    log.log(Level.ERROR, "cannot remove " + gone.id() + ": " + e.getMessage());
+                }
+            }
+        }
+        boolean allUp = true;
+        for (ContainerConfig config : wanted.values()) {
+            if (applied.containsKey(config.id())) {
+                continue;
+            }
+            try {
+                side(config).apply(config, sharedDir.resolve(config.socket()));
+                applied.put(config.id(), config);
+                log.log(Level.INFO, "applied " + config.id() + " (" + config.config().engine() + ", "
+                        + config.config().iftype().wireName() + ", socket " + config.socket() + ")");
+            } catch (CniException e) {
+                allUp = false;
+                log.log(Level.ERROR, "cannot apply " + config.id() + ": " + e.getMessage()
+                        + (e.details().isEmpty() ? "" : " (" + e.details() + ")"));
+            }
+        }
+        return allUp;
+    }
+
+    /** What the store holds now. */
+    List<ContainerConfig> stored() {
+        return store.list();
+    }
+
+    ContainerSide side(ContainerConfig config) {
+        return backends.provider(config.config().engine()).create(context).container();
+    }
+
+    private WatchService watch() throws IOException {
+        Files.createDirectories(storeDir);
+        WatchService watcher = FileSystems.getDefault().newWatchService();
+        storeDir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+                StandardWatchEventKinds.ENTRY_MODIFY);
+        return watcher;
+    }
+}

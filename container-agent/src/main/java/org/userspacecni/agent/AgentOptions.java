@@ -1,0 +1,83 @@
+package org.userspacecni.agent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.userspacecni.spi.LogLevel;
+
+/**
+ * The command line of {@code usrsp-agent}: where the container sees the config store and the shared
+ * directory, its own OVS database, the log level, the subcommand and its flags.
+ */
+record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLevel, String command, boolean once,
+        Duration timeout, boolean json) {
+
+    static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/cni/usrspcni/data");
+    static final Path DEFAULT_SHARED_DIR = Path.of("/var/lib/cni/usrspcni/shared");
+    static final String DEFAULT_OVSDB = "unix:/var/run/openvswitch/db.sock";
+
+    static final String USAGE = "usage: usrsp-agent [--data-dir DIR] [--shared-dir DIR] [--ovsdb unix:PATH]"
+            + " [--log-level LEVEL] run [--once] [--timeout SECONDS] | status | eal-args | engines | help";
+
+    /** Parses the arguments; an unknown or incomplete one is an {@link IllegalArgumentException}. */
+    static AgentOptions parse(List<String> args) {
+        Path dataDir = DEFAULT_DATA_DIR;
+        Path sharedDir = DEFAULT_SHARED_DIR;
+        String ovsdb = DEFAULT_OVSDB;
+        LogLevel level = LogLevel.INFO;
+        Optional<String> command = Optional.empty();
+        boolean once = false;
+        boolean json = false;
+        Duration timeout = Duration.ofSeconds(60);
+        List<String> rest = new ArrayList<>(args);
+        while (!rest.isEmpty()) {
+            String arg = rest.remove(0);
+            switch (arg) {
+                case "--data-dir":
+                    dataDir = Path.of(value(arg, rest));
+                    break;
+                case "--shared-dir":
+                    sharedDir = Path.of(value(arg, rest));
+                    break;
+                case "--ovsdb":
+                    ovsdb = value(arg, rest);
+                    break;
+                case "--log-level":
+                    level = LogLevel.of(value(arg, rest));
+                    break;
+                case "--once":
+                    once = true;
+                    break;
+                case "--json":
+                    json = true;
+                    break;
+                case "--timeout":
+                    timeout = Duration.ofSeconds(Long.parseLong(value(arg, rest)));
+                    break;
+                default:
+                    if (arg.startsWith("-") || command.isPresent()) {
+                        throw new IllegalArgumentException("unknown argument '" + arg + "'");
+                    }
+                    command = Optional.of(arg);
+            }
+        }
+        if (!ovsdb.startsWith("unix:")) {
+            throw new IllegalArgumentException("--ovsdb takes unix:PATH, not '" + ovsdb + "'");
+        }
+        return new AgentOptions(dataDir, sharedDir, ovsdb, level, command.orElse("help"), once, timeout, json);
+    }
+
+    /** The path of the container's OVS database socket. */
+    String ovsdbSocket() {
+        return ovsdb.substring("unix:".length());
+    }
+
+    private static String value(String flag, List<String> rest) {
+        if (rest.isEmpty()) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return rest.remove(0);
+    }
+}
