@@ -21,6 +21,7 @@ import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ConfigStore;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.ContainerSide;
+import org.userspacecni.spi.DatapathStatus;
 
 /**
  * Keeps the container's datapath in step with the config store: every stored attachment applied through
@@ -118,6 +119,18 @@ final class Agent {
             }
         }
         return allUp;
+    }
+
+    /** The diagnosis of this container's setup; the datapath checked is the first stored engine's, or OVS. */
+    Doctor doctor(AgentOptions options) {
+        String engine = stored().stream().map(config -> config.config().engine()).findFirst().orElse("ovs-dpdk");
+        DatapathStatus datapath;
+        try {
+            datapath = backends.provider(engine).create(context).container().status();
+        } catch (CniException e) {
+            datapath = DatapathStatus.unavailable(e.getMessage());
+        }
+        return new Doctor(options, store, this::side, datapath, Path.of("/proc"));
     }
 
     /** What the store holds now. */

@@ -12,14 +12,15 @@ import org.userspacecni.spi.LogLevel;
  * directory, its own OVS database, the log level, the subcommand and its flags.
  */
 record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLevel, String command, boolean once,
-        Duration timeout, boolean json) {
+        Duration timeout, boolean json, long socketMemMb) {
 
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/cni/usrspcni/data");
     static final Path DEFAULT_SHARED_DIR = Path.of("/var/lib/cni/usrspcni/shared");
     static final String DEFAULT_OVSDB = "unix:/var/run/openvswitch/db.sock";
 
     static final String USAGE = "usage: usrsp-agent [--data-dir DIR] [--shared-dir DIR] [--ovsdb unix:PATH]"
-            + " [--log-level LEVEL] run [--once] [--timeout SECONDS] | status | eal-args | engines | help";
+            + " [--log-level LEVEL] run [--once] [--timeout SECONDS] | status | eal-args"
+            + " | doctor [--json] [--socket-mem MB] | engines | help";
 
     /** Parses the arguments; an unknown or incomplete one is an {@link IllegalArgumentException}. */
     static AgentOptions parse(List<String> args) {
@@ -31,6 +32,7 @@ record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLeve
         boolean once = false;
         boolean json = false;
         Duration timeout = Duration.ofSeconds(60);
+        long socketMemMb = 256;
         List<String> rest = new ArrayList<>(args);
         while (!rest.isEmpty()) {
             String arg = rest.remove(0);
@@ -56,6 +58,9 @@ record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLeve
                 case "--timeout":
                     timeout = Duration.ofSeconds(Long.parseLong(value(arg, rest)));
                     break;
+                case "--socket-mem":
+                    socketMemMb = Long.parseLong(value(arg, rest));
+                    break;
                 default:
                     if (arg.startsWith("-") || command.isPresent()) {
                         throw new IllegalArgumentException("unknown argument '" + arg + "'");
@@ -66,7 +71,8 @@ record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLeve
         if (!ovsdb.startsWith("unix:")) {
             throw new IllegalArgumentException("--ovsdb takes unix:PATH, not '" + ovsdb + "'");
         }
-        return new AgentOptions(dataDir, sharedDir, ovsdb, level, command.orElse("help"), once, timeout, json);
+        return new AgentOptions(dataDir, sharedDir, ovsdb, level, command.orElse("help"), once, timeout, json,
+                socketMemMb);
     }
 
     /** The path of the container's OVS database socket. */

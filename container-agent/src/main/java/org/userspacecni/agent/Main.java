@@ -12,7 +12,8 @@ import org.userspacecni.spi.ContainerConfig;
  * The entry point of {@code usrsp-agent}, the agent inside a data-plane container: {@code run} applies the
  * stored attachments to the container's datapath and follows the store ({@code --once}: apply, wait for the
  * links, exit 0 when all are up); {@code status} shows each attachment's link; {@code eal-args} prints the
- * DPDK arguments for an application that attaches itself; {@code engines} lists the engines it can drive.
+ * DPDK arguments for an application that attaches itself; {@code doctor} diagnoses hugepages, directories,
+ * sockets and the container's OVS; {@code engines} lists the engines it can drive.
  */
 public final class Main {
 
@@ -49,6 +50,10 @@ public final class Main {
                                 + agent.agent().side(config).linkState(config));
                     }
                     return 0;
+                case "doctor":
+                    List<Doctor.Check> checks = agent.agent().doctor(options).run();
+                    out.println(options.json() ? Doctor.json(checks) : Doctor.text(checks));
+                    return Doctor.passed(checks) ? 0 : 1;
                 case "eal-args":
                     out.println(String.join(" ", EalArgs.of(agent.agent().stored(), options.sharedDir())));
                     return 0;

@@ -1,0 +1,128 @@
+package org.userspacecni.agent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.userspacecni.core.Json;
+import org.userspacecni.spi.ConfigStore;
+import org.userspacecni.spi.ContainerConfig;
+import org.userspacecni.spi.ContainerSide;
+import org.userspacecni.spi.DatapathStatus;
+import org.userspacecni.spi.VhostMode;
+
+/**
+ * {@code usrsp-agent doctor}: the seed image's "EAL init panics because there is an issue with the
+ * hugepages" turned into a diagnosis. Each check says what it found and, when it fails, what is wrong and the
+ * command that fixes it: hugepages reserved and free for the DPDK socket memory, a hugetlbfs mount, the
+ * shared and data directories, the stored sockets, and the container's OVS (reachable, DPDK initialised).
+ */
+final class Doctor {
+
+    /** One check: its name, whether it passed, what was found, and how to fix it. */
+    record Check(String name, boolean ok, String found, String fix) {
+    }
+
+    private final AgentOptions options;
+    private final ConfigStore store;
+    private final Function<ContainerConfig, ContainerSide> sides;
+    private final DatapathStatus datapath;
+    private final Path proc;
+
+    Doctor(AgentOptions options, ConfigStore store, Function<ContainerConfig, ContainerSide> sides,
+            DatapathStatus datapath, Path proc) {
+        this.options = options;
+        this.store = store;
+        this.sides = sides;
+        this.datapath = datapath;
+        this.proc = proc;
+    }
+
+    List<Check> run() {
+        List<Check> checks = new ArrayList<>();
+        Map<String, Long> meminfo = meminfo();
+        long total = meminfo.getOrDefault("HugePages_Total", 0L);
+        long free = meminfo.getOrDefault("HugePages_Free", 0L);
+        long sizeKb = meminfo.getOrDefault("Hugepagesize", 2048L);
+        checks.add(new Check("hugepages reserved", total > 0, total + " pages of " + sizeKb + " kB",
+                "on the host: echo 1024 > /proc/sys/vm/nr_hugepages (DPDK's EAL fails with \"Cannot get hugepage"
+                        + " information\" without them)"));
+        long freeMb = free * sizeKb / 1024;
+        checks.add(new Check("hugepages free for the socket memory", freeMb >= options.socketMemMb(),
+                free + " free pages = " + freeMb + " MB, socket memory " + options.socketMemMb() + " MB",
+                "reserve more pages on the host, or lower the DPDK socket memory"));
+        List<String> mounts = hugetlbfsMounts();
+        checks.add(new Check("hugetlbfs mounted", !mounts.isEmpty(),
+                mounts.isEmpty() ? "no hugetlbfs mount" : String.join(", ", mounts),
+                "mount -t hugetlbfs -o pagesize=2M none /dev/hugepages (or run DPDK with --in-memory)"));
+        checks.add(directory("shared directory", options.sharedDir()));
+        checks.add(directory("data directory", options.dataDir()));
+        for (ContainerConfig config : store.list()) {
+            Path socket = options.sharedDir().resolve(config.socket());
+            boolean serverHere = config.config().vhost().modeOrDefault() == VhostMode.SERVER;
+            checks.add(new Check("socket of " + config.ifName(), serverHere || Files.exists(socket),
+                    socket + (Files.exists(socket) ? " exists" : " is missing"),
+                    "the host switch makes it: check the host's OVS and that the shared directory is mounted here"));
+        }
+        checks.add(new Check("container OVS", datapath.available(), datapath.message(),
+                "start ovsdb-server and ovs-vswitchd with other_config:dpdk-init=true, or pass --ovsdb unix:PATH"));
+        return checks;
+    }
+
+    static boolean passed(List<Check> checks) {
+        return checks.stream().allMatch(Check::ok);
+    }
+
+    static String text(List<Check> checks) {
+        return checks.stream().map(check -> (check.ok() ? "ok    " : "FAIL  ") + check.name() + ": " + check.found()
+                + (check.ok() ? "" : "\n      fix: " + check.fix())).collect(Collectors.joining("\n"));
+    }
+
+    static String json(List<Check> checks) {
+        try {
+            return Json.mapper().writeValueAsString(Map.of("ok", passed(checks), "checks", checks));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Check directory(String name, Path dir) {
+        boolean ok = Files.isDirectory(dir) && Files.isReadable(dir);
+        return new Check(name, ok, dir + (ok ? "" : " is missing or unreadable"),
+                "mount it into the container (-v <host dir>:" + dir + ") or pass its path");
+    }
+
+    private Map<String, Long> meminfo() {
+        Map<String, Long> values = new HashMap<>();
+        for (String line : lines(proc.resolve("meminfo"))) {
+            String[] parts = line.split(":\\s*");
+            if (parts.length == 2 && parts[0].startsWith("Huge")) {
+                try {
+                    values.put(parts[0], Long.parseLong(parts[1].split("\\s+")[0]));
+                } catch (NumberFormatException e) {
+                    // Not a number: not one of the values read here.
+                }
+            }
+        }
+        return values;
+    }
+
+    private List<String> hugetlbfsMounts() {
+        return lines(proc.resolve("mounts")).stream().map(line -> line.split(" "))
+                .filter(fields -> fields.length > 2 && fields[2].equals("hugetlbfs"))
+                .map(fields -> fields[1]).collect(Collectors.toList());
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}
