@@ -71,6 +71,9 @@ class ContainerOvsEndToEndIT {
         try {
             assertThat(awaitLine(agentLog, "applied " + containerId + "/net1")).isTrue();
             container.vsctl("--timeout=60", "wait-until", "Interface", "net1", "link_state=up");
+            AgentProcess.Outcome status = AgentProcess.run("--data-dir", root.resolve("data").resolve(containerId)
+                    .toString(), "--ovsdb", "unix:" + container.dbSocket(), "status");
+            assertThat(status.stdout().strip()).isEqualTo("net1 ovs-dpdk " + hostPort + " up");
             host.vsctl("--timeout=60", "wait-until", "Interface", hostPort, "link_state=up");
 
             host.inNetns("ip", "addr", "add", "10.99.0.1/24", "dev", "br-host");

@@ -94,9 +94,13 @@ public final class OvsSandbox implements AutoCloseable {
                         + " --file-prefix=" + filePrefix + (moreEalArguments.isEmpty() ? "" : " " + moreEalArguments));
         NetworkNamespace namespace = NetworkNamespace.create();
         netns = Optional.of(namespace);
-        run(List.of("ip", "netns", "exec", namespace.name(), VSWITCHD_DPDK.toString(), "unix:" + dbSocket(),
-                "--pidfile=" + dir.resolve("ovs-vswitchd.pid"), "--unixctl=" + dir.resolve("ovs-vswitchd.ctl"),
-                "--log-file=" + dir.resolve("ovs-vswitchd.log"), "--detach", "-vconsole:off"));
+        try {
+            run(List.of("ip", "netns", "exec", namespace.name(), VSWITCHD_DPDK.toString(), "unix:" + dbSocket(),
+                    "--pidfile=" + dir.resolve("ovs-vswitchd.pid"), "--unixctl=" + dir.resolve("ovs-vswitchd.ctl"),
+                    "--log-file=" + dir.resolve("ovs-vswitchd.log"), "--detach", "-vconsole:off"));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + "\n" + tail(dir.resolve("ovs-vswitchd.log")), e);
+        }
         try {
             vsctl("--timeout=60", "wait-until", "Open_vSwitch", ".", "dpdk_initialized=true");
         } catch (IllegalStateException e) {
@@ -131,6 +135,15 @@ public final class OvsSandbox implements AutoCloseable {
             ns.close();
         });
         stopDatabase(false);
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     private void stop(Path pidFile, boolean kill) {

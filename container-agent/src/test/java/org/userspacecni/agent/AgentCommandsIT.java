@@ -1,0 +1,122 @@
+package org.userspacecni.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.userspacecni.testkit.CniInvocation;
+import org.userspacecni.testkit.HostLocalIpam;
+import org.userspacecni.testkit.NetworkNamespace;
+import org.userspacecni.testkit.OvsSandbox;
+
+/**
+ * The agent's commands against one attachment on a real host OVS-DPDK: {@code eal-args} starts a real
+ * testpmd that connects, and {@code doctor} passes on a good setup and names each broken one.
+ */
+class AgentCommandsIT {
+
+    static final String CONTAINER_ID = "agentcmd0123456789";
+
+    @TempDir
+    static Path root;
+    static OvsSandbox host;
+    static NetworkNamespace netns;
+    static CniInvocation plugin;
+    static String config;
+
+    @BeforeAll
+    static void start() {
+        host = OvsSandbox.start(root.resolve("host-ovs"));
+        host.startVswitchd("usrsp-cmd");
+        netns = NetworkNamespace.create();
+        config = "{\"cniVersion\":\"1.1.0\",\"name\":\"ovs-cmd\",\"type\":\"userspace\",\"sharedDir\":\""
+                + root.resolve("shared") + "\",\"dataDir\":\"" + root.resolve("data") + "\",\"host\":{"
+                + "\"engine\":\"ovs-dpdk\",\"iftype\":\"vhostuser\",\"options\":{\"ovsdbSocket\":\""
+                + host.dbSocket() + "\"}},\"ipam\":" + HostLocalIpam.in(root.resolve("ipam")).section() + "}";
+        plugin = new CniInvocation(Path.of(System.getProperty("userspace.plugin")))
+                .env("CNI_CONTAINERID", CONTAINER_ID).env("CNI_NETNS", netns.path().toString())
+                .env("CNI_IFNAME", "net1").env("CNI_PATH", HostLocalIpam.CNI_BIN.toString());
+        CniInvocation.Outcome added = plugin.run("ADD", config);
+        assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (plugin != null) {
+            plugin.run("DEL", config);
+            netns.close();
+        }
+        host.close();
+    }
+
+    static String[] agent(String... more) {
+        List<String> args = new ArrayList<>(List.of("--data-dir", root.resolve("data").resolve(CONTAINER_ID).toString(),
+                "--shared-dir", root.resolve("shared").toString()));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void ealArgsStartATestpmdThatConnects() throws Exception {
+        AgentProcess.Outcome eal = AgentProcess.run(agent("eal-args"));
+        assertThat(eal.exitCode()).as(eal.stderr()).isZero();
+        String socket = root.resolve("shared").resolve(CONTAINER_ID.substring(0, 12) + "-net1").toString();
+        assertThat(eal.stdout().strip()).startsWith("--vdev=net_virtio_user0,path=" + socket + ",server=1");
+
+        List<String> command = new ArrayList<>(List.of("dpdk-testpmd", "-l", "0,1", "-m", "128", "--in-memory",
+                "--single-file-segments", "--no-pci", "--file-prefix=usrsp-eal-" + UUID.randomUUID()));
+        command.addAll(List.of(eal.stdout().strip().split(" ")));
+        command.addAll(List.of("--", "--forward-mode=txonly", "--stats-period=5"));
+        Process testpmd = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(root.resolve("testpmd.log").toFile()).start();
+        try {
+            String port = CONTAINER_ID.substring(0, 12) + "-net1";
+            host.vsctl("--timeout=60", "wait-until", "Interface", port, "status:status=connected");
+        } finally {
+            testpmd.destroy();
+            testpmd.waitFor();
+        }
+    }
+
+    @Test
+    void doctorPassesOnAGoodSetup() {
+        AgentProcess.Outcome doctor = AgentProcess.run(agent("--ovsdb", "unix:" + host.dbSocket(), "doctor",
+                "--socket-mem", "64"));
+        assertThat(doctor.exitCode()).as(doctor.stdout()).isZero();
+        assertThat(doctor.stdout()).doesNotContain("FAIL");
+    }
+
+    @Test
+    void doctorNamesAnOvsThatIsDown() {
+        AgentProcess.Outcome doctor = AgentProcess.run(agent("--ovsdb", "unix:" + root.resolve("no-ovs.sock"),
+                "doctor", "--socket-mem", "64"));
+        assertThat(doctor.exitCode()).isEqualTo(1);
+        assertThat(doctor.stdout()).contains("FAIL  container OVS: OVSDB is not reachable")
+                .contains("fix: start ovsdb-server");
+    }
+
+    @Test
+    void doctorNamesAMissingSharedDirectory() {
+        AgentProcess.Outcome doctor = AgentProcess.run(List.of(), "--data-dir", root.resolve("data").toString(),
+                "--shared-dir", root.resolve("not-mounted").toString(), "--ovsdb", "unix:" + host.dbSocket(),
+                "doctor", "--socket-mem", "64");
+        assertThat(doctor.exitCode()).isEqualTo(1);
+        assertThat(doctor.stdout()).contains("FAIL  shared directory: " + root.resolve("not-mounted"));
+    }
+
+    @Test
+    void doctorNamesAMissingHugetlbfsMount() {
+        // A private mount namespace without hugetlbfs: the machine's mounts are left alone.
+        AgentProcess.Outcome doctor = AgentProcess.run(List.of("unshare", "--mount", "--propagation", "private",
+                "sh", "-c", "umount -a -t hugetlbfs && exec \"$0\" \"$@\""),
+                agent("--ovsdb", "unix:" + host.dbSocket(), "doctor", "--json", "--socket-mem", "64"));
+        assertThat(doctor.exitCode()).as(doctor.stderr()).isEqualTo(1);
+        assertThat(doctor.stdout()).contains("{\"name\":\"hugetlbfs mounted\",\"ok\":false,\"found\":\"no hugetlbfs mount\"");
+    }
+}
