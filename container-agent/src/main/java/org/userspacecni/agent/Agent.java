@@ -61,7 +61,7 @@ final class Agent {
                 }
                 Duration left = Duration.between(Instant.now(), deadline);
                 if (left.isNegative() || left.isZero()) {
-                    log.log(Level.ERROR, applied.isEmpty() ? "no attachment was stored within " + timeout.toSeconds()
+                    log.log(Level.ERROR, stored().isEmpty() ? "no attachment was stored within " + timeout.toSeconds()
                             + " s in " + storeDir : "not every attachment came up within " + timeout.toSeconds() + " s");
                     return false;
                 }
@@ -76,13 +76,19 @@ final class Agent {
 
     /** Applies what is stored, then follows the store until the process is stopped. */
     void run() throws IOException, InterruptedException {
-        try (WatchService watcher = watch()) {
-            reconcile();
-            while (true) {
-                WatchKey key = watcher.take();
-                key.pollEvents();
-                key.reset();
+        while (true) {
+            try (WatchService watcher = watch()) {
                 reconcile();
+                // A key stops being valid when its directory is removed (DEL of the container's last
+                // attachment), and watching the parent ends once the directory is there: watch anew.
+                boolean watchingStore = Files.isDirectory(storeDir);
+                for (WatchKey key = watcher.take(); key.reset(); key = watcher.take()) {
+                    key.pollEvents();
+                    if (watchingStore != Files.isDirectory(storeDir)) {
+                        break;
+                    }
+                    reconcile();
+                }
             }
         }
     }
@@ -142,10 +148,14 @@ final class Agent {
         return backends.provider(config.config().engine()).create(context).container();
     }
 
+    /**
+     * Watches the store directory, or, while it does not exist (not created yet, or removed with the
+     * container's last attachment), its parent, for it to appear.
+     */
     private WatchService watch() throws IOException {
-        Files.createDirectories(storeDir);
+        Path watched = Files.isDirectory(storeDir) ? storeDir : storeDir.toAbsolutePath().getParent();
         WatchService watcher = FileSystems.getDefault().newWatchService();
-        storeDir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+        watched.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
                 StandardWatchEventKinds.ENTRY_MODIFY);
         return watcher;
     }

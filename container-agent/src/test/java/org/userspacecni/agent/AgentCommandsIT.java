@@ -85,6 +85,15 @@ class AgentCommandsIT {
     }
 
     @Test
+    void runOnceExitsNonZeroWhenAnAttachmentCannotBeApplied() {
+        AgentProcess.Outcome once = AgentProcess.run(agent("--ovsdb", "unix:" + root.resolve("no-ovs.sock"), "run",
+                "--once", "--timeout", "3"));
+        assertThat(once.exitCode()).isEqualTo(1);
+        assertThat(once.stderr()).contains("cannot apply " + CONTAINER_ID + "/net1")
+                .contains("not every attachment came up within 3 s");
+    }
+
+    @Test
     void doctorPassesOnAGoodSetup() {
         AgentProcess.Outcome doctor = AgentProcess.run(agent("--ovsdb", "unix:" + host.dbSocket(), "doctor",
                 "--socket-mem", "64"));

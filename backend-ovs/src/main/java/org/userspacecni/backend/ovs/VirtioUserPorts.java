@@ -104,11 +104,30 @@ final class VirtioUserPorts implements ContainerSide {
                 Ovsdb.map(Ownership.of(config.id())))));
     }
 
-    /** The virtio-user frontend's device arguments; the vdev name is unique in this OVS per interface. */
+    /**
+     * The virtio-user frontend's device arguments; the vdev name is unique in this OVS per interface. The
+     * container section's options {@code queues} and {@code queueSize} set the queue pairs and ring size.
+     */
     static String devargs(ContainerConfig config, Path socket, boolean server) {
         String device = "net_virtio_user_" + config.ifName().replaceAll("[^A-Za-z0-9]", "_");
-        return device + ",path=" + socket + ",server=" + (server ? 1 : 0) + ",queues=1,queue_size=" + QUEUE_SIZE
-                + ",mac=" + config.mac();
+        int queues = number(config, "queues", 1);
+        int queueSize = number(config, "queueSize", QUEUE_SIZE);
+        return device + ",path=" + socket + ",server=" + (server ? 1 : 0) + ",queues=" + queues + ",queue_size="
+                + queueSize + ",mac=" + config.mac();
+    }
+
+    private static int number(ContainerConfig config, String option, int otherwise) {
+        String value = config.config().option(option).orElse(String.valueOf(otherwise));
+        try {
+            int number = Integer.parseInt(value);
+            if (number > 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below.
+        }
+        throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "container.options." + option
+                + " must be a positive number, not '" + value + "'");
     }
 
     private static void removeStaleSocket(Path socket) {

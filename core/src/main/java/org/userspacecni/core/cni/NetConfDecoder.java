@@ -57,8 +57,23 @@ public final class NetConfDecoder {
         return CniVersion.parse(version == null || version.isNull() ? "" : version.textValue());
     }
 
-    /** The configuration as the SPI's records. */
+    /**
+     * The configuration as the SPI's records. A {@code container} section without {@code engine} or
+     * {@code iftype} takes the host's, which the original plugin meant to do and forgot.
+     */
     public static NetConf netConf(ObjectNode config) {
+        JsonNode host = config.path("host");
+        JsonNode container = config.path("container");
+        if (host.isObject() && container.isObject()) {
+            ObjectNode completed = config.deepCopy();
+            ObjectNode side = (ObjectNode) completed.get("container");
+            for (String key : new String[] {"engine", "iftype"}) {
+                if (!side.hasNonNull(key) && host.hasNonNull(key)) {
+                    side.set(key, host.get(key));
+                }
+            }
+            config = completed;
+        }
         try {
             return Json.mapper().treeToValue(config, NetConf.class);
         } catch (JsonMappingException e) {

@@ -66,6 +66,15 @@ class NetConfDecoderTest {
     }
 
     @Test
+    void aContainerSectionWithoutEngineOrInterfaceTypeTakesTheHosts() {
+        NetConf conf = decode("""
+                {"cniVersion":"1.0.0","name":"n","host":{"engine":"ovs-dpdk","iftype":"vhostuser"},
+                 "container":{"netType":"interface","vhost":{"mode":"server"}}}""");
+        assertThat(conf.container().orElseThrow().engine()).isEqualTo("ovs-dpdk");
+        assertThat(conf.container().orElseThrow().iftype()).isEqualTo(InterfaceType.VHOSTUSER);
+    }
+
+    @Test
     void ignoresFieldsItDoesNotKnowBecauseRuntimesAddTheirOwn() {
         NetConf conf = decode("""
                 {"cniVersion":"1.1.0","name":"n","type":"userspace","runtimeConfig":{"x":1},
