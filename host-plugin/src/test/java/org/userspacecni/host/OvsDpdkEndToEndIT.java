@@ -51,11 +51,9 @@ class OvsDpdkEndToEndIT {
     }
 
     static CniInvocation plugin(String containerId) {
-        return new CniInvocation(PluginFixture.plugin())
-                .env("CNI_CONTAINERID", containerId)
-                .env("CNI_NETNS", netns.path().toString())
-                .env("CNI_IFNAME", "net1")
-                .env("CNI_PATH", HostLocalIpam.CNI_BIN.toString());
+
+        return PluginFixture.invocation(containerId, netns);
+
     }
 
     @Test

@@ -46,10 +46,7 @@ class OvsVswitchdErrorIT {
                 + "\"engine\":\"ovs-dpdk\",\"iftype\":\"vhostuser\",\"vhost\":{\"mode\":\"server\"},"
                 + "\"bridge\":{\"bridgeName\":\"br-err\"},\"options\":{\"ovsdbSocket\":\"" + ovs.dbSocket() + "\"}},"
                 + "\"ipam\":" + ipam.section() + "}";
-        CniInvocation.Outcome added = new CniInvocation(PluginFixture.plugin())
-                .env("CNI_CONTAINERID", "err000000001").env("CNI_NETNS", netns.path().toString())
-                .env("CNI_IFNAME", "net1").env("CNI_PATH", HostLocalIpam.CNI_BIN.toString())
-                .run("ADD", config);
+        CniInvocation.Outcome added = PluginFixture.invocation("err000000001", netns).run("ADD", config);
 
         assertThat(added.exitCode()).isEqualTo(1);
         assertThat(added.json().path("code").asInt()).isEqualTo(5);

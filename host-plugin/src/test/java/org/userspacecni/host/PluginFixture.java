@@ -52,13 +52,19 @@ final class PluginFixture implements AutoCloseable {
         return root.resolve("data");
     }
 
-    /** The plugin invoked for one attachment, with the recording engine installed. */
-    CniInvocation attachment(String containerId, String ifName) {
+    /** The built plugin invoked for attachment {@code containerId}/net1 in {@code netns}, IPAM on CNI_PATH. */
+    static CniInvocation invocation(String containerId, NetworkNamespace netns) {
         return new CniInvocation(plugin())
                 .env("CNI_CONTAINERID", containerId)
                 .env("CNI_NETNS", netns.path().toString())
+                .env("CNI_IFNAME", "net1")
+                .env("CNI_PATH", HostLocalIpam.CNI_BIN.toString());
+    }
+
+    /** The plugin invoked for one attachment, with the recording engine installed. */
+    CniInvocation attachment(String containerId, String ifName) {
+        return invocation(containerId, netns)
                 .env("CNI_IFNAME", ifName)
-                .env("CNI_PATH", HostLocalIpam.CNI_BIN.toString())
                 .env("USERSPACE_CNI_BACKENDS", testkitJar().toString())
                 .env(RecordingBackend.DIR_VARIABLE, switchDir().toString());
     }
