@@ -11,7 +11,7 @@ import org.userspacecni.spi.ContainerConfig;
 /**
  * The entry point of {@code usrsp-agent}, the agent inside a data-plane container: {@code run} applies the
  * stored attachments to the container's datapath and follows the store ({@code --once}: apply, wait for the
- * links, exit 0 when all are up); {@code status} shows each attachment's link; {@code eal-args} prints the
+ * links, exit 0 when all are up); {@code status} shows each attachment's link (exit 0 when all are up); {@code eal-args} prints the
  * DPDK arguments for an application that attaches itself; {@code doctor} diagnoses hugepages, directories,
  * sockets and the container's OVS; {@code engines} lists the engines it can drive.
  */
@@ -45,11 +45,14 @@ public final class Main {
                     agent.agent().run();
                     return 0;
                 case "status":
+                    boolean allUp = true;
                     for (ContainerConfig config : agent.agent().stored()) {
+                        String link = agent.agent().side(config).linkState(config);
+                        allUp &= link.equals("up");
                         out.println(config.ifName() + " " + config.config().engine() + " " + config.socket() + " "
-                                + agent.agent().side(config).linkState(config));
+                                + link);
                     }
-                    return 0;
+                    return allUp ? 0 : 1;
                 case "doctor":
                     List<Doctor.Check> checks = agent.agent().doctor(options).run();
                     out.println(options.json() ? Doctor.json(checks) : Doctor.text(checks));

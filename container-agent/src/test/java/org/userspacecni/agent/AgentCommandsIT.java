@@ -94,6 +94,14 @@ class AgentCommandsIT {
     }
 
     @Test
+    void statusSaysWhatIsNotUpAndExitsNonZero() {
+        AgentProcess.Outcome status = AgentProcess.run(agent("--ovsdb", "unix:" + host.dbSocket(), "status"));
+        assertThat(status.stdout().strip()).isEqualTo("net1 ovs-dpdk " + CONTAINER_ID.substring(0, 12)
+                + "-net1 absent");
+        assertThat(status.exitCode()).isEqualTo(1);
+    }
+
+    @Test
     void doctorPassesOnAGoodSetup() {
         AgentProcess.Outcome doctor = AgentProcess.run(agent("--ovsdb", "unix:" + host.dbSocket(), "doctor",
                 "--socket-mem", "64"));

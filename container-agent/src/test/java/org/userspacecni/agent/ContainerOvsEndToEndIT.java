@@ -85,6 +85,7 @@ class ContainerOvsEndToEndIT {
             AgentProcess.Outcome status = AgentProcess.run("--data-dir", root.resolve("data").resolve(containerId)
                     .toString(), "--ovsdb", "unix:" + container.dbSocket(), "status");
             assertThat(status.stdout().strip()).isEqualTo("net1 ovs-dpdk " + hostPort + " up");
+            assertThat(status.exitCode()).isZero();
             host.vsctl("--timeout=60", "wait-until", "Interface", hostPort, "link_state=up");
 
             host.inNetns("ip", "addr", "add", "10.99.0.1/24", "dev", "br-host");

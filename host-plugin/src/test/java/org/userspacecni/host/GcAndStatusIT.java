@@ -29,6 +29,8 @@ class GcAndStatusIT extends PluginFixtureTest {
         assertThat(collected.exitCode()).as(collected.stdout() + collected.stderr()).isZero();
         assertThat(collected.stdout()).isEmpty();
         assertThat(fixture.ports()).containsExactly("keep0001_net1");
+        assertThat(fixture.dataDir().resolve("keep0001/net1.json")).exists();
+        assertThat(fixture.dataDir().resolve("stale0001")).doesNotExist();
 
         fixture.attachment("keep0001", "net1").run("DEL", config);
         fixture.attachment("stale0001", "net1").run("DEL", config);

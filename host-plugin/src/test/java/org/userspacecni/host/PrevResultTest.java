@@ -65,6 +65,14 @@ class PrevResultTest {
     }
 
     @Test
+    void checkFailsWhenTheStoredContainerConfigurationIsGone() throws Exception {
+        JsonNode added = plugin.run("ADD", config("1.0.0", "")).json();
+        java.nio.file.Files.delete(dir.resolve("data/c0ffee0123456789/net1.json"));
+        ErrorCodeTest.assertError(plugin.run("CHECK", config("1.0.0", ",\"prevResult\":" + added)), 100,
+                "no stored container configuration for c0ffee0123456789/net1");
+    }
+
+    @Test
     void aMalformedPrevResultIsSixAndNothingIsCreated() {
         ErrorCodeTest.assertError(plugin.run("ADD", config("1.0.0", ",\"prevResult\":{\"ips\":[{\"address\":\"x\"}]}")),
                 6, "prevResult.ips[0].address");
