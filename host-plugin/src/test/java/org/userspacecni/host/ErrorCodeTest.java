@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -14,16 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Every failure is one CNI error object on stdout with the code of the specification, a message that names
  * what is wrong, and a non-zero exit; never a stack trace on stdout.
  */
-class ErrorCodeTest {
-
-    @TempDir
-    Path dir;
-    InProcessPlugin plugin;
-
-    @BeforeEach
-    void environment() {
-        plugin = EnvironmentValidationTest.full().env("RECORDING_BACKEND_DIR", dir.resolve("switch").toString());
-    }
+class ErrorCodeTest extends RecordingEngineTest {
 
     @Test
     void malformedJsonIsSix() {
@@ -117,11 +106,5 @@ class ErrorCodeTest {
         assertThat(outcome.stdout().strip().lines()).hasSize(1);
         assertThat(outcome.json().path("code").asInt()).as(outcome.stdout()).isEqualTo(code);
         assertThat(outcome.json().path("msg").asText()).contains(message);
-    }
-
-    private String config(String version, String more) {
-        return "{\"cniVersion\":\"" + version + "\",\"name\":\"net\",\"type\":\"userspace\",\"dataDir\":\""
-                + dir.resolve("data") + "\",\"sharedDir\":\"" + dir.resolve("shared") + "\","
-                + "\"host\":{\"engine\":\"recording\",\"iftype\":\"vhostuser\"}" + more + "}";
     }
 }

@@ -2,23 +2,11 @@ package org.userspacecni.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.spi.AttachmentId;
 
 /** The container interface's MAC: asked for through runtimeConfig or CNI_ARGS, else derived from the attachment. */
-class MacAddressTest {
-
-    @TempDir
-    Path dir;
-    InProcessPlugin plugin;
-
-    @BeforeEach
-    void environment() {
-        plugin = EnvironmentValidationTest.full().env("RECORDING_BACKEND_DIR", dir.resolve("switch").toString());
-    }
+class MacAddressTest extends RecordingEngineTest {
 
     @Test
     void theRuntimeConfigMacWins() {
@@ -55,7 +43,6 @@ class MacAddressTest {
     }
 
     private String config(String more) {
-        return "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"type\":\"userspace\",\"dataDir\":\"" + dir.resolve("data")
-                + "\",\"host\":{\"engine\":\"recording\",\"iftype\":\"vhostuser\"}" + more + "}";
+        return config("1.1.0", more);
     }
 }

@@ -3,22 +3,10 @@ package org.userspacecni.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A prevResult is kept on ADD, required and checked on CHECK. */
-class PrevResultTest {
-
-    @TempDir
-    Path dir;
-    InProcessPlugin plugin;
-
-    @BeforeEach
-    void environment() {
-        plugin = EnvironmentValidationTest.full().env("RECORDING_BACKEND_DIR", dir.resolve("switch").toString());
-    }
+class PrevResultTest extends RecordingEngineTest {
 
     @Test
     void addAppendsItsInterfaceToThePreviousResult() {
@@ -79,9 +67,4 @@ class PrevResultTest {
         assertThat(dir.resolve("switch/ports")).doesNotExist();
     }
 
-    private String config(String version, String more) {
-        return "{\"cniVersion\":\"" + version + "\",\"name\":\"net\",\"type\":\"userspace\",\"dataDir\":\""
-                + dir.resolve("data") + "\",\"sharedDir\":\"" + dir.resolve("shared") + "\","
-                + "\"host\":{\"engine\":\"recording\",\"iftype\":\"vhostuser\"}" + more + "}";
-    }
 }
