@@ -12,7 +12,7 @@ import org.userspacecni.spi.LogLevel;
  * directory, its own OVS database, the log level, the subcommand and its flags.
  */
 record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLevel, String command, boolean once,
-        Duration timeout, boolean json, long socketMemMb) {
+        Duration timeout, boolean json, long socketMemMb, boolean beforeStart, boolean inMemory) {
 
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/cni/usrspcni/data");
     static final Path DEFAULT_SHARED_DIR = Path.of("/var/lib/cni/usrspcni/shared");
@@ -20,7 +20,7 @@ record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLeve
 
     static final String USAGE = "usage: usrsp-agent [--data-dir DIR] [--shared-dir DIR] [--ovsdb unix:PATH]"
             + " [--log-level LEVEL] run [--once] [--timeout SECONDS] | status | eal-args"
-            + " | doctor [--json] [--socket-mem MB] | engines | help";
+            + " | doctor [--json] [--socket-mem MB] [--before-start] [--in-memory] | engines | help";
 
     /** Parses the arguments; an unknown or incomplete one is an {@link IllegalArgumentException}. */
     static AgentOptions parse(List<String> args) {
@@ -33,6 +33,8 @@ record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLeve
         boolean json = false;
         Duration timeout = Duration.ofSeconds(60);
         long socketMemMb = 256;
+        boolean beforeStart = false;
+        boolean inMemory = false;
         List<String> rest = new ArrayList<>(args);
         while (!rest.isEmpty()) {
             String arg = rest.remove(0);
@@ -55,6 +57,12 @@ record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLeve
                 case "--json":
                     json = true;
                     break;
+                case "--before-start":
+                    beforeStart = true;
+                    break;
+                case "--in-memory":
+                    inMemory = true;
+                    break;
                 case "--timeout":
                     timeout = Duration.ofSeconds(Long.parseLong(value(arg, rest)));
                     break;
@@ -72,7 +80,7 @@ record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLeve
             throw new IllegalArgumentException("--ovsdb takes unix:PATH, not '" + ovsdb + "'");
         }
         return new AgentOptions(dataDir, sharedDir, ovsdb, level, command.orElse("help"), once, timeout, json,
-                socketMemMb);
+                socketMemMb, beforeStart, inMemory);
     }
 
     /** The path of the container's OVS database socket. */

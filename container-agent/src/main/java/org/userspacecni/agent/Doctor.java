@@ -7,12 +7,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.userspacecni.core.Json;
 import org.userspacecni.spi.ConfigStore;
 import org.userspacecni.spi.ContainerConfig;
-import org.userspacecni.spi.ContainerSide;
 import org.userspacecni.spi.DatapathStatus;
 import org.userspacecni.spi.VhostMode;
 
@@ -20,7 +18,9 @@ import org.userspacecni.spi.VhostMode;
  * {@code usrsp-agent doctor}: the seed image's "EAL init panics because there is an issue with the
  * hugepages" turned into a diagnosis. Each check says what it found and, when it fails, what is wrong and the
  * command that fixes it: hugepages reserved and free for the DPDK socket memory, a hugetlbfs mount, the
- * shared and data directories, the stored sockets, and the container's OVS (reachable, DPDK initialised).
+ * shared and data directories, the stored sockets, and the container's OVS (reachable, DPDK initialised;
+ * left out with {@code --before-start}, which an entrypoint runs before it starts OVS). With
+ * {@code --in-memory} a hugetlbfs mount is not required.
  */
 final class Doctor {
 
@@ -30,15 +30,12 @@ final class Doctor {
 
     private final AgentOptions options;
     private final ConfigStore store;
-    private final Function<ContainerConfig, ContainerSide> sides;
     private final DatapathStatus datapath;
     private final Path proc;
 
-    Doctor(AgentOptions options, ConfigStore store, Function<ContainerConfig, ContainerSide> sides,
-            DatapathStatus datapath, Path proc) {
+    Doctor(AgentOptions options, ConfigStore store, DatapathStatus datapath, Path proc) {
         this.options = options;
         this.store = store;
-        this.sides = sides;
         this.datapath = datapath;
         this.proc = proc;
     }
@@ -57,8 +54,9 @@ final class Doctor {
                 free + " free pages = " + freeMb + " MB, socket memory " + options.socketMemMb() + " MB",
                 "reserve more pages on the host, or lower the DPDK socket memory"));
         List<String> mounts = hugetlbfsMounts();
-        checks.add(new Check("hugetlbfs mounted", !mounts.isEmpty(),
-                mounts.isEmpty() ? "no hugetlbfs mount" : String.join(", ", mounts),
+        checks.add(new Check("hugetlbfs mounted", !mounts.isEmpty() || options.inMemory(),
+                (mounts.isEmpty() ? "no hugetlbfs mount" : String.join(", ", mounts))
+                        + (options.inMemory() ? " (not needed: DPDK runs --in-memory)" : ""),
                 "mount -t hugetlbfs -o pagesize=2M none /dev/hugepages (or run DPDK with --in-memory)"));
         checks.add(directory("shared directory", options.sharedDir()));
         checks.add(directory("data directory", options.dataDir()));
@@ -69,8 +67,10 @@ final class Doctor {
                     socket + (Files.exists(socket) ? " exists" : " is missing"),
                     "the host switch makes it: check the host's OVS and that the shared directory is mounted here"));
         }
-        checks.add(new Check("container OVS", datapath.available(), datapath.message(),
-                "start ovsdb-server and ovs-vswitchd with other_config:dpdk-init=true, or pass --ovsdb unix:PATH"));
+        if (!options.beforeStart()) {
+            checks.add(new Check("container OVS", datapath.available(), datapath.message(),
+                    "start ovsdb-server and ovs-vswitchd with other_config:dpdk-init=true, or pass --ovsdb unix:PATH"));
+        }
         return checks;
     }
 

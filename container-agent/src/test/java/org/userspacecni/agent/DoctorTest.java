@@ -39,14 +39,25 @@ class DoctorTest {
                 .contains("ok    hugetlbfs mounted: /dev/hugepages");
     }
 
-    private List<Doctor.Check> doctor(String meminfo, String mounts) throws Exception {
+    @Test
+    void beforeStartLeavesOutTheContainersOvsAndInMemoryNeedsNoHugetlbfs() throws Exception {
+        List<Doctor.Check> checks = doctor("HugePages_Total:     512\nHugePages_Free:      512\nHugepagesize:       2048 kB\n",
+                "", "--before-start", "--in-memory");
+        assertThat(checks).extracting(Doctor.Check::name).doesNotContain("container OVS");
+        assertThat(Doctor.text(checks)).contains("ok    hugetlbfs mounted: no hugetlbfs mount (not needed: DPDK runs --in-memory)");
+        assertThat(Doctor.passed(checks)).isTrue();
+    }
+
+    private List<Doctor.Check> doctor(String meminfo, String mounts, String... flags) throws Exception {
         Path proc = Files.createDirectories(dir.resolve("proc"));
         Files.writeString(proc.resolve("meminfo"), meminfo);
         Files.writeString(proc.resolve("mounts"), mounts);
-        AgentOptions options = AgentOptions.parse(List.of("--data-dir", dir.toString(), "--shared-dir",
+        List<String> args = new java.util.ArrayList<>(List.of("--data-dir", dir.toString(), "--shared-dir",
                 dir.toString(), "doctor"));
+        args.addAll(List.of(flags));
+        AgentOptions options = AgentOptions.parse(args);
         CniLog log = new CniLog("test", System.err);
-        return new Doctor(options, FileConfigStore.containerView(dir, log), config -> null,
-                DatapathStatus.up(), proc).run();
+        return new Doctor(options, FileConfigStore.containerView(dir, log), DatapathStatus.unavailable("not started"),
+                proc).run();
     }
 }

@@ -1,6 +1,8 @@
 /**
- * The image builder: writes the build context of the container image that runs the container agent
- * beside the container's own OVS-DPDK (or a DPDK application, or VPP): its Dockerfile, its entrypoint
- * and the script that runs it with the right volumes and devices. Not yet implemented.
+ * The image builder ({@code usrsp-image}): writes the build context of the data-plane image that runs the
+ * container agent beside the container's own OVS-DPDK (variant {@code ovs}, the seed image) or DPDK
+ * applications ({@code dpdk}), on CentOS Stream 9 or 10 or Debian 12: its Dockerfile, its entrypoint, the
+ * script that runs it attached to the host switch, and the agent. The Dockerfile logic is one template; the
+ * base only changes the package lines ({@link org.userspacecni.image.PackageManager}).
  */
 package org.userspacecni.image;

@@ -1,0 +1,88 @@
+package org.userspacecni.image;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The build context of a data-plane image: {@code Dockerfile}, {@code entrypoint.sh}, {@code run.sh}, and
+ * the agent in {@code agent/}. The three files are rendered from templates; everything that depends on the
+ * base or variant is a placeholder, so every combination shares one Dockerfile logic.
+ */
+final class BuildContext {
+
+    private BuildContext() {
+    }
+
+    /** The files of the context, by name, as text. */
+    static Map<String, String> render(Variant variant, Base base, String version) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("@VARIANT@", variant.option());
+        values.put("@BASE@", base.option());
+        values.put("@BASE_IMAGE@", base.image());
+        values.put("@DESCRIPTION@", "userspace CNI data-plane container: " + variant.description());
+        values.put("@VERSION@", version);
+        values.put("@VERSION_ARGS@", String.join("\n", base.packages().versionArguments(variant)));
+        values.put("@INSTALL@", base.packages().install(variant).stream().map(line -> "    && " + line)
+                .collect(Collectors.joining(" \\\n")));
+        values.put("@VSWITCHD@", base.vswitchd());
+        values.put("@SCHEMA@", base.schema());
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("Dockerfile", fill(template("Dockerfile.template"), values));
+        files.put("entrypoint.sh", template("entrypoint.sh"));
+        files.put("run.sh", template("run.sh"));
+        return files;
+    }
+
+    /** Writes the context into {@code output}, with the agent's distribution copied from {@code agent}. */
+    static void write(Path output, Map<String, String> files, Path agent) throws IOException {
+        Files.createDirectories(output);
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Path path = output.resolve(file.getKey());
+            Files.writeString(path, file.getValue(), StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
+                    file.getKey().endsWith(".sh") ? "rwxr-xr-x" : "rw-r--r--"));
+        }
+        Path target = output.resolve("agent");
+        try (Stream<Path> tree = Files.walk(agent)) {
+            for (Path source : (Iterable<Path>) tree::iterator) {
+                Path copy = target.resolve(agent.relativize(source).toString());
+                if (Files.isSymbolicLink(source)) {
+                    continue; // the link to the build machine's Java runtime; the image brings its own
+                } else if (Files.isDirectory(source)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private static String fill(String template, Map<String, String> values) {
+        String text = template;
+        for (Map.Entry<String, String> value : values.entrySet()) {
+            text = text.replace(value.getKey(), value.getValue());
+        }
+        return text;
+    }
+
+    private static String template(String name) {
+        try (InputStream in = BuildContext.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("template " + name + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

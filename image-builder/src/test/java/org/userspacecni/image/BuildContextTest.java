@@ -1,0 +1,130 @@
+package org.userspacecni.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every variant on every base: the files match their golden copies (so a change to the image is a reviewed
+ * change to a file), and the Dockerfile keeps the good practices the image is held to.
+ */
+class BuildContextTest {
+
+    static final String VERSION = "0.1.0";
+
+    static List<Arguments> combinations() {
+        return List.of(Variant.values()).stream()
+                .flatMap(variant -> List.of(Base.values()).stream().map(base -> Arguments.of(variant, base)))
+                .collect(Collectors.toList());
+    }
+
+    /**
+     * After a deliberate change, {@code mvn test -pl image-builder -Dusrsp.golden.write=true} writes the new
+     * golden files into the sources, to be reviewed in the diff.
+     */
+    @ParameterizedTest
+    @MethodSource("combinations")
+    void matchesItsGoldenFiles(Variant variant, Base base) throws IOException {
+        Map<String, String> files = BuildContext.render(variant, base, VERSION);
+        if (Boolean.getBoolean("usrsp.golden.write")) {
+            Path dir = Path.of("src/test/resources/golden", variant.option() + "-" + base.option());
+            Files.createDirectories(dir);
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                Files.writeString(dir.resolve(file.getKey()), file.getValue());
+            }
+        }
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            String golden = "/golden/" + variant.option() + "-" + base.option() + "/" + file.getKey();
+            try (InputStream in = getClass().getResourceAsStream(golden)) {
+                assertThat(in).as("golden file " + golden).isNotNull();
+                assertThat(file.getValue()).as(golden).isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("combinations")
+    void theDockerfileKeepsTheRules(Variant variant, Base base) {
+        String dockerfile = BuildContext.render(variant, base, VERSION).get("Dockerfile");
+        List<String> instructions = dockerfile.lines().filter(line -> line.matches("^[A-Z]+ .*"))
+                .map(line -> line.split(" ")[0]).collect(Collectors.toList());
+
+        Matcher base_ = Pattern.compile("ARG BASE_IMAGE=(\\S+)").matcher(dockerfile);
+        assertThat(base_.find()).isTrue();
+        assertThat(base_.group(1)).contains(":").doesNotEndWith(":latest");
+        assertThat(instructions).doesNotContain("ADD");
+        assertThat(instructions.stream().filter("RUN"::equals).count()).isEqualTo(1);
+        assertThat(dockerfile).contains("SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]")
+                .contains("RUN set -o pipefail");
+        assertThat(dockerfile).containsPattern("(dnf clean all|apt-get clean)");
+        assertThat(dockerfile).contains("ENTRYPOINT [\"/usr/local/bin/usrsp-entrypoint\"]")
+                .contains("HEALTHCHECK").contains("usrsp-agent\", \"status\"]")
+                .contains("org.opencontainers.image.source=").contains("org.opencontainers.image.version=\"" + VERSION)
+                .contains("org.opencontainers.image.description=");
+        assertThat(dockerfile).containsPattern("ARG DPDK_VERSION=\\S+");
+        if (variant == Variant.OVS) {
+            assertThat(dockerfile).containsPattern(base == Base.DEBIAN12 ? "openvswitch-switch-dpdk=\\$\\{OVS_VERSION}"
+                    : "centos-release-nfv-openvswitch");
+        }
+    }
+
+    @Test
+    void writesAnExecutableContextWithTheAgentButNotTheBuildMachinesJava(@TempDir Path dir) throws IOException {
+        Path dist = dir.resolve("dist");
+        Files.createDirectories(dist.resolve("bin"));
+        Files.createDirectories(dist.resolve("lib/usrsp-agent"));
+        Files.writeString(dist.resolve("bin/usrsp-agent"), "#!/bin/sh\n");
+        dist.resolve("bin/usrsp-agent").toFile().setExecutable(true);
+        Files.writeString(dist.resolve("lib/usrsp-agent/agent.jar"), "jar");
+        Files.createSymbolicLink(dist.resolve("lib/usrsp-agent/jre"), dir);
+
+        int exit = Main.run(List.of("--variant", "dpdk", "--base", "debian12", "--agent", "local", "--agent-dir",
+                dist.toString(), "--output", dir.resolve("context").toString()), System.err);
+
+        assertThat(exit).isZero();
+        Path context = dir.resolve("context");
+        assertThat(context.resolve("Dockerfile")).exists();
+        assertThat(context.resolve("entrypoint.sh")).isExecutable();
+        assertThat(context.resolve("run.sh")).isExecutable();
+        assertThat(context.resolve("agent/bin/usrsp-agent")).isExecutable();
+        assertThat(context.resolve("agent/lib/usrsp-agent/agent.jar")).hasContent("jar");
+        assertThat(context.resolve("agent/lib/usrsp-agent/jre")).doesNotExist();
+    }
+
+    @Test
+    void theScriptsAreValidBash(@TempDir Path dir) throws Exception {
+        for (Map.Entry<String, String> file : BuildContext.render(Variant.OVS, Base.DEBIAN12, VERSION).entrySet()) {
+            if (file.getKey().endsWith(".sh")) {
+                Path script = Files.writeString(dir.resolve(file.getKey()), file.getValue());
+                Process bash = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+                String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(bash.waitFor()).as(file.getKey() + ": " + output).isZero();
+            }
+        }
+    }
+
+    @Test
+    void badArgumentsAreUsageErrors(@TempDir Path dir) {
+        assertThat(Main.run(List.of("--variant", "vpp", "--agent-dir", dir.toString(), "--output", dir.toString()),
+                System.err)).isEqualTo(2);
+        assertThat(Main.run(List.of("--base", "ubuntu", "--agent-dir", dir.toString()), System.err)).isEqualTo(2);
+        assertThat(Main.run(List.of("--agent", "release", "--agent-dir", dir.toString(), "--output",
+                dir.toString()), System.err)).isEqualTo(2);
+        assertThat(Main.run(List.of("--agent-dir", dir.toString(), "--output", dir.toString()), System.err))
+                .as("no agent in the distribution").isEqualTo(2);
+    }
+}

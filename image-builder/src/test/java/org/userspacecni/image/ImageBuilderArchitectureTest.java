@@ -1,0 +1,24 @@
+package org.userspacecni.image;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import org.userspacecni.testkit.ArchitectureRules;
+
+@AnalyzeClasses(packages = "org.userspacecni.image", importOptions = ImportOption.DoNotIncludeTests.class)
+class ImageBuilderArchitectureTest {
+
+    @ArchTest
+    static final ArchRule noBackendImports = ArchitectureRules.PROGRAMS_IMPORT_NO_BACKEND;
+
+    @ArchTest
+    static final ArchRule nobodyWritesToStdout =
+            ArchitectureRules.onlyWritesToStdout("none");
+
+    @ArchTest
+    static final ArchRule noExit = ArchitectureRules.NO_EXIT_OUTSIDE_MAIN;
+
+    @ArchTest
+    static final ArchRule noCycles = ArchitectureRules.NO_PACKAGE_CYCLES;
+}

@@ -1,0 +1,77 @@
+#!/bin/bash
+# Entrypoint of the userspace-cni data-plane image. Checks the setup first (a clear message instead of
+# DPDK's EAL panicking on missing hugepages), starts the container's own OVS-DPDK (variant ovs), lets
+# usrsp-agent apply the attachments the CNI plugin stored for this container, then runs the command, an
+# interactive shell by default. SIGTERM stops the command, the agent and OVS cleanly.
+#
+# Environment, defaults in brackets:
+#   USRSP_SOCKET_MEM [256]        MB of hugepage memory for DPDK
+#   USRSP_FILE_PREFIX [usrsp-<hostname>]  DPDK --file-prefix, distinct from the host's
+#   USRSP_PMD_MAXSLEEP [10000]    microseconds an idle PMD thread may sleep
+#   USRSP_HUGE_DIR []             a hugetlbfs mount point for DPDK, mounted if needed; empty: DPDK takes its
+#                                 memory in-memory (OVS 3.x passes --in-memory) and needs no mount
+#   USRSP_AGENT_ARGS []           more arguments for usrsp-agent (--data-dir, --shared-dir, --log-level)
+set -euo pipefail
+
+socket_mem="${USRSP_SOCKET_MEM:-256}"
+file_prefix="${USRSP_FILE_PREFIX:-usrsp-$HOSTNAME}"
+pmd_maxsleep="${USRSP_PMD_MAXSLEEP:-10000}"
+run_dir=/var/run/openvswitch
+read -r -a agent_args <<<"${USRSP_AGENT_ARGS:-}"
+agent_pid=
+command_pid=
+
+log() { echo "usrsp-entrypoint: $*" >&2; }
+
+stop() {
+    if [ -n "$command_pid" ]; then kill "$command_pid" 2>/dev/null || true; fi
+    if [ -n "$agent_pid" ]; then kill "$agent_pid" 2>/dev/null || true; fi
+    for daemon in ovs-vswitchd ovsdb-server; do
+        if [ -f "$run_dir/$daemon.pid" ]; then kill "$(cat "$run_dir/$daemon.pid")" 2>/dev/null || true; fi
+    done
+}
+trap 'log "stopping"; stop; exit 143' TERM INT
+
+huge_extra=
+memory=--in-memory
+if [ -n "${USRSP_HUGE_DIR:-}" ]; then
+    mkdir -p "$USRSP_HUGE_DIR"
+    grep -qs " $USRSP_HUGE_DIR hugetlbfs " /proc/mounts || mount -t hugetlbfs -o pagesize=2M none "$USRSP_HUGE_DIR"
+    huge_extra="--huge-dir=$USRSP_HUGE_DIR"
+    memory=
+fi
+
+if ! usrsp-agent "${agent_args[@]}" doctor --before-start $memory --socket-mem "$socket_mem"; then
+    log "the checks above failed: fix them and start the container again"
+    exit 1
+fi
+
+if [ "${USRSP_VARIANT:-ovs}" = ovs ]; then
+    mkdir -p "$run_dir" /etc/openvswitch /var/log/openvswitch
+    [ -f /etc/openvswitch/conf.db ] || ovsdb-tool create /etc/openvswitch/conf.db "$USRSP_OVS_SCHEMA"
+    ovsdb-server /etc/openvswitch/conf.db --remote="punix:$run_dir/db.sock" --pidfile="$run_dir/ovsdb-server.pid" \
+        --log-file=/var/log/openvswitch/ovsdb-server.log --detach
+    ovs-vsctl --no-wait init
+    ovs-vsctl --no-wait set Open_vSwitch . other_config:dpdk-init=true \
+        "other_config:dpdk-socket-mem=$socket_mem" "other_config:pmd-maxsleep=$pmd_maxsleep" \
+        other_config:per-port-memory=true \
+        "other_config:dpdk-extra=--no-pci --single-file-segments --file-prefix=$file_prefix $huge_extra"
+    "$USRSP_OVS_VSWITCHD" --pidfile="$run_dir/ovs-vswitchd.pid" --log-file=/var/log/openvswitch/ovs-vswitchd.log \
+        --detach -vconsole:off
+    ovs-vsctl --timeout=60 wait-until Open_vSwitch . dpdk_initialized=true
+    usrsp-agent "${agent_args[@]}" run &
+    agent_pid=$!
+    log "OVS-DPDK is up; usrsp-agent (pid $agent_pid) applies this container's attachments"
+else
+    log "DPDK arguments for this container's attachments: $(usrsp-agent "${agent_args[@]}" eal-args)"
+fi
+
+# Not exec: the entrypoint stays to stop everything on SIGTERM. Job control is off in a script, so the
+# command keeps the terminal as its standard input when it is given explicitly.
+"$@" <&0 &
+command_pid=$!
+status=0
+wait "$command_pid" || status=$?
+command_pid=
+stop
+exit "$status"
