@@ -43,7 +43,10 @@ final class BuildContext {
         return files;
     }
 
-    /** Writes the context into {@code output}, with the agent's distribution copied from {@code agent}. */
+    /**
+     * Writes the context into {@code output}, with the agent ({@code bin/usrsp-agent} and
+     * {@code lib/usrsp-agent}) copied from the distribution {@code agent}.
+     */
     static void write(Path output, Map<String, String> files, Path agent) throws IOException {
         Files.createDirectories(output);
         for (Map.Entry<String, String> file : files.entrySet()) {
@@ -53,9 +56,13 @@ final class BuildContext {
                     file.getKey().endsWith(".sh") ? "rwxr-xr-x" : "rw-r--r--"));
         }
         Path target = output.resolve("agent");
-        try (Stream<Path> tree = Files.walk(agent)) {
+        Files.createDirectories(target.resolve("bin"));
+        Files.copy(agent.resolve("bin/usrsp-agent"), target.resolve("bin/usrsp-agent"),
+                StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        Path jars = agent.resolve("lib/usrsp-agent");
+        try (Stream<Path> tree = Files.walk(jars)) {
             for (Path source : (Iterable<Path>) tree::iterator) {
-                Path copy = target.resolve(agent.relativize(source).toString());
+                Path copy = target.resolve("lib/usrsp-agent").resolve(jars.relativize(source).toString());
                 if (Files.isSymbolicLink(source)) {
                     continue; // the link to the build machine's Java runtime; the image brings its own
                 } else if (Files.isDirectory(source)) {

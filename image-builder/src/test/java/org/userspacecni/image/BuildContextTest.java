@@ -91,6 +91,7 @@ class BuildContextTest {
         dist.resolve("bin/usrsp-agent").toFile().setExecutable(true);
         Files.writeString(dist.resolve("lib/usrsp-agent/agent.jar"), "jar");
         Files.createSymbolicLink(dist.resolve("lib/usrsp-agent/jre"), dir);
+        Files.createDirectories(dist.resolve("cni/bin"));
 
         int exit = Main.run(List.of("--variant", "dpdk", "--base", "debian12", "--agent", "local", "--agent-dir",
                 dist.toString(), "--output", dir.resolve("context").toString()), System.err);
@@ -103,6 +104,7 @@ class BuildContextTest {
         assertThat(context.resolve("agent/bin/usrsp-agent")).isExecutable();
         assertThat(context.resolve("agent/lib/usrsp-agent/agent.jar")).hasContent("jar");
         assertThat(context.resolve("agent/lib/usrsp-agent/jre")).doesNotExist();
+        assertThat(context.resolve("agent/cni")).doesNotExist();
     }
 
     @Test
