@@ -32,14 +32,17 @@ cni() { # COMMAND
         "$plugin" <"$config"
 }
 
-pause=$("$engine" "${engine_flags[@]}" run -d --network=none "${limits[@]}" --entrypoint sleep "$image" infinity)
+pause=$("$engine" "${engine_flags[@]}" run -d --network=none --no-healthcheck "${limits[@]}" --entrypoint sleep \
+    "$image" infinity)
 cleanup() {
     cni DEL >/dev/null || echo "run.sh: DEL failed; run it again: CNI_COMMAND=DEL ... $plugin" >&2
-    "$engine" "${engine_flags[@]}" rm -f "$pause" >/dev/null
+    "$engine" "${engine_flags[@]}" kill "$pause" >/dev/null || true
+    "$engine" "${engine_flags[@]}" rm "$pause" >/dev/null
 }
 trap cleanup EXIT
-netns=$("$engine" "${engine_flags[@]}" inspect -f '{{.NetworkSettings.SandboxKey}}' "$pause")
-cni ADD
+# The pause container's network namespace, as both podman and docker can tell it.
+netns="/proc/$("$engine" "${engine_flags[@]}" inspect -f '{{.State.Pid}}' "$pause")/ns/net"
+cni ADD >/dev/null
 
 "$engine" "${engine_flags[@]}" run --rm -i $([ -t 0 ] && echo -t) --network="container:$pause" "${limits[@]}" \
     --cap-drop=ALL --cap-add=NET_ADMIN --device /dev/net/tun \
