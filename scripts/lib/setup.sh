@@ -5,6 +5,7 @@
 PACKAGES_BUILD="openjdk-17-jdk-headless maven"
 PACKAGES_RUN="containernetworking-plugins iproute2 iputils-ping"
 PACKAGES_DATAPATH="openvswitch-switch-dpdk dpdk-dev"
+PACKAGES_IMAGE="buildah podman debootstrap runc"
 PACKAGES_BENCH="hyperfine"
 
 die() {
