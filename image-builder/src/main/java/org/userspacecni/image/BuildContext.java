@@ -28,7 +28,8 @@ final class BuildContext {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("@VARIANT@", variant.option());
         values.put("@BASE@", base.option());
-        values.put("@BASE_IMAGE@", base.image());
+        values.put("@BASE_REPOSITORY@", base.image().substring(0, base.image().lastIndexOf(':')));
+        values.put("@BASE_TAG@", base.image().substring(base.image().lastIndexOf(':') + 1));
         values.put("@DESCRIPTION@", "userspace CNI data-plane container: " + variant.description());
         values.put("@VERSION@", version);
         values.put("@VERSION_ARGS@", String.join("\n", base.packages().versionArguments(variant)));

@@ -72,9 +72,10 @@ class BuildContextTest {
         List<String> instructions = dockerfile.lines().filter(line -> line.matches("^[A-Z]+ .*"))
                 .map(line -> line.split(" ")[0]).collect(Collectors.toList());
 
-        Matcher base_ = Pattern.compile("ARG BASE_IMAGE=(\\S+)").matcher(dockerfile);
-        assertThat(base_.find()).isTrue();
-        assertThat(base_.group(1)).contains(":").doesNotEndWith(":latest");
+        Matcher tag = Pattern.compile("ARG BASE_TAG=(\\S+)").matcher(dockerfile);
+        assertThat(tag.find()).isTrue();
+        assertThat(tag.group(1)).isNotEqualTo("latest");
+        assertThat(dockerfile).contains("FROM ${BASE_IMAGE}:${BASE_TAG}");
         assertThat(instructions).doesNotContain("ADD");
         assertThat(instructions.stream().filter("RUN"::equals).count()).isEqualTo(1);
         assertThat(dockerfile).contains("SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]")
@@ -114,6 +115,21 @@ class BuildContextTest {
         assertThat(context.resolve("agent/lib/usrsp-agent/agent.jar")).hasContent("jar");
         assertThat(context.resolve("agent/lib/usrsp-agent/jre")).doesNotExist();
         assertThat(context.resolve("agent/cni")).doesNotExist();
+    }
+
+    /** The linter scripts/test installs from the npm registry (dockerfilelint) finds nothing in any Dockerfile. */
+    @ParameterizedTest
+    @MethodSource("combinations")
+    void theDockerfilePassesTheLinter(Variant variant, Base base, @TempDir Path dir) throws Exception {
+        String linter = System.getProperty("usrsp.dockerfilelint", "");
+        assertThat(Path.of(linter)).as("dockerfilelint, installed by scripts/test (usrsp.dockerfilelint)")
+                .isExecutable();
+        Path dockerfile = Files.writeString(dir.resolve("Dockerfile"),
+                BuildContext.render(variant, base, VERSION).get("Dockerfile"));
+        Process lint = new ProcessBuilder(linter, dockerfile.toString()).redirectErrorStream(true).start();
+        String report = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(lint.waitFor()).as(report).isZero();
+        assertThat(report).contains("Issues: None found");
     }
 
     @Test

@@ -45,7 +45,8 @@ class DebianImageIT {
         List<String> bud = new ArrayList<>(List.of("buildah"));
         bud.addAll(storage);
         bud.addAll(List.of("bud", "--format", "docker", "--isolation", "chroot", "--build-arg",
-                "BASE_IMAGE=localhost/debian-base:12", "-t", "localhost/usrsp-ovs:test", root.resolve("context").toString()));
+                "BASE_IMAGE=localhost/debian-base", "--build-arg", "BASE_TAG=12", "-t", "localhost/usrsp-ovs:test",
+                root.resolve("context").toString()));
         run(bud);
         host = OvsSandbox.start(root.resolve("host-ovs"));
         host.startVswitchd("usrsp-img");
