@@ -20,10 +20,7 @@ class GcAndStatusIT extends PluginFixtureTest {
         assertThat(fixture.attachment("stale0001", "net1").run("ADD", config).exitCode()).isZero();
         assertThat(fixture.ports()).containsExactly("keep0001_net1", "stale0001_net1");
 
-        CniInvocation gc = new CniInvocation(PluginFixture.plugin())
-                .env("CNI_PATH", "/usr/lib/cni")
-                .env("USERSPACE_CNI_BACKENDS", PluginFixture.testkitJar().toString())
-                .env(RecordingBackend.DIR_VARIABLE, fixture.switchDir().toString());
+        CniInvocation gc = networkWide();
         CniInvocation.Outcome collected = gc.run("GC", fixture.config("1.1.0",
                 ",\"cni.dev/valid-attachments\":[{\"containerID\":\"keep0001\",\"ifname\":\"net1\"}]"));
         assertThat(collected.exitCode()).as(collected.stdout() + collected.stderr()).isZero();
@@ -39,10 +36,7 @@ class GcAndStatusIT extends PluginFixtureTest {
 
     @Test
     void statusIsSilentWhenTheDatapathIsAvailableAndFiftyWhenNot() {
-        CniInvocation status = new CniInvocation(PluginFixture.plugin())
-                .env("CNI_PATH", "/usr/lib/cni")
-                .env("USERSPACE_CNI_BACKENDS", PluginFixture.testkitJar().toString())
-                .env(RecordingBackend.DIR_VARIABLE, fixture.switchDir().toString());
+        CniInvocation status = networkWide();
         CniInvocation.Outcome up = status.run("STATUS", fixture.config("1.1.0", ""));
         assertThat(up.exitCode()).as(up.stdout() + up.stderr()).isZero();
         assertThat(up.stdout()).isEmpty();
@@ -51,5 +45,13 @@ class GcAndStatusIT extends PluginFixtureTest {
                 .run("STATUS", fixture.config("1.1.0", ""));
         assertThat(down.exitCode()).isEqualTo(1);
         assertThat(down.json().path("code").asInt()).isEqualTo(50);
+    }
+
+    /** The plugin for commands about the whole network (GC, STATUS), with the recording engine installed. */
+    private CniInvocation networkWide() {
+        return new CniInvocation(PluginFixture.plugin())
+                .env("CNI_PATH", "/usr/lib/cni")
+                .env("USERSPACE_CNI_BACKENDS", PluginFixture.testkitJar().toString())
+                .env(RecordingBackend.DIR_VARIABLE, fixture.switchDir().toString());
     }
 }

@@ -56,10 +56,6 @@ public final class FileConfigStore implements ConfigStore {
         return new FileConfigStore(dataDir, false, log);
     }
 
-    public Path root() {
-        return root;
-    }
-
     /** The file of an attachment's document. */
     public Path file(AttachmentId id) {
         return (hostView ? root.resolve(id.containerId()) : root).resolve(id.ifName() + SUFFIX);
