@@ -12,14 +12,14 @@ import org.userspacecni.spi.LogLevel;
  * directory, its own OVS database, the log level, the subcommand and its flags.
  */
 record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLevel, String command, boolean once,
-        Duration timeout, boolean json, long socketMemMb, boolean beforeStart, boolean inMemory) {
+        Duration timeout, boolean json, long socketMemMb, boolean beforeStart, boolean inMemory, boolean sockets) {
 
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/cni/usrspcni/data");
     static final Path DEFAULT_SHARED_DIR = Path.of("/var/lib/cni/usrspcni/shared");
     static final String DEFAULT_OVSDB = "unix:/var/run/openvswitch/db.sock";
 
     static final String USAGE = "usage: usrsp-agent [--data-dir DIR] [--shared-dir DIR] [--ovsdb unix:PATH]"
-            + " [--log-level LEVEL] run [--once] [--timeout SECONDS] | status | eal-args"
+            + " [--log-level LEVEL] run [--once] [--timeout SECONDS] | status [--sockets] | eal-args"
             + " | doctor [--json] [--socket-mem MB] [--before-start] [--in-memory] | engines | help";
 
     /** Parses the arguments; an unknown or incomplete one is an {@link IllegalArgumentException}. */
@@ -35,6 +35,7 @@ record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLeve
         long socketMemMb = 256;
         boolean beforeStart = false;
         boolean inMemory = false;
+        boolean sockets = false;
         List<String> rest = new ArrayList<>(args);
         while (!rest.isEmpty()) {
             String arg = rest.remove(0);
@@ -63,6 +64,9 @@ record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLeve
                 case "--in-memory":
                     inMemory = true;
                     break;
+                case "--sockets":
+                    sockets = true;
+                    break;
                 case "--timeout":
                     timeout = Duration.ofSeconds(Long.parseLong(value(arg, rest)));
                     break;
@@ -80,7 +84,7 @@ record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLeve
             throw new IllegalArgumentException("--ovsdb takes unix:PATH, not '" + ovsdb + "'");
         }
         return new AgentOptions(dataDir, sharedDir, ovsdb, level, command.orElse("help"), once, timeout, json,
-                socketMemMb, beforeStart, inMemory);
+                socketMemMb, beforeStart, inMemory, sockets);
     }
 
     /** The path of the container's OVS database socket. */

@@ -2,6 +2,9 @@ package org.userspacecni.agent;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.userspacecni.core.CniLog;
@@ -11,8 +14,9 @@ import org.userspacecni.spi.ContainerConfig;
 /**
  * The entry point of {@code usrsp-agent}, the agent inside a data-plane container: {@code run} applies the
  * stored attachments to the container's datapath and follows the store ({@code --once}: apply, wait for the
- * links, exit 0 when all are up); {@code status} shows each attachment's link (exit 0 when all are up); {@code eal-args} prints the
- * DPDK arguments for an application that attaches itself; {@code doctor} diagnoses hugepages, directories,
+ * links, exit 0 when all are up); {@code status} shows each attachment's link (exit 0 when all are up;
+ * {@code --sockets}: whether its socket is there, for containers whose DPDK application is the datapath);
+ * {@code eal-args} prints the DPDK arguments for an application that attaches itself; {@code doctor} diagnoses hugepages, directories,
  * sockets and the container's OVS; {@code engines} lists the engines it can drive.
  */
 public final class Main {
@@ -47,7 +51,8 @@ public final class Main {
                 case "status":
                     boolean allUp = true;
                     for (ContainerConfig config : agent.agent().stored()) {
-                        String link = agent.agent().side(config).linkState(config);
+                        String link = options.sockets() ? socketState(options.sharedDir().resolve(config.socket()))
+                                : agent.agent().side(config).linkState(config);
                         allUp &= link.equals("up");
                         out.println(config.ifName() + " " + config.config().engine() + " " + config.socket() + " "
                                 + link);
@@ -81,5 +86,12 @@ public final class Main {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    /** "up" when a unix socket is at {@code path}, else "missing". */
+    static String socketState(Path path) throws IOException {
+        boolean socket = Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+                && ((int) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000) == 0140000;
+        return socket ? "up" : "missing";
     }
 }

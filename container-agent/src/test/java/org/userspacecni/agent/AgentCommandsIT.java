@@ -17,7 +17,7 @@ import org.userspacecni.testkit.OvsSandbox;
 
 /**
  * The agent's commands against one attachment on a real host OVS-DPDK: {@code eal-args} starts a real
- * testpmd that connects, and {@code doctor} passes on a good setup and names each broken one.
+ * testpmd that connects ({@code status --sockets} sees its socket), and {@code doctor} passes on a good setup and names each broken one.
  */
 class AgentCommandsIT {
 
@@ -68,6 +68,10 @@ class AgentCommandsIT {
         assertThat(eal.exitCode()).as(eal.stderr()).isZero();
         String socket = root.resolve("shared").resolve(CONTAINER_ID.substring(0, 12) + "-net1").toString();
         assertThat(eal.stdout().strip()).startsWith("--vdev=net_virtio_user0,path=" + socket + ",server=1");
+        AgentProcess.Outcome before = AgentProcess.run(agent("status", "--sockets"));
+        assertThat(before.stdout().strip()).isEqualTo("net1 ovs-dpdk " + CONTAINER_ID.substring(0, 12)
+                + "-net1 missing");
+        assertThat(before.exitCode()).isEqualTo(1);
 
         List<String> command = new ArrayList<>(List.of("dpdk-testpmd", "-l", "0,1", "-m", "128", "--in-memory",
                 "--single-file-segments", "--no-pci", "--file-prefix=usrsp-eal-" + UUID.randomUUID()));
@@ -78,6 +82,9 @@ class AgentCommandsIT {
         try {
             String port = CONTAINER_ID.substring(0, 12) + "-net1";
             host.vsctl("--timeout=60", "wait-until", "Interface", port, "status:status=connected");
+            AgentProcess.Outcome after = AgentProcess.run(agent("status", "--sockets"));
+            assertThat(after.stdout().strip()).endsWith("-net1 up");
+            assertThat(after.exitCode()).isZero();
         } finally {
             testpmd.destroy();
             testpmd.waitFor();

@@ -37,6 +37,8 @@ final class BuildContext {
                 .collect(Collectors.joining(" \\\n")));
         values.put("@VSWITCHD@", base.vswitchd());
         values.put("@SCHEMA@", base.schema());
+        values.put("@HEALTH_CHECK@", Stream.of(variant.healthCheck().split(" "))
+                .map(word -> ", \"" + word + "\"").collect(Collectors.joining()));
         Map<String, String> files = new LinkedHashMap<>();
         files.put("Dockerfile", fill(template("Dockerfile.template"), values));
         files.put("entrypoint.sh", template("entrypoint.sh"));

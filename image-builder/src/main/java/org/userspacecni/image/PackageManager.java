@@ -50,7 +50,9 @@ enum PackageManager {
             lines.add("apt-get update");
             String dpdk = "\"dpdk=${DPDK_VERSION}\" \"librte-mempool-ring23=${DPDK_VERSION}\""
                     + " \"librte-net-virtio23=${DPDK_VERSION}\" \"librte-net-memif23=${DPDK_VERSION}\"";
-            String ovs = variant == Variant.OVS ? " \"openvswitch-switch-dpdk=${OVS_VERSION}\"" : "";
+            // Debian ships dpdk-testpmd in dpdk-dev; the ovs variant needs only OVS's own DPDK.
+            String ovs = variant == Variant.OVS ? " \"openvswitch-switch-dpdk=${OVS_VERSION}\""
+                    : " \"dpdk-dev=${DPDK_VERSION}\"";
             lines.add("DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends" + ovs + " " + dpdk
                     + " \"${JAVA_PACKAGE}\" iproute2 procps");
             lines.add("apt-get clean");

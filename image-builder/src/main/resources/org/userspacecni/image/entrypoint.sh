@@ -2,7 +2,10 @@
 # Entrypoint of the userspace-cni data-plane image. Checks the setup first (a clear message instead of
 # DPDK's EAL panicking on missing hugepages), starts the container's own OVS-DPDK (variant ovs), lets
 # usrsp-agent apply the attachments the CNI plugin stored for this container, then runs the command, an
-# interactive shell by default. SIGTERM stops the command, the agent and OVS cleanly.
+# interactive shell by default. In the dpdk variant there is no switch: the command gets USRSP_EAL_ARGS, the
+# EAL arguments that attach a DPDK application to every attachment (memory options and one vdev each), as in
+#   dpdk-testpmd -l 0,1 $USRSP_EAL_ARGS -- --forward-mode=txonly
+# SIGTERM stops the command, the agent and OVS cleanly.
 #
 # Environment, defaults in brackets:
 #   USRSP_SOCKET_MEM [256]        MB of hugepage memory for DPDK
@@ -63,7 +66,10 @@ if [ "${USRSP_VARIANT:-ovs}" = ovs ]; then
     agent_pid=$!
     log "OVS-DPDK is up; usrsp-agent (pid $agent_pid) applies this container's attachments"
 else
-    log "DPDK arguments for this container's attachments: $(usrsp-agent "${agent_args[@]}" eal-args)"
+    USRSP_EAL_ARGS="--no-pci --single-file-segments --file-prefix=$file_prefix -m $socket_mem ${memory:-$huge_extra}"
+    USRSP_EAL_ARGS+=" $(usrsp-agent "${agent_args[@]}" eal-args)"
+    export USRSP_EAL_ARGS
+    log "USRSP_EAL_ARGS=$USRSP_EAL_ARGS"
 fi
 
 # Not exec: the entrypoint stays to stop everything on SIGTERM. Job control is off in a script, so the

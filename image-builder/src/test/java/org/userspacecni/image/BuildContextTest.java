@@ -82,7 +82,8 @@ class BuildContextTest {
                 .contains("RUN set -o pipefail");
         assertThat(dockerfile).containsPattern("(dnf clean all|apt-get clean)");
         assertThat(dockerfile).contains("ENTRYPOINT [\"/usr/local/bin/usrsp-entrypoint\"]")
-                .contains("HEALTHCHECK").contains("usrsp-agent\", \"status\"]")
+                .contains("HEALTHCHECK").contains(variant == Variant.OVS ? "usrsp-agent\", \"status\"]"
+                        : "usrsp-agent\", \"status\", \"--sockets\"]")
                 .contains("org.opencontainers.image.source=").contains("org.opencontainers.image.version=\"" + VERSION)
                 .contains("org.opencontainers.image.description=");
         assertThat(dockerfile).containsPattern("ARG DPDK_VERSION=\\S+");
