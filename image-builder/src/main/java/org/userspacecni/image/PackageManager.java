@@ -39,10 +39,10 @@ enum PackageManager {
             if (variant == Variant.OVS) {
                 lines.add("dnf install -y centos-release-nfv-openvswitch");
                 lines.add("dnf install -y \"${OVS_PACKAGE}\" \"dpdk-${DPDK_VERSION}*\" \"dpdk-tools-${DPDK_VERSION}*\""
-                        + " \"${JAVA_PACKAGE}\" iproute procps-ng");
+                        + " \"${JAVA_PACKAGE}\" iproute iputils procps-ng");
             } else {
                 lines.add("dnf install -y \"dpdk-${DPDK_VERSION}*\" \"dpdk-tools-${DPDK_VERSION}*\" \"${JAVA_PACKAGE}\""
-                        + " iproute procps-ng");
+                        + " iproute iputils procps-ng");
             }
             lines.add("dnf clean all");
             lines.add("rm -rf /var/cache/dnf");
@@ -54,7 +54,7 @@ enum PackageManager {
             String ovs = variant == Variant.OVS ? " \"openvswitch-switch-dpdk=${OVS_VERSION}\""
                     : " \"dpdk-dev=${DPDK_VERSION}\"";
             lines.add("DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends" + ovs + " " + dpdk
-                    + " \"${JAVA_PACKAGE}\" iproute2 procps");
+                    + " \"${JAVA_PACKAGE}\" iproute2 iputils-ping procps");
             lines.add("apt-get clean");
             lines.add("rm -rf /var/lib/apt/lists/*");
         }

@@ -45,6 +45,6 @@ netns="/proc/$("$engine" "${engine_flags[@]}" inspect -f '{{.State.Pid}}' "$paus
 cni ADD >/dev/null
 
 "$engine" "${engine_flags[@]}" run --rm -i $([ -t 0 ] && echo -t) --network="container:$pause" "${limits[@]}" \
-    --cap-drop=ALL --cap-add=NET_ADMIN --device /dev/net/tun \
+    --cap-drop=ALL --cap-add=NET_ADMIN --cap-add=NET_RAW --device /dev/net/tun \
     -v "$data_dir/$pause:/var/lib/cni/usrspcni/data" -v "$shared_dir:/var/lib/cni/usrspcni/shared" \
     "$image" "$@"
