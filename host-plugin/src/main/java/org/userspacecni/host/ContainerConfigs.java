@@ -13,6 +13,7 @@ import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
+import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.MemifConfig;
 import org.userspacecni.spi.MemifRole;
 import org.userspacecni.spi.NetType;
@@ -23,7 +24,9 @@ import org.userspacecni.spi.VhostMode;
 /**
  * The container end of an attachment, as the original plugin derived it: the {@code container} section if
  * the configuration has one, else the host's engine and interface type; the vhost mode and memif role
- * opposite to the host's unless the container section names them; the host's socket file;
+ * opposite to the host's unless the container section names them (for memif, slave to the host's default
+ * master); the memif ring (queues, sizes, secret) of the host unless the section sets its own; the host's
+ * socket file;
  * {@code netType: interface} when IPAM gave addresses. Bridge and engine options come only from a container
  * section: the host's name the host's switch.
  */
@@ -46,8 +49,15 @@ final class ContainerConfigs {
         VhostMode mode = section.flatMap(s -> s.vhost().mode()).orElse(opposite(host.vhost().modeOrDefault()));
         VhostConfig vhost = new VhostConfig(Optional.of(mode), given.vhost().group(), Optional.of(socketFile));
         Optional<MemifRole> role = section.flatMap(s -> s.memif().role())
-                .or(() -> host.memif().role().map(ContainerConfigs::opposite));
-        MemifConfig memif = new MemifConfig(role, given.memif().mode(), Optional.of(socketFile));
+                .or(() -> host.memif().role().map(ContainerConfigs::opposite))
+                .or(() -> given.iftype() == InterfaceType.MEMIF ? Optional.of(opposite(MemifConfig.DEFAULT_ROLE))
+                        : Optional.empty());
+        // The ring and its secret are one thing shared by both ends: the host's unless the section says.
+        MemifConfig shared = host.memif();
+        MemifConfig own = given.memif();
+        MemifConfig memif = new MemifConfig(role, own.mode(), Optional.of(socketFile), own.queues().or(shared::queues),
+                own.ringSize().or(shared::ringSize), own.bufferSize().or(shared::bufferSize),
+                own.secret().or(shared::secret));
         Optional<NetType> netType = section.flatMap(Side::netType).or(() -> addresses.ips().isEmpty()
                 ? Optional.empty() : Optional.of(NetType.INTERFACE));
         // Engine options name the host's daemons; only a container section's own options reach the container.

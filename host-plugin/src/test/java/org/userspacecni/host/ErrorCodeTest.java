@@ -46,7 +46,7 @@ class ErrorCodeTest extends RecordingEngineTest {
     void anEngineThatIsNotInstalledIsSevenListingTheInstalledOnes() {
         InProcessPlugin.Outcome outcome = plugin.run("ADD",
                 config("1.1.0", "").replace("\"engine\":\"recording\"", "\"engine\":\"linux-bridge\""));
-        assertError(outcome, 7, "unknown engine 'linux-bridge' (installed: ovs-dpdk, recording)");
+        assertError(outcome, 7, "unknown engine 'linux-bridge' (installed: ovs-dpdk, recording, vpp)");
     }
 
     @Test
@@ -80,8 +80,8 @@ class ErrorCodeTest extends RecordingEngineTest {
     @Test
     void statusOfAnEngineThatIsNotInstalledIsFifty() {
         InProcessPlugin.Outcome outcome = plugin.run("STATUS",
-                config("1.1.0", "").replace("\"engine\":\"recording\"", "\"engine\":\"vpp\""));
-        assertError(outcome, 50, "unknown engine 'vpp'");
+                config("1.1.0", "").replace("\"engine\":\"recording\"", "\"engine\":\"kernel-tap\""));
+        assertError(outcome, 50, "unknown engine 'kernel-tap'");
     }
 
     @Test

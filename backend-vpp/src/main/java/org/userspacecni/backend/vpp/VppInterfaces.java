@@ -1,0 +1,242 @@
+package org.userspacecni.backend.vpp;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.userspacecni.backend.vpp.Vpp.BridgeDomain;
+import org.userspacecni.backend.vpp.Vpp.Interface;
+import org.userspacecni.backend.vpp.Vpp.Memif;
+import org.userspacecni.backend.vpp.Vpp.MemifSpec;
+import org.userspacecni.backend.vpp.Vpp.Vhost;
+import org.userspacecni.backend.vpp.api.VppApiException;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.InterfaceType;
+import org.userspacecni.spi.MemifConfig;
+import org.userspacecni.spi.VhostMode;
+
+/**
+ * Makes, finds, checks and removes the interface of one end of an attachment in a VPP, for the host and
+ * the container side alike. Adding either completes or undoes every step it took. What is ours is found by
+ * its tag alone: the memif socket id is shared by every interface on the same socket file and released
+ * with the last of them, and a bridge domain is deleted only when it carries our mark and has no members left.
+ */
+final class VppInterfaces {
+
+    /** An address to put on the interface ({@code netType: interface} in the container). */
+    record Address(InetAddress address, int prefixLength) {
+    }
+
+    private VppInterfaces() {
+    }
+
+    /** Adds the interface of {@code plan}, or returns it if it is there already. */
+    static Interface add(Vpp vpp, VppPlan plan, Optional<byte[]> mac, List<Address> addresses) {
+        List<Interface> existing = vpp.tagged(plan.tag());
+        if (!existing.isEmpty()) {
+            return existing.get(0);
+        }
+        Deque<Runnable> undo = new ArrayDeque<>();
+        try {
+            int swIfIndex = plan.iftype() == InterfaceType.MEMIF ? addMemif(vpp, plan, mac, undo)
+                    : addVhost(vpp, plan, mac, undo);
+            vpp.tag(swIfIndex, plan.tag());
+            vpp.adminUp(swIfIndex);
+            for (Address address : addresses) {
+                vpp.addAddress(swIfIndex, address.address(), address.prefixLength());
+            }
+            if (plan.bridgeDomain().isPresent()) {
+                int bridgeDomain = plan.bridgeDomain().get();
+                if (vpp.bridgeDomains().stream().noneMatch(bd -> bd.id() == bridgeDomain)) {
+                    addBridgeDomain(vpp, bridgeDomain, undo);
+                }
+                vpp.joinBridge(swIfIndex, bridgeDomain);
+            }
+            if (plan.crossConnect().isPresent()) {
+                crossConnect(vpp, plan, swIfIndex);
+            }
+            return vpp.interfaces().stream().filter(iface -> iface.swIfIndex() == swIfIndex).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("VPP lost interface " + swIfIndex));
+        } catch (RuntimeException e) {
+            while (!undo.isEmpty()) {
+                try {
+                    undo.pop().run();
+                } catch (RuntimeException undoFailure) {
+                    e.addSuppressed(undoFailure);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static int addMemif(Vpp vpp, VppPlan plan, Optional<byte[]> mac, Deque<Runnable> undo) {
+        createDirectory(plan.socket().getParent());
+        String socket = plan.socket().toString();
+        Optional<Integer> registered = vpp.memifSockets().entrySet().stream()
+                .filter(entry -> entry.getValue().equals(socket)).map(Map.Entry::getKey).findFirst();
+        int socketId;
+        if (registered.isPresent()) {
+            socketId = registered.get();
+        } else {
+            socketId = vpp.addMemifSocket(plan.socket());
+            undo.push(() -> releaseSocket(vpp, socketId, Optional.empty()));
+        }
+        Set<Integer> used = vpp.memifs().stream().filter(memif -> memif.socketId() == socketId).map(Memif::id)
+                .collect(Collectors.toSet());
+        int id = 0;
+        while (used.contains(id)) {
+            id++;
+        }
+        MemifConfig memif = plan.side().memif();
+        int swIfIndex = vpp.createMemif(new MemifSpec(memif.roleOrDefault(), memif.mode(), socketId, id,
+                memif.queues().orElse(0), memif.ringSize().orElse(0), memif.bufferSize().orElse(0),
+                memif.secret().orElse(""), mac));
+        undo.push(() -> vpp.deleteMemif(swIfIndex));
+        return swIfIndex;
+    }
+
+    private static int addVhost(Vpp vpp, VppPlan plan, Optional<byte[]> mac, Deque<Runnable> undo) {
+        createDirectory(plan.socket().getParent());
+        boolean server = plan.side().vhost().modeOrDefault() == VhostMode.SERVER;
+        int swIfIndex = vpp.createVhost(plan.socket(), server, mac, plan.tag());
+        undo.push(() -> {
+            vpp.deleteVhost(swIfIndex);
+            deleteFile(plan.socket());
+        });
+        return swIfIndex;
+    }
+
+    private static void addBridgeDomain(Vpp vpp, int bridgeDomain, Deque<Runnable> undo) {
+        try {
+            vpp.addBridgeDomain(bridgeDomain, VppTag.CREATED_BRIDGE_DOMAIN);
+            undo.push(() -> deleteIfOursAndEmpty(vpp, bridgeDomain));
+        } catch (VppApiException e) {
+            if (e.retval() != VppApiException.BD_ALREADY_EXISTS) { // made meanwhile by another ADD: use it
+                throw e;
+            }
+        }
+    }
+
+    /** Cross-connects both ways with the other attachment once both exist; the second ADD makes the link. */
+    private static void crossConnect(Vpp vpp, VppPlan plan, int swIfIndex) {
+        String peerTag = plan.tag().substring(0, plan.tag().lastIndexOf(':') + 1) + plan.crossConnect().get();
+        for (Interface peer : vpp.tagged(peerTag)) {
+            vpp.crossConnect(swIfIndex, peer.swIfIndex());
+            vpp.crossConnect(peer.swIfIndex(), swIfIndex);
+        }
+    }
+
+    /** Removes every interface with this tag, what only it used, and the socket files; nothing there is fine. */
+    static void remove(Vpp vpp, String tag) {
+        for (Interface iface : vpp.tagged(tag)) {
+            remove(vpp, iface);
+        }
+    }
+
+    static void remove(Vpp vpp, Interface iface) {
+        List<BridgeDomain> bridgeDomains = vpp.bridgeDomains().stream()
+                .filter(bd -> bd.members().contains(iface.swIfIndex())).toList();
+        Optional<Memif> memif = vpp.memifs().stream().filter(m -> m.swIfIndex() == iface.swIfIndex()).findFirst();
+        Optional<Vhost> vhost = vpp.vhosts().stream().filter(v -> v.swIfIndex() == iface.swIfIndex()).findFirst();
+        if (memif.isPresent()) {
+            Optional<String> socket = Optional.ofNullable(vpp.memifSockets().get(memif.get().socketId()));
+            vpp.deleteMemif(iface.swIfIndex());
+            releaseSocket(vpp, memif.get().socketId(), socket.map(Path::of));
+        } else if (vhost.isPresent()) {
+            vpp.deleteVhost(iface.swIfIndex());
+            deleteFile(Path.of(vhost.get().socket()));
+        }
+        for (BridgeDomain bridgeDomain : bridgeDomains) {
+            deleteIfOursAndEmpty(vpp, bridgeDomain.id());
+        }
+    }
+
+    /** Frees a memif socket id (not VPP's own 0) and its file once no memif interface uses it. */
+    private static void releaseSocket(Vpp vpp, int socketId, Optional<Path> file) {
+        if (socketId != 0 && vpp.memifs().stream().noneMatch(memif -> memif.socketId() == socketId)) {
+            vpp.deleteMemifSocket(socketId);
+            file.ifPresent(VppInterfaces::deleteFile);
+        }
+    }
+
+    private static void deleteIfOursAndEmpty(Vpp vpp, int id) {
+        Optional<BridgeDomain> bridgeDomain = vpp.bridgeDomains().stream().filter(bd -> bd.id() == id).findFirst();
+        if (bridgeDomain.isPresent() && bridgeDomain.get().tag().equals(VppTag.CREATED_BRIDGE_DOMAIN)
+                && bridgeDomain.get().members().isEmpty()) {
+            try {
+                vpp.deleteBridgeDomain(id);
+            } catch (VppApiException e) {
+                if (e.retval() != VppApiException.BD_IN_USE) { // joined meanwhile by another ADD: it stays
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** What differs between VPP and the plan; empty when the interface is there as planned. */
+    static List<String> differences(Vpp vpp, VppPlan plan) {
+        List<Interface> tagged = vpp.tagged(plan.tag());
+        if (tagged.isEmpty()) {
+            return List.of("no interface tagged " + plan.tag() + " in VPP");
+        }
+        Interface iface = tagged.get(0);
+        List<String> differences = new ArrayList<>();
+        if (!iface.adminUp()) {
+            differences.add(iface.name() + " is admin down");
+        }
+        if (plan.iftype() == InterfaceType.MEMIF) {
+            Optional<Memif> memif = vpp.memifs().stream().filter(m -> m.swIfIndex() == iface.swIfIndex()).findFirst();
+            if (memif.isEmpty()) {
+                differences.add(iface.name() + " is not a memif interface");
+            } else {
+                String socket = vpp.memifSockets().get(memif.get().socketId());
+                if (!plan.socket().toString().equals(socket)) {
+                    differences.add(iface.name() + " uses socket " + socket + ", not " + plan.socket());
+                }
+                MemifConfig config = plan.side().memif();
+                if (memif.get().role() != config.roleOrDefault() || memif.get().mode() != config.mode()) {
+                    differences.add(iface.name() + " is a " + memif.get().role() + " in mode " + memif.get().mode()
+                            + ", not a " + config.roleOrDefault() + " in mode " + config.mode());
+                }
+            }
+        } else {
+            Optional<Vhost> vhost = vpp.vhosts().stream().filter(v -> v.swIfIndex() == iface.swIfIndex()).findFirst();
+            boolean server = plan.side().vhost().modeOrDefault() == VhostMode.SERVER;
+            if (vhost.isEmpty()) {
+                differences.add(iface.name() + " is not a vhost-user interface");
+            } else if (!vhost.get().socket().equals(plan.socket().toString()) || vhost.get().server() != server) {
+                differences.add(iface.name() + " is on " + vhost.get().socket() + (vhost.get().server() ? " as server"
+                        : " as client") + ", not on " + plan.socket() + (server ? " as server" : " as client"));
+            }
+        }
+        plan.bridgeDomain().filter(id -> vpp.bridgeDomains().stream()
+                .noneMatch(bd -> bd.id() == id && bd.members().contains(iface.swIfIndex())))
+                .ifPresent(id -> differences.add(iface.name() + " is not in bridge domain " + id));
+        return differences;
+    }
+
+    private static void createDirectory(Path directory) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new CniException(ErrorCode.IO_FAILURE, "cannot create the socket directory " + directory, e);
+        }
+    }
+
+    private static void deleteFile(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new CniException(ErrorCode.IO_FAILURE, "cannot remove the socket " + file, e);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.userspacecni.backend.vpp;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.userspacecni.spi.AttachmentId;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.InterfaceType;
+import org.userspacecni.spi.NetType;
+import org.userspacecni.spi.Side;
+
+/**
+ * What one end of an attachment asks of a VPP, worked out and checked before anything changes: the tag
+ * that marks it, the socket file, the bridge domain ({@code netType: bridge}: {@code bridgeName} is its
+ * number, as in the original, 1 by default) and the attachment to cross-connect with
+ * ({@code options.xconnect}: the ifname of another attachment of the same container).
+ */
+record VppPlan(String tag, InterfaceType iftype, Side side, Path socket, Optional<Integer> bridgeDomain,
+        Optional<String> crossConnect) {
+
+    /** VPP's bridge-domain ids stop below 2^24; 0 is its own. */
+    static final int MAX_BRIDGE_DOMAIN = 0xFFFFFF;
+    static final int MAX_SOCKET_PATH_BYTES = 107;
+
+    static VppPlan of(Side side, String network, AttachmentId id, Path socket) {
+        int length = socket.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (length > MAX_SOCKET_PATH_BYTES) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "the socket path " + socket + " is " + length
+                    + " bytes, longer than the " + MAX_SOCKET_PATH_BYTES + " a unix socket allows: shorten sharedDir"
+                    + " or the socketfile");
+        }
+        Optional<Integer> bridgeDomain = Optional.empty();
+        if (side.netType().filter(NetType.BRIDGE::equals).isPresent()) {
+            String name = side.bridge().bridgeName().orElse("1");
+            try {
+                bridgeDomain = Optional.of(Integer.parseInt(name));
+            } catch (NumberFormatException e) {
+                bridgeDomain = Optional.of(-1);
+            }
+            if (bridgeDomain.get() < 1 || bridgeDomain.get() > MAX_BRIDGE_DOMAIN) {
+                throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "bridge.bridgeName: engine 'vpp' takes the"
+                        + " number of a bridge domain, 1 to " + MAX_BRIDGE_DOMAIN + ", not '" + name + "'");
+            }
+        }
+        Optional<String> crossConnect = side.option("xconnect");
+        if (crossConnect.isPresent() && bridgeDomain.isPresent()) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG,
+                    "options.xconnect and netType 'bridge' exclude each other: an interface is in one L2 mode");
+        }
+        return new VppPlan(VppTag.of(network, id), side.iftype(), side, socket, bridgeDomain, crossConnect);
+    }
+
+    /** The default socket file of a memif attachment, as the original named it. */
+    static String memifSocketFile(AttachmentId id) {
+        return "memif-" + id.shortContainerId() + "-" + id.ifName() + ".sock";
+    }
+}
