@@ -12,7 +12,7 @@ import org.userspacecni.spi.ConfigStore;
 
 /**
  * The agent's own parts: the container's view of the config store, and the context its backends get, in
- * which {@code --ovsdb} names the container's OVS database.
+ * which {@code --ovsdb} and {@code --vpp-api} name the container's OVS database and VPP API socket.
  */
 @Module
 interface AgentModule {
@@ -26,6 +26,7 @@ interface AgentModule {
     static BackendContext context(AgentOptions options, System.Logger log) {
         Map<String, String> environment = new HashMap<>(System.getenv());
         environment.put("USERSPACE_CNI_OVSDB_SOCKET", options.ovsdbSocket());
+        environment.put("USERSPACE_CNI_VPP_API_SOCKET", options.vppApi().toString());
         return new ProgramContext(environment, log);
     }
 

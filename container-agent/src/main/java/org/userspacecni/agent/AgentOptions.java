@@ -9,16 +9,19 @@ import org.userspacecni.spi.LogLevel;
 
 /**
  * The command line of {@code usrsp-agent}: where the container sees the config store and the shared
- * directory, its own OVS database, the log level, the subcommand and its flags.
+ * directory, its own OVS database and VPP API socket, the log level, the subcommand and its flags.
  */
-record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLevel, String command, boolean once,
-        Duration timeout, boolean json, long socketMemMb, boolean beforeStart, boolean inMemory, boolean sockets) {
+record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, Path vppApi, LogLevel logLevel, String command,
+        boolean once, Duration timeout, boolean json, long socketMemMb, boolean beforeStart, boolean inMemory,
+        boolean sockets) {
 
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/cni/usrspcni/data");
     static final Path DEFAULT_SHARED_DIR = Path.of("/var/lib/cni/usrspcni/shared");
     static final String DEFAULT_OVSDB = "unix:/var/run/openvswitch/db.sock";
+    static final Path DEFAULT_VPP_API = Path.of("/run/vpp/api.sock");
 
     static final String USAGE = "usage: usrsp-agent [--data-dir DIR] [--shared-dir DIR] [--ovsdb unix:PATH]"
+            + " [--vpp-api PATH]"
             + " [--log-level LEVEL] run [--once] [--timeout SECONDS] | status [--sockets] | eal-args"
             + " | doctor [--json] [--socket-mem MB] [--before-start] [--in-memory] | engines | help";
 
@@ -27,6 +30,7 @@ record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLeve
         Path dataDir = DEFAULT_DATA_DIR;
         Path sharedDir = DEFAULT_SHARED_DIR;
         String ovsdb = DEFAULT_OVSDB;
+        Path vppApi = DEFAULT_VPP_API;
         LogLevel level = LogLevel.INFO;
         Optional<String> command = Optional.empty();
         boolean once = false;
@@ -48,6 +52,9 @@ record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLeve
                     break;
                 case "--ovsdb":
                     ovsdb = value(arg, rest);
+                    break;
+                case "--vpp-api":
+                    vppApi = Path.of(value(arg, rest));
                     break;
                 case "--log-level":
                     level = LogLevel.of(value(arg, rest));
@@ -83,7 +90,7 @@ record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, LogLevel logLeve
         if (!ovsdb.startsWith("unix:")) {
             throw new IllegalArgumentException("--ovsdb takes unix:PATH, not '" + ovsdb + "'");
         }
-        return new AgentOptions(dataDir, sharedDir, ovsdb, level, command.orElse("help"), once, timeout, json,
+        return new AgentOptions(dataDir, sharedDir, ovsdb, vppApi, level, command.orElse("help"), once, timeout, json,
                 socketMemMb, beforeStart, inMemory, sockets);
     }
 

@@ -5,6 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.InterfaceType;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.MemifConfig;
+import org.userspacecni.spi.MemifMode;
 import org.userspacecni.spi.MemifRole;
 import org.userspacecni.spi.VhostMode;
 
@@ -28,12 +32,30 @@ final class EalArgs {
                 args.add("--vdev=net_virtio_user" + index + ",path=" + socket + ",server=" + (server ? 1 : 0)
                         + ",queues=1,queue_size=1024,mac=" + config.mac());
             } else {
-                boolean server = config.config().memif().role().filter(MemifRole.MASTER::equals).isPresent();
-                args.add("--vdev=net_memif" + index + ",role=" + (server ? "server" : "client") + ",socket="
-                        + socket + ",mac=" + config.mac());
+                args.add(memif(index, config, socket));
             }
             index++;
         }
         return args;
+    }
+
+    /**
+     * A {@code net_memif} on a socket file ({@code socket-abstract=no}: DPDK's default is the abstract
+     * namespace, which VPP does not use), connection id 0 (one attachment per socket file), with the ring
+     * settings both ends must share ({@code rsize} is the log2 of the ring size).
+     */
+    static String memif(int index, ContainerConfig config, Path socket) {
+        MemifConfig memif = config.config().memif();
+        if (memif.mode() != MemifMode.ETHERNET) {
+            throw new CniException(ErrorCode.UNSUPPORTED_FIELD, config.id() + ": DPDK's net_memif speaks only memif"
+                    + " mode ethernet, not " + memif.mode().wireName());
+        }
+        StringBuilder vdev = new StringBuilder("--vdev=net_memif" + index + ",role="
+                + (memif.role().filter(MemifRole.MASTER::equals).isPresent() ? "server" : "client") + ",id=0,socket="
+                + socket + ",socket-abstract=no,mac=" + config.mac());
+        memif.ringSize().ifPresent(size -> vdev.append(",rsize=").append(Integer.numberOfTrailingZeros(size)));
+        memif.bufferSize().ifPresent(size -> vdev.append(",bsize=").append(size));
+        memif.secret().ifPresent(secret -> vdev.append(",secret=").append(secret));
+        return vdev.toString();
     }
 }

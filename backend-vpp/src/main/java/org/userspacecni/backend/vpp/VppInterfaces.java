@@ -10,8 +10,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.userspacecni.backend.vpp.Vpp.BridgeDomain;
 import org.userspacecni.backend.vpp.Vpp.Interface;
 import org.userspacecni.backend.vpp.Vpp.Memif;
@@ -27,8 +25,9 @@ import org.userspacecni.spi.VhostMode;
 /**
  * Makes, finds, checks and removes the interface of one end of an attachment in a VPP, for the host and
  * the container side alike. Adding either completes or undoes every step it took. What is ours is found by
- * its tag alone: the memif socket id is shared by every interface on the same socket file and released
- * with the last of them, and a bridge domain is deleted only when it carries our mark and has no members left.
+ * its tag alone: a memif socket id is registered for the socket file when it is first needed (reusing one
+ * VPP already has for that file) and released once no interface uses it; a bridge domain is deleted only
+ * when it carries our mark and has no members left.
  */
 final class VppInterfaces {
 
@@ -90,14 +89,13 @@ final class VppInterfaces {
             socketId = vpp.addMemifSocket(plan.socket());
             undo.push(() -> releaseSocket(vpp, socketId, Optional.empty()));
         }
-        Set<Integer> used = vpp.memifs().stream().filter(memif -> memif.socketId() == socketId).map(Memif::id)
-                .collect(Collectors.toSet());
-        int id = 0;
-        while (used.contains(id)) {
-            id++;
-        }
+        vpp.memifs().stream().filter(memif -> memif.socketId() == socketId).findFirst().ifPresent(memif -> {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "the memif socket " + socket + " is already used"
+                    + " by interface " + memif.swIfIndex() + ": each attachment needs a socket file of its own, since"
+                    + " its container end knows it by connection id 0");
+        });
         MemifConfig memif = plan.side().memif();
-        int swIfIndex = vpp.createMemif(new MemifSpec(memif.roleOrDefault(), memif.mode(), socketId, id,
+        int swIfIndex = vpp.createMemif(new MemifSpec(memif.roleOrDefault(), memif.mode(), socketId, 0,
                 memif.queues().orElse(0), memif.ringSize().orElse(0), memif.bufferSize().orElse(0),
                 memif.secret().orElse(""), mac));
         undo.push(() -> vpp.deleteMemif(swIfIndex));

@@ -20,7 +20,8 @@ import java.util.Optional;
 public final class ApiDefinitions {
 
     /** The files the {@code vpp} engine needs, in this package's resources. */
-    public static final List<String> FILES = List.of("memclnt", "vlib", "vpe", "interface", "memif", "vhost_user", "l2");
+    public static final List<String> FILES =
+            List.of("memclnt", "vlib", "vpe", "interface", "memif", "vhost_user", "l2");
 
     /** A message or a struct type: name, fields in wire order, and (messages only) the CRC. */
     public record Struct(String name, List<Field> fields, String crc) {
@@ -40,7 +41,8 @@ public final class ApiDefinitions {
      * a scalar, N for a fixed array or string, 0 for a variable one (sized by {@code countField}, or a
      * length-prefixed string), and the client-side default.
      */
-    public record Field(String name, String type, int length, Optional<String> countField, Optional<JsonNode> defaultValue) {
+    public record Field(String name, String type, int length, Optional<String> countField,
+            Optional<JsonNode> defaultValue) {
     }
 
     /** An alias: another type, or a fixed array of it when {@code length} is positive. */
