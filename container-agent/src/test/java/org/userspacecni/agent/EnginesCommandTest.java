@@ -15,7 +15,7 @@ class EnginesCommandTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int exit = Main.run(List.of("engines"), new AgentConsole(new PrintStream(out, true)), System.err);
         assertThat(exit).isZero();
-        assertThat(out.toString()).isEqualTo("ovs-dpdk\nrecording\n");
+        assertThat(out.toString()).isEqualTo("ovs-dpdk\nrecording\nvpp\n");
     }
 
     @Test

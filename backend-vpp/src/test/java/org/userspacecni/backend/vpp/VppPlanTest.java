@@ -1,0 +1,84 @@
+package org.userspacecni.backend.vpp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.userspacecni.spi.AttachmentId;
+import org.userspacecni.spi.BridgeConfig;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.InterfaceType;
+import org.userspacecni.spi.MemifConfig;
+import org.userspacecni.spi.NetType;
+import org.userspacecni.spi.Side;
+import org.userspacecni.spi.VhostConfig;
+
+/** Tags and plans are worked out, and bad settings refused, before VPP is asked anything. */
+class VppPlanTest {
+
+    static final AttachmentId ID = new AttachmentId("a".repeat(64), "net123456789012");
+
+    static Side side(Optional<NetType> netType, Optional<String> bridgeName, Map<String, Object> options) {
+        return new Side("vpp", InterfaceType.MEMIF, netType, VhostConfig.EMPTY, MemifConfig.EMPTY,
+                new BridgeConfig(bridgeName, Optional.empty(), Optional.empty()), options);
+    }
+
+    @Test
+    void theTagFitsVppsSixtyThreeBytesAndNamesNetworkContainerAndInterface() {
+        String tag = VppTag.of("n".repeat(255), ID);
+        assertThat(tag.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(63);
+        assertThat(tag).startsWith(VppTag.ofNetwork("n".repeat(255))).endsWith(":" + "a".repeat(32) + ":" + ID.ifName());
+        assertThat(VppTag.ofNetwork("net-a")).isNotEqualTo(VppTag.ofNetwork("net-b")).startsWith("usrsp:");
+    }
+
+    @Test
+    void aBridgeDomainIsTheNumberInBridgeNameAndOneByDefault() {
+        Path socket = Path.of("/run/usrsp/memif.sock");
+        assertThat(VppPlan.of(side(Optional.of(NetType.BRIDGE), Optional.of("42"), Map.of()), "n", ID, socket)
+                .bridgeDomain()).contains(42);
+        assertThat(VppPlan.of(side(Optional.of(NetType.BRIDGE), Optional.empty(), Map.of()), "n", ID, socket)
+                .bridgeDomain()).contains(1);
+        assertThat(VppPlan.of(side(Optional.of(NetType.INTERFACE), Optional.of("42"), Map.of()), "n", ID, socket)
+                .bridgeDomain()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"br0", "0", "16777216", "-3"})
+    void aBridgeNameThatIsNotABridgeDomainIsSeven(String name) {
+        assertThatThrownBy(() -> VppPlan.of(side(Optional.of(NetType.BRIDGE), Optional.of(name), Map.of()), "n", ID,
+                Path.of("/s.sock"))).isInstanceOfSatisfying(CniException.class, e -> {
+                    assertThat(e.code()).isEqualTo(7);
+                    assertThat(e.getMessage()).contains("number of a bridge domain").contains(name);
+                });
+    }
+
+    @Test
+    void crossConnectAndBridgeExcludeEachOther() {
+        assertThatThrownBy(() -> VppPlan.of(side(Optional.of(NetType.BRIDGE), Optional.empty(),
+                Map.of("xconnect", "net2")), "n", ID, Path.of("/s.sock")))
+                .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7));
+    }
+
+    @Test
+    void aSocketPathLongerThanSunPathIsSeven() {
+        assertThatThrownBy(() -> VppPlan.of(side(Optional.empty(), Optional.empty(), Map.of()), "n", ID,
+                Path.of("/" + "d".repeat(100) + "/memif.sock")))
+                .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.getMessage()).contains("107"));
+    }
+
+    @Test
+    void memifRingSettingsAreChecked() {
+        assertThatThrownBy(() -> new MemifConfig(Optional.empty(), null, Optional.empty(), Optional.empty(),
+                Optional.of(1000), Optional.empty(), Optional.empty())).hasMessageContaining("power of 2");
+        assertThatThrownBy(() -> new MemifConfig(Optional.empty(), null, Optional.empty(), Optional.of(0),
+                Optional.empty(), Optional.empty(), Optional.empty())).hasMessageContaining("memif.queues");
+        assertThatThrownBy(() -> new MemifConfig(Optional.empty(), null, Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.of("s".repeat(24)))).hasMessageContaining("23");
+    }
+}
