@@ -136,7 +136,7 @@ final class Agent {
         } catch (CniException e) {
             datapath = DatapathStatus.unavailable(e.getMessage());
         }
-        return new Doctor(options, store, datapath, Path.of("/proc"));
+        return new Doctor(options, store, engine, datapath, Path.of("/proc"));
     }
 
     /** What the store holds now. */

@@ -12,14 +12,18 @@ import org.userspacecni.core.Json;
 import org.userspacecni.spi.ConfigStore;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.DatapathStatus;
+import org.userspacecni.spi.InterfaceType;
+import org.userspacecni.spi.MemifRole;
+import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostMode;
 
 /**
  * {@code usrsp-agent doctor}: the seed image's "EAL init panics because there is an issue with the
  * hugepages" turned into a diagnosis. Each check says what it found and, when it fails, what is wrong and the
  * command that fixes it: hugepages reserved and free for the DPDK socket memory, a hugetlbfs mount, the
- * shared and data directories, the stored sockets, and the container's OVS (reachable, DPDK initialised;
- * left out with {@code --before-start}, which an entrypoint runs before it starts OVS). With
+ * shared and data directories, the stored sockets, and the container's OVS (reachable, DPDK initialised) or
+ * VPP (answering), whichever engine its attachments use (left out with {@code --before-start}, which an
+ * entrypoint runs before it starts its datapath). With
  * {@code --in-memory} a hugetlbfs mount is not required.
  */
 final class Doctor {
@@ -30,12 +34,15 @@ final class Doctor {
 
     private final AgentOptions options;
     private final ConfigStore store;
+    private final String engine;
     private final DatapathStatus datapath;
     private final Path proc;
 
-    Doctor(AgentOptions options, ConfigStore store, DatapathStatus datapath, Path proc) {
+    /** {@code datapath} is the status of the container's {@code engine}, the one its attachments use. */
+    Doctor(AgentOptions options, ConfigStore store, String engine, DatapathStatus datapath, Path proc) {
         this.options = options;
         this.store = store;
+        this.engine = engine;
         this.datapath = datapath;
         this.proc = proc;
     }
@@ -62,14 +69,19 @@ final class Doctor {
         checks.add(directory("data directory", options.dataDir()));
         for (ContainerConfig config : store.list()) {
             Path socket = options.sharedDir().resolve(config.socket());
-            boolean serverHere = config.config().vhost().modeOrDefault() == VhostMode.SERVER;
+            Side side = config.config();
+            boolean serverHere = side.iftype() == InterfaceType.MEMIF ? side.memif().roleOrDefault() == MemifRole.MASTER
+                    : side.vhost().modeOrDefault() == VhostMode.SERVER;
             checks.add(new Check("socket of " + config.ifName(), serverHere || Files.exists(socket),
                     socket + (Files.exists(socket) ? " exists" : " is missing"),
-                    "the host switch makes it: check the host's OVS and that the shared directory is mounted here"));
+                    "the host switch makes it: check the host's switch and that the shared directory is mounted here"));
         }
         if (!options.beforeStart()) {
-            checks.add(new Check("container OVS", datapath.available(), datapath.message(),
-                    "start ovsdb-server and ovs-vswitchd with other_config:dpdk-init=true, or pass --ovsdb unix:PATH"));
+            boolean vpp = engine.equals("vpp");
+            checks.add(new Check(vpp ? "container VPP" : "container OVS", datapath.available(), datapath.message(),
+                    vpp ? "start VPP in the container, or pass --vpp-api PATH"
+                            : "start ovsdb-server and ovs-vswitchd with other_config:dpdk-init=true, or pass"
+                                    + " --ovsdb unix:PATH"));
         }
         return checks;
     }

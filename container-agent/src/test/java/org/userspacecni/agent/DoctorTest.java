@@ -57,7 +57,7 @@ class DoctorTest {
         args.addAll(List.of(flags));
         AgentOptions options = AgentOptions.parse(args);
         CniLog log = new CniLog("test", System.err);
-        return new Doctor(options, FileConfigStore.containerView(dir, log), DatapathStatus.unavailable("not started"),
-                proc).run();
+        return new Doctor(options, FileConfigStore.containerView(dir, log), "ovs-dpdk",
+                DatapathStatus.unavailable("not started"), proc).run();
     }
 }
