@@ -20,6 +20,7 @@ import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.MemifConfig;
+import org.userspacecni.spi.MemifRole;
 import org.userspacecni.spi.VhostMode;
 
 /**
@@ -98,7 +99,13 @@ final class VppInterfaces {
         int swIfIndex = vpp.createMemif(new MemifSpec(memif.roleOrDefault(), memif.mode(), socketId, 0,
                 memif.queues().orElse(0), memif.ringSize().orElse(0), memif.bufferSize().orElse(0),
                 memif.secret().orElse(""), mac));
-        undo.push(() -> vpp.deleteMemif(swIfIndex));
+        boolean listens = memif.roleOrDefault() == MemifRole.MASTER;
+        undo.push(() -> {
+            vpp.deleteMemif(swIfIndex);
+            if (listens) {
+                deleteFile(plan.socket());
+            }
+        });
         return swIfIndex;
     }
 
@@ -108,7 +115,9 @@ final class VppInterfaces {
         int swIfIndex = vpp.createVhost(plan.socket(), server, mac, plan.tag());
         undo.push(() -> {
             vpp.deleteVhost(swIfIndex);
-            deleteFile(plan.socket());
+            if (server) {
+                deleteFile(plan.socket());
+            }
         });
         return swIfIndex;
     }
@@ -133,7 +142,10 @@ final class VppInterfaces {
         }
     }
 
-    /** Removes every interface with this tag, what only it used, and the socket files; nothing there is fine. */
+    /**
+     * Removes every interface with this tag, what only it used, and the socket files VPP served (a memif
+     * master's, a vhost-user server's); nothing there is fine.
+     */
     static void remove(Vpp vpp, String tag) {
         for (Interface iface : vpp.tagged(tag)) {
             remove(vpp, iface);
@@ -148,10 +160,14 @@ final class VppInterfaces {
         if (memif.isPresent()) {
             Optional<String> socket = Optional.ofNullable(vpp.memifSockets().get(memif.get().socketId()));
             vpp.deleteMemif(iface.swIfIndex());
-            releaseSocket(vpp, memif.get().socketId(), socket.map(Path::of));
+            // Only the listening end's file is VPP's to remove; the other is the peer's.
+            releaseSocket(vpp, memif.get().socketId(),
+                    socket.filter(file -> memif.get().role() == MemifRole.MASTER).map(Path::of));
         } else if (vhost.isPresent()) {
             vpp.deleteVhost(iface.swIfIndex());
-            deleteFile(Path.of(vhost.get().socket()));
+            if (vhost.get().server()) {
+                deleteFile(Path.of(vhost.get().socket()));
+            }
         }
         for (BridgeDomain bridgeDomain : bridgeDomains) {
             deleteIfOursAndEmpty(vpp, bridgeDomain.id());
