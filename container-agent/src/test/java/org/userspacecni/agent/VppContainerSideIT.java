@@ -134,6 +134,9 @@ class VppContainerSideIT {
                     "--shared-dir", shared.toString(), "--vpp-api", containerVpp.apiSocket().toString(), "run")
                     .redirectErrorStream(true).redirectOutput(agentLog.toFile()).start();
             cleanup.add(0, () -> stop(agent));
+            // The agent says so once every step of the attachment is done, addresses last.
+            Await.until("the agent applies the attachment", WAIT, () -> read(agentLog).contains("applied "),
+                    () -> containerVpp.interfaces() + "\nagent: " + read(agentLog));
             Interface slave = Await.find("the agent's memif in the container's VPP", WAIT,
                     () -> tagged(containerVpp, tag), () -> containerVpp.interfaces() + "\nagent: " + read(agentLog));
             Memif containerMemif = slave.memif().orElseThrow(() -> new AssertionError(slave + " is not a memif"));

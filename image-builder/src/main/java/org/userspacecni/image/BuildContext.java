@@ -23,8 +23,15 @@ final class BuildContext {
     private BuildContext() {
     }
 
-    /** The files of the context, by name, as text. */
+    /**
+     * The files of the context, by name, as text. A variant the base has no packages for is an
+     * {@link IllegalArgumentException} that says why.
+     */
     static Map<String, String> render(Variant variant, Base base, String version) {
+        base.packages().unavailable(variant).ifPresent(reason -> {
+            throw new IllegalArgumentException("--variant " + variant.option() + " on --base " + base.option() + ": "
+                    + reason);
+        });
         Map<String, String> values = new LinkedHashMap<>();
         values.put("@VARIANT@", variant.option());
         values.put("@BASE@", base.option());

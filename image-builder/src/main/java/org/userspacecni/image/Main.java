@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * {@code usrsp-image}: writes the build context of a data-plane image.
- * {@code usrsp-image [--variant ovs|dpdk] [--base centos-stream9|centos-stream10|debian12] --agent local
+ * {@code usrsp-image [--variant ovs|dpdk|vpp] [--base centos-stream9|centos-stream10|debian12] --agent local
  * --agent-dir DIR --output DIR}, where {@code --agent-dir} is a built distribution holding
  * {@code bin/usrsp-agent} (the project's {@code dist}).
  */
@@ -47,6 +47,8 @@ public final class Main {
                     default -> throw new IllegalArgumentException("unknown argument '" + flag + "'");
                 }
             }
+            // First: a variant the base has no packages for is refused whatever the other arguments say.
+            Map<String, String> files = BuildContext.render(variant, base, version());
             if (!agent.equals("local")) {
                 throw new IllegalArgumentException("--agent " + agent + ": no release of the agent is published yet;"
                         + " use --agent local with a built distribution");
@@ -56,7 +58,6 @@ public final class Main {
                 throw new IllegalArgumentException(dist + " holds no bin/usrsp-agent: run scripts/build first");
             }
             Path target = output.orElseThrow(() -> new IllegalArgumentException("--output is required"));
-            Map<String, String> files = BuildContext.render(variant, base, version());
             BuildContext.write(target, files, dist);
             stderr.println("usrsp-image: wrote the " + variant.option() + " image's build context for "
                     + base.option() + " to " + target);

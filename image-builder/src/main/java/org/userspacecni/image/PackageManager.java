@@ -2,6 +2,7 @@ package org.userspacecni.image;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How a base installs the image's packages, with their versions as build arguments (defaults written in),
@@ -10,8 +11,28 @@ import java.util.List;
 enum PackageManager {
     /** CentOS Stream: OVS from the CentOS NFV SIG ({@code centos-release-nfv-openvswitch}). */
     DNF,
-    /** Debian: OVS with DPDK from {@code openvswitch-switch-dpdk}, and the DPDK drivers it only recommends. */
+    /**
+     * Debian 12: OVS with DPDK from {@code openvswitch-switch-dpdk}, the DPDK drivers it only recommends, and
+     * VPP from FD.io's release repository.
+     */
     APT;
+
+    /** FD.io's repository of VPP releases, the only published source of VPP packages for these bases. */
+    private static final String FDIO_RELEASE = "https://packagecloud.io/fdio/release";
+
+    private static final String FDIO_KEYRING = "/usr/share/keyrings/fdio-release.gpg";
+
+    /** Ahead of /usr/sbin in the PATH dpkg's maintainer scripts run with. */
+    private static final String SYSCTL_SHIM = "/usr/local/sbin/sysctl";
+
+    /** Why this base cannot install {@code variant}; empty when it can. */
+    Optional<String> unavailable(Variant variant) {
+        if (this == DNF && variant == Variant.VPP) {
+            return Optional.of("FD.io publishes VPP packages for Debian and Ubuntu only: " + FDIO_RELEASE
+                    + " has no el/9 or el/10 repository (its newest RPMs are VPP 19.08 for el/7); use --base debian12");
+        }
+        return Optional.empty();
+    }
 
     /** The {@code ARG} lines with the current default versions. */
     List<String> versionArguments(Variant variant) {
@@ -25,6 +46,14 @@ enum PackageManager {
         } else {
             if (variant == Variant.OVS) {
                 args.add("ARG OVS_VERSION=3.1.0-2+deb12u1");
+            } else if (variant == Variant.VPP) {
+                args.add("# FD.io's release builds are versioned <release>-release (vpp_24.10-release_amd64.deb): apt");
+                args.add("# pins that exact version, for vpp and for the plugins and library that must match it.");
+                args.add("# vpp's postinst runs sysctl --system for its 80-vpp.conf (vm.nr_hugepages=1024): that");
+                args.add("# fails on a build's read-only /proc/sys, or, where it is writable, changes the build");
+                args.add("# host's (vm.* is not namespaced). sysctl is /bin/true while the packages install; the");
+                args.add("# host reserves the hugepages.");
+                args.add("ARG VPP_VERSION=24.10");
             }
             args.add("ARG DPDK_VERSION=22.11.11-0+deb12u1");
             args.add("ARG JAVA_PACKAGE=openjdk-17-jre-headless");
@@ -34,6 +63,9 @@ enum PackageManager {
 
     /** The continuation lines of the one install {@code RUN}. */
     List<String> install(Variant variant) {
+        unavailable(variant).ifPresent(reason -> {
+            throw new IllegalArgumentException(reason);
+        });
         List<String> lines = new ArrayList<>();
         if (this == DNF) {
             if (variant == Variant.OVS) {
@@ -48,13 +80,29 @@ enum PackageManager {
             lines.add("rm -rf /var/cache/dnf");
         } else {
             lines.add("apt-get update");
+            String vpp = "";
+            if (variant == Variant.VPP) {
+                // The key is fetched over HTTPS and kept out of apt's global trust: it signs only FD.io's source.
+                lines.add("DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates"
+                        + " curl gnupg");
+                lines.add("curl -fsSL " + FDIO_RELEASE + "/gpgkey | gpg --batch --dearmor -o " + FDIO_KEYRING);
+                lines.add("echo \"deb [signed-by=" + FDIO_KEYRING + "] " + FDIO_RELEASE + "/debian/ bookworm main\""
+                        + " > /etc/apt/sources.list.d/fdio-release.list");
+                lines.add("apt-get update");
+                lines.add("ln -s /bin/true " + SYSCTL_SHIM);
+                vpp = " \"vpp=${VPP_VERSION}-release\" \"vpp-plugin-core=${VPP_VERSION}-release\""
+                        + " \"libvppinfra=${VPP_VERSION}-release\"";
+            }
             String dpdk = "\"dpdk=${DPDK_VERSION}\" \"librte-mempool-ring23=${DPDK_VERSION}\""
                     + " \"librte-net-virtio23=${DPDK_VERSION}\" \"librte-net-memif23=${DPDK_VERSION}\"";
             // Debian ships dpdk-testpmd in dpdk-dev; the ovs variant needs only OVS's own DPDK.
             String ovs = variant == Variant.OVS ? " \"openvswitch-switch-dpdk=${OVS_VERSION}\""
                     : " \"dpdk-dev=${DPDK_VERSION}\"";
-            lines.add("DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends" + ovs + " " + dpdk
-                    + " \"${JAVA_PACKAGE}\" iproute2 iputils-ping procps");
+            lines.add("DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends" + vpp + ovs + " "
+                    + dpdk + " \"${JAVA_PACKAGE}\" iproute2 iputils-ping procps");
+            if (variant == Variant.VPP) {
+                lines.add("rm " + SYSCTL_SHIM);
+            }
             lines.add("apt-get clean");
             lines.add("rm -rf /var/lib/apt/lists/*");
         }

@@ -1,10 +1,14 @@
 package org.userspacecni.image;
 
-/** What runs in the container: its own OVS-DPDK (the seed image), or a DPDK application on the sockets. */
+/**
+ * What runs in the container: its own OVS-DPDK (the seed image), a DPDK application on the sockets, or its own
+ * VPP.
+ */
 enum Variant {
     OVS("a local OVS-DPDK joined to the host switch by usrsp-agent", "status"),
     DPDK("DPDK applications (testpmd, l3fwd) started on the attachments with usrsp-agent eal-args",
-            "status --sockets");
+            "status --sockets"),
+    VPP("a local VPP joined to the host's VPP over memif or vhost-user by usrsp-agent", "status");
 
     private final String description;
     private final String healthCheck;
@@ -15,8 +19,9 @@ enum Variant {
     }
 
     /**
-     * The {@code usrsp-agent} command of the image's health check: the links of the container's OVS, or,
-     * where the DPDK application is the datapath, whether the attachments' sockets are there.
+     * The {@code usrsp-agent} command of the image's health check: the links of the container's OVS or VPP
+     * (the agent's default API socket is VPP's, where the entrypoint starts it), or, where the DPDK
+     * application is the datapath, whether the attachments' sockets are there.
      */
     String healthCheck() {
         return healthCheck;
@@ -36,9 +41,6 @@ enum Variant {
                 return variant;
             }
         }
-        if (option.equals("vpp")) {
-            throw new IllegalArgumentException("--variant vpp needs the vpp engine, which is not built yet");
-        }
-        throw new IllegalArgumentException("--variant must be ovs or dpdk, not '" + option + "'");
+        throw new IllegalArgumentException("--variant must be ovs, dpdk or vpp, not '" + option + "'");
     }
 }

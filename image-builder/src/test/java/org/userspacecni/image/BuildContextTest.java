@@ -1,9 +1,12 @@
 package org.userspacecni.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +29,12 @@ class BuildContextTest {
 
     static final String VERSION = "0.1.0";
 
+    /** Every variant on every base that has packages for it: vpp is Debian's only. */
     static List<Arguments> combinations() {
         return List.of(Variant.values()).stream()
-                .flatMap(variant -> List.of(Base.values()).stream().map(base -> Arguments.of(variant, base)))
+                .flatMap(variant -> List.of(Base.values()).stream()
+                        .filter(base -> base.packages().unavailable(variant).isEmpty())
+                        .map(base -> Arguments.of(variant, base)))
                 .collect(Collectors.toList());
     }
 
@@ -56,12 +62,11 @@ class BuildContextTest {
     @Test
     void theScriptsAreTheSameForEveryVariantAndBase() {
         Map<String, String> first = BuildContext.render(Variant.OVS, Base.CENTOS_STREAM9, VERSION);
-        for (Variant variant : Variant.values()) {
-            for (Base base : Base.values()) {
-                Map<String, String> files = BuildContext.render(variant, base, VERSION);
-                assertThat(files.get("entrypoint.sh")).isEqualTo(first.get("entrypoint.sh"));
-                assertThat(files.get("run.sh")).isEqualTo(first.get("run.sh"));
-            }
+        for (Arguments combination : combinations()) {
+            Map<String, String> files = BuildContext.render((Variant) combination.get()[0],
+                    (Base) combination.get()[1], VERSION);
+            assertThat(files.get("entrypoint.sh")).isEqualTo(first.get("entrypoint.sh"));
+            assertThat(files.get("run.sh")).isEqualTo(first.get("run.sh"));
         }
     }
 
@@ -82,14 +87,53 @@ class BuildContextTest {
                 .contains("RUN set -o pipefail");
         assertThat(dockerfile).containsPattern("(dnf clean all|apt-get clean)");
         assertThat(dockerfile).contains("ENTRYPOINT [\"/usr/local/bin/usrsp-entrypoint\"]")
-                .contains("HEALTHCHECK").contains(variant == Variant.OVS ? "usrsp-agent\", \"status\"]"
-                        : "usrsp-agent\", \"status\", \"--sockets\"]")
+                .contains("HEALTHCHECK").contains(variant == Variant.DPDK ? "usrsp-agent\", \"status\", \"--sockets\"]"
+                        : "usrsp-agent\", \"status\"]")
                 .contains("org.opencontainers.image.source=").contains("org.opencontainers.image.version=\"" + VERSION)
                 .contains("org.opencontainers.image.description=");
         assertThat(dockerfile).containsPattern("ARG DPDK_VERSION=\\S+");
         if (variant == Variant.OVS) {
             assertThat(dockerfile).containsPattern(base == Base.DEBIAN12 ? "openvswitch-switch-dpdk=\\$\\{OVS_VERSION}"
                     : "centos-release-nfv-openvswitch");
+        }
+        if (variant == Variant.VPP) {
+            vppComesFromFdiosReleaseRepository(dockerfile);
+        }
+    }
+
+    /**
+     * FD.io's release repository, its key fetched over HTTPS into a keyring of its own that signs only that
+     * source, and vpp with its plugins and library pinned to the exact release {@code VPP_VERSION} names.
+     */
+    private static void vppComesFromFdiosReleaseRepository(String dockerfile) {
+        assertThat(dockerfile).containsPattern("ARG VPP_VERSION=\\d+\\.\\d+\\n")
+                .contains("deb [signed-by=/usr/share/keyrings/fdio-release.gpg]"
+                        + " https://packagecloud.io/fdio/release/debian/ bookworm main")
+                .contains("curl -fsSL https://packagecloud.io/fdio/release/gpgkey | gpg --batch --dearmor -o"
+                        + " /usr/share/keyrings/fdio-release.gpg");
+        for (String pkg : List.of("vpp", "vpp-plugin-core", "libvppinfra")) {
+            assertThat(dockerfile).contains("\"" + pkg + "=${VPP_VERSION}-release\"");
+        }
+        assertThat(dockerfile.indexOf("--no-install-recommends ca-certificates curl gnupg"))
+                .as("curl and the CA certificates are installed before the key is fetched")
+                .isNotNegative().isLessThan(dockerfile.indexOf("curl -fsSL"));
+        assertThat(dockerfile.indexOf("apt-get update", dockerfile.indexOf("fdio-release.list")))
+                .as("the lists are fetched again once FD.io's source is there")
+                .isLessThan(dockerfile.indexOf("\"vpp="));
+        assertThat(List.of(dockerfile.indexOf("&& ln -s /bin/true /usr/local/sbin/sysctl \\\n"),
+                dockerfile.indexOf("\"vpp="), dockerfile.indexOf("&& rm /usr/local/sbin/sysctl \\\n")))
+                .as("vpp's postinst cannot touch the build host's hugepages, and sysctl is itself again afterwards")
+                .doesNotContain(-1).isSorted();
+    }
+
+    @Test
+    void vppOnCentosStreamIsRefusedWithTheReasonAndTheBaseThatHasIt() {
+        for (Base base : List.of(Base.CENTOS_STREAM9, Base.CENTOS_STREAM10)) {
+            assertThatThrownBy(() -> BuildContext.render(Variant.VPP, base, VERSION))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("--variant vpp on --base " + base.option())
+                    .hasMessageContaining("https://packagecloud.io/fdio/release has no el/9 or el/10 repository")
+                    .hasMessageContaining("use --base debian12");
         }
     }
 
@@ -147,8 +191,15 @@ class BuildContextTest {
 
     @Test
     void badArgumentsAreUsageErrors(@TempDir Path dir) {
-        assertThat(Main.run(List.of("--variant", "vpp", "--agent-dir", dir.toString(), "--output", dir.toString()),
+        assertThat(Main.run(List.of("--variant", "vxlan", "--agent-dir", dir.toString(), "--output", dir.toString()),
                 System.err)).isEqualTo(2);
+        ByteArrayOutputStream vppOnCentos = new ByteArrayOutputStream();
+        assertThat(Main.run(List.of("--variant", "vpp", "--base", "centos-stream9", "--agent-dir", dir.toString(),
+                "--output", dir.toString()), new PrintStream(vppOnCentos, true, StandardCharsets.UTF_8)))
+                .isEqualTo(2);
+        assertThat(vppOnCentos.toString(StandardCharsets.UTF_8)).as("refused before the missing agent is noticed")
+                .startsWith("usrsp-image: --variant vpp on --base centos-stream9: FD.io publishes VPP packages for"
+                        + " Debian and Ubuntu only");
         assertThat(Main.run(List.of("--base", "ubuntu", "--agent-dir", dir.toString()), System.err)).isEqualTo(2);
         assertThat(Main.run(List.of("--agent", "release", "--agent-dir", dir.toString(), "--output",
                 dir.toString()), System.err)).isEqualTo(2);
