@@ -78,57 +78,105 @@ final class HostPlugin {
     }
 
     private CniResult add(CniRequest request) {
-        NetConf conf = request.netConf();
-        Attachment attachment = attachment(request);
         Optional<CniResult> prevResult = NetConfDecoder.prevResult(request.config(), request.version());
-        requireNetns(attachment);
-        try (DatapathBackend backend = open(conf); StateLock lock = StateLock.acquire(conf.dataDirPath())) {
-            Rollback rollback = new Rollback(log);
+        AttachmentId id = request.environment().attachmentId();
+        try (Pods pods = Pods.open(request.netConf(), request.environment().args(), context)) {
             try {
-                CniResult addresses = CniResult.empty();
-                if (conf.ipam().isPresent()) {
-                    String type = conf.ipam().get().type();
-                    rollback.push("IPAM lease of " + attachment.id(),
-                            () -> ipam.del(type, request.config(), request.version()));
-                    addresses = ipam.add(type, request.config(), request.version());
+                NetConf conf = pods.attachmentConf(request.netConf(), id, true);
+                Attachment attachment = attachment(request, conf);
+                requireNetns(attachment);
+                try (DatapathBackend backend = open(conf); StateLock lock = StateLock.acquire(conf.dataDirPath())) {
+                    return add(request, attachment, backend, pods, prevResult);
                 }
-                rollback.push("host port of " + attachment.id(), () -> backend.host().delete(attachment));
-                HostPort port = backend.host().add(attachment);
-                log.log(Level.INFO, "ADD {0}: port {1}, socket {2}", attachment.id(), port.name(), port.socketPath());
-                ContainerConfig stored = ContainerConfigs.of(attachment, port, addresses, request.version());
-                rollback.push("stored configuration of " + attachment.id(), () -> store.delete(attachment.id()));
-                store.put(stored);
-                CniResult.NetInterface nic = new CniResult.NetInterface(attachment.id().ifName(), port.mac(),
-                        port.mtu(), attachment.netns(), Optional.of(port.socketPath()), Optional.empty());
-                return prevResult.orElse(CniResult.empty()).withInterface(nic, addresses);
             } catch (RuntimeException e) {
-                rollback.undo(e);
+                pods.release(request.netConf(), id);
                 throw e;
             }
         }
     }
 
+    /** ADD under the lock: every step undone if a later one fails. */
+    private CniResult add(CniRequest request, Attachment attachment, DatapathBackend backend, Pods pods,
+            Optional<CniResult> prevResult) {
+        NetConf conf = attachment.netConf();
+        AttachmentId id = attachment.id();
+        Rollback rollback = new Rollback(log);
+        try {
+            CniResult addresses = CniResult.empty();
+            if (conf.ipam().isPresent()) {
+                String type = conf.ipam().get().type();
+                rollback.push("IPAM lease of " + id, () -> ipam.del(type, request.config(), request.version()));
+                addresses = ipam.add(type, request.config(), request.version());
+            }
+            rollback.push("host port of " + id, () -> backend.host().delete(attachment));
+            HostPort port = backend.host().add(attachment);
+            log.log(Level.INFO, "ADD {0}: port {1}, socket {2}", id, port.name(), port.socketPath());
+            ContainerConfig stored = ContainerConfigs.of(attachment, port, addresses, request.version());
+            rollback.push("stored configuration of " + id, () -> store.delete(id));
+            store.put(stored);
+            rollback.push("the pod's configuration of " + id, () -> pods.delete(id));
+            pods.put(stored);
+            Optional<Path> deviceInfo = DeviceInfo.file(request);
+            if (deviceInfo.isPresent()) {
+                rollback.push("device-info file of " + id, () -> DeviceInfo.delete(deviceInfo.get()));
+                DeviceInfo.write(deviceInfo.get(), DeviceInfo.of(stored, port.socketPath()));
+            }
+            CniResult.NetInterface nic = new CniResult.NetInterface(id.ifName(), port.mac(), port.mtu(),
+                    attachment.netns(), Optional.of(port.socketPath()), Optional.empty());
+            return prevResult.orElse(CniResult.empty()).withInterface(nic, addresses);
+        } catch (RuntimeException e) {
+            rollback.undo(e);
+            throw e;
+        }
+    }
+
     private void del(CniRequest request) {
-        NetConf conf = request.netConf();
-        Attachment attachment = attachment(request);
+        AttachmentId id = request.environment().attachmentId();
         Failures failures = new Failures();
-        try (StateLock lock = StateLock.acquire(conf.dataDirPath())) {
-            failures.attempt(() -> store.delete(attachment.id()));
-            failures.attempt(() -> withBackendIfInstalled(conf, backend -> backend.host().delete(attachment)));
-            conf.ipam().ifPresent(section -> failures.attempt(() -> {
-                if (ipamInstalled(section.type())) {
-                    ipam.del(section.type(), request.config(), request.version());
-                }
-            }));
+        try (Pods pods = podsForDel(request)) {
+            NetConf conf = request.netConf();
+            try {
+                conf = pods.attachmentConf(request.netConf(), id, false);
+            } catch (CniException e) {
+                log.log(Level.WARNING, "DEL {0}: the pod''s socket directory is unknown ({1}); going on with {2}", id,
+                        e.getMessage(), conf.sharedDirPath());
+            }
+            Attachment attachment = attachment(request, conf);
+            NetConf attached = conf;
+            try (StateLock lock = StateLock.acquire(conf.dataDirPath())) {
+                failures.attempt(() -> store.delete(id));
+                failures.attempt(() -> pods.delete(id));
+                failures.attempt(() -> withBackendIfInstalled(attached, backend -> backend.host().delete(attachment)));
+                attached.ipam().ifPresent(section -> failures.attempt(() -> {
+                    if (ipamInstalled(section.type())) {
+                        ipam.del(section.type(), request.config(), request.version());
+                    }
+                }));
+                DeviceInfo.file(request).ifPresent(file -> failures.attempt(() -> DeviceInfo.delete(file)));
+                failures.attempt(() -> pods.release(request.netConf(), id));
+            }
         }
         failures.rethrow();
-        log.log(Level.INFO, "DEL {0}: done", attachment.id());
+        log.log(Level.INFO, "DEL {0}: done", id);
+    }
+
+    /** The pod's platform for DEL; one that cannot be reached must not keep DEL from removing the rest. */
+    private Pods podsForDel(CniRequest request) {
+        try {
+            return Pods.open(request.netConf(), request.environment().args(), context);
+        } catch (CniException e) {
+            log.log(Level.WARNING, "DEL: the pod''s platform cannot be asked: " + e.getMessage());
+            return Pods.none(context);
+        }
     }
 
     private void check(CniRequest request) {
         requireVersion(request, CniVersion.V0_4_0, "CHECK");
-        NetConf conf = request.netConf();
-        Attachment attachment = attachment(request);
+        NetConf conf;
+        try (Pods pods = Pods.open(request.netConf(), request.environment().args(), context)) {
+            conf = pods.attachmentConf(request.netConf(), request.environment().attachmentId(), false);
+        }
+        Attachment attachment = attachment(request, conf);
         CniResult prev = NetConfDecoder.prevResult(request.config(), request.version())
                 .orElseThrow(() -> new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "CHECK needs a prevResult"));
         String ifName = attachment.id().ifName();
@@ -233,9 +281,9 @@ final class HostPlugin {
         }
     }
 
-    private static Attachment attachment(CniRequest request) {
+    private static Attachment attachment(CniRequest request, NetConf conf) {
         CniEnvironment env = request.environment();
-        return new Attachment(env.attachmentId(), env.netns(), request.netConf(), MacAddresses.of(request));
+        return new Attachment(env.attachmentId(), env.netns(), conf, MacAddresses.of(request));
     }
 
     private static void requireNetns(Attachment attachment) {

@@ -1,0 +1,66 @@
+package org.userspacecni.host;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import org.userspacecni.core.Json;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ContainerConfig;
+import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.InterfaceType;
+
+/**
+ * The Multus device-info document (spec 1.1.0) of an attachment, written where {@code runtimeConfig}'s
+ * {@code CNIDeviceInfoFile} says (the {@code CNIDeviceInfoFile} capability) so Multus lists the socket in the
+ * pod's network status: {@code vhost-user} with the mode the pod's end takes and the socket's path, or
+ * {@code memif} with the pod's role, the path and the mode. The path is the socket's path on the node.
+ */
+final class DeviceInfo {
+
+    static final String VERSION = "1.1.0";
+
+    private DeviceInfo() {
+    }
+
+    /** The file {@code runtimeConfig.CNIDeviceInfoFile} names, if any. */
+    static Optional<Path> file(CniRequest request) {
+        String path = request.config().path("runtimeConfig").path("CNIDeviceInfoFile").asText("");
+        return path.isEmpty() ? Optional.empty() : Optional.of(Path.of(path));
+    }
+
+    static ObjectNode of(ContainerConfig config, String socketPath) {
+        ObjectNode info = Json.mapper().createObjectNode();
+        if (config.config().iftype() == InterfaceType.MEMIF) {
+            info.put("type", "memif").put("version", VERSION).putObject("memif")
+                    .put("role", config.config().memif().roleOrDefault().wireName()).put("path", socketPath)
+                    .put("mode", config.config().memif().mode().wireName());
+        } else {
+            info.put("type", "vhost-user").put("version", VERSION).putObject("vhost-user")
+                    .put("mode", config.config().vhost().modeOrDefault().wireName()).put("path", socketPath);
+        }
+        return info;
+    }
+
+    /** Writes the document atomically (a temporary file renamed into place). */
+    static void write(Path file, ObjectNode info) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".deviceinfo", ".tmp");
+            Files.write(temp, Json.mapper().writeValueAsBytes(info));
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new CniException(ErrorCode.IO_FAILURE, "cannot write the device-info file " + file, e);
+        }
+    }
+
+    static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new CniException(ErrorCode.IO_FAILURE, "cannot remove the device-info file " + file, e);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package org.userspacecni.store.kubernetes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.userspacecni.core.Json;
+import org.userspacecni.spi.AttachmentId;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ContainerConfig;
+import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.PodStore;
+
+/**
+ * One pod's annotations, written as the original plugin wrote them: {@code userspace/configuration-data}, a
+ * JSON array with one entry per attachment (the container configuration, whose field names include the
+ * original's {@code containerId}, {@code ifName}, {@code name}, {@code config}, {@code ipResult}), and
+ * {@code userspace/mapped-dir}, where the pod mounts its socket directory. Each change reads the pod, merges
+ * its entry with the entries other attachments wrote, and writes the pod back under its
+ * {@code resourceVersion}; a conflicting update by someone else is read again and retried.
+ */
+final class KubernetesPodStore implements PodStore {
+
+    static final String CONFIGURATION_DATA = "userspace/configuration-data";
+    static final String MAPPED_DIR = "userspace/mapped-dir";
+    static final String SHARED_DIR_VOLUME = "shared-dir";
+    /** Where the pod sees its sockets when no container mounts a {@code shared-dir} volume: the agent's default. */
+    static final String DEFAULT_MAPPED_DIR = "/var/lib/cni/usrspcni/shared";
+    static final int ATTEMPTS = 10;
+    static final int CONFLICT = 409;
+    static final int NOT_FOUND = 404;
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String name;
+    private final Path kubeletDir;
+    private final System.Logger log;
+    private Pod pod;
+
+    KubernetesPodStore(KubernetesClient client, String namespace, String name, Path kubeletDir, System.Logger log) {
+        this.client = client;
+        this.namespace = namespace;
+        this.name = name;
+        this.kubeletDir = kubeletDir;
+        this.log = log;
+    }
+
+    @Override
+    public Optional<Path> sharedDir() {
+        Pod current = pod();
+        for (Volume volume : current.getSpec().getVolumes()) {
+            if (volume.getName().equals(SHARED_DIR_VOLUME)) {
+                if (volume.getHostPath() != null) {
+                    return Optional.of(Path.of(volume.getHostPath().getPath()));
+                }
+                if (volume.getEmptyDir() != null) {
+                    return Optional.of(kubeletDir.resolve("pods").resolve(podUid())
+                            .resolve("volumes/kubernetes.io~empty-dir").resolve(SHARED_DIR_VOLUME));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public String podUid() {
+        return pod().getMetadata().getUid();
+    }
+
+    @Override
+    public void put(ContainerConfig config) {
+        update(entries -> {
+            remove(entries, config.id());
+            entries.add(Json.mapper().valueToTree(config));
+        }, true);
+        log.log(Level.INFO, "pod {0}/{1}: {2} written to {3}", namespace, name, config.id(), CONFIGURATION_DATA);
+    }
+
+    @Override
+    public void delete(AttachmentId id) {
+        update(entries -> remove(entries, id), false);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private Pod pod() {
+        if (pod == null) {
+            pod = read().orElseThrow(() -> new CniException(ErrorCode.UNKNOWN_CONTAINER, "pod " + namespace + "/"
+                    + name + " is not in the Kubernetes API"));
+        }
+        return pod;
+    }
+
+    private Optional<Pod> read() {
+        try {
+            return Optional.ofNullable(client.pods().inNamespace(namespace).withName(name).get());
+        } catch (KubernetesClientException e) {
+            throw failure("cannot read pod", e);
+        }
+    }
+
+    /** Reads the pod, changes its entries, writes it back; again from the start when someone else wrote first. */
+    private void update(Consumer<ArrayNode> change, boolean mustExist) {
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Optional<Pod> current = read();
+            if (current.isEmpty()) {
+                if (mustExist) {
+                    throw new CniException(ErrorCode.UNKNOWN_CONTAINER, "pod " + namespace + "/" + name
+                            + " is not in the Kubernetes API");
+                }
+                return; // the pod and its annotations are gone: nothing left to withdraw
+            }
+            pod = current.get();
+            Map<String, String> annotations = new HashMap<>(Optional.ofNullable(pod.getMetadata().getAnnotations())
+                    .orElse(Map.of()));
+            ArrayNode entries = entries(annotations.get(CONFIGURATION_DATA));
+            String before = entries.toString();
+            change.accept(entries);
+            if (entries.toString().equals(before) && (entries.isEmpty() || annotations.containsKey(MAPPED_DIR))) {
+                return;
+            }
+            if (entries.isEmpty()) {
+                annotations.remove(CONFIGURATION_DATA);
+                annotations.remove(MAPPED_DIR);
+            } else {
+                annotations.put(CONFIGURATION_DATA, entries.toString());
+                annotations.put(MAPPED_DIR, mappedDir(pod));
+            }
+            pod.getMetadata().setAnnotations(annotations);
+            try {
+                client.pods().inNamespace(namespace).resource(pod).update();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == NOT_FOUND && !mustExist) {
+                    return;
+                }
+                if (e.getCode() != CONFLICT) {
+                    throw failure("cannot update the annotations of pod", e);
+                }
+                log.log(Level.DEBUG, "pod {0}/{1} changed meanwhile (attempt {2}): reading it again", namespace, name,
+                        attempt);
+            }
+        }
+        throw new CniException(ErrorCode.TRY_AGAIN_LATER, "pod " + namespace + "/" + name + " kept changing: its"
+                + " annotations could not be updated in " + ATTEMPTS + " attempts");
+    }
+
+    private ArrayNode entries(String annotation) {
+        if (annotation == null || annotation.isBlank()) {
+            return Json.mapper().createArrayNode();
+        }
+        try {
+            JsonNode node = Json.mapper().readTree(annotation);
+            if (node instanceof ArrayNode array) {
+                return array;
+            }
+        } catch (JsonProcessingException e) {
+            // reported below
+        }
+        // Never overwrite what others wrote with less: refuse instead.
+        throw new CniException(ErrorCode.DECODING_FAILURE, "pod " + namespace + "/" + name + ": annotation "
+                + CONFIGURATION_DATA + " is not a JSON array");
+    }
+
+    private static void remove(ArrayNode entries, AttachmentId id) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            JsonNode entry = entries.get(i);
+            if (entry.path("containerId").asText().equals(id.containerId())
+                    && entry.path("ifName").asText().equals(id.ifName())) {
+                entries.remove(i);
+            }
+        }
+    }
+
+    /** The mount path of the {@code shared-dir} volume in the pod's first container that mounts it. */
+    private static String mappedDir(Pod pod) {
+        for (Container container : pod.getSpec().getContainers()) {
+            for (VolumeMount mount : Optional.ofNullable(container.getVolumeMounts()).orElse(java.util.List.of())) {
+                if (mount.getName().equals(SHARED_DIR_VOLUME)) {
+                    return mount.getMountPath();
+                }
+            }
+        }
+        return DEFAULT_MAPPED_DIR;
+    }
+
+    private CniException failure(String doing, KubernetesClientException e) {
+        int status = e.getCode();
+        // No HTTP status: the API server was not reached at all.
+        ErrorCode code = status <= 0 || status >= 500 || status == 429 ? ErrorCode.TRY_AGAIN_LATER
+                : ErrorCode.IO_FAILURE;
+        String why = status > 0 ? "HTTP " + status : Optional.ofNullable(e.getCause()).map(Throwable::toString)
+                .orElse("no answer");
+        return new CniException(code, doing + " " + namespace + "/" + name + " in the Kubernetes API (" + why + ")",
+                e);
+    }
+}

@@ -1,0 +1,91 @@
+package org.userspacecni.store.kubernetes;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.userspacecni.spi.BackendContext;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.PodStore;
+import org.userspacecni.spi.PodStoreProvider;
+
+/**
+ * The {@code kubernetes} pod store, for an attachment whose {@code CNI_ARGS} name its pod
+ * ({@code K8S_POD_NAMESPACE}, {@code K8S_POD_NAME}) and with credentials: the netconf's {@code kubeconfig}
+ * (bearer tokens, client certificates and keys, CA bundles, as kubectl reads them), else the in-cluster
+ * service account ({@code KUBERNETES_SERVICE_HOST} and the token mounted at {@link #SERVICE_ACCOUNT}).
+ * Without either it logs a warning and stays out of the way, and the file store alone carries the
+ * configuration (the original crashed here).
+ */
+public final class KubernetesPodStoreProvider implements PodStoreProvider {
+
+    public static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
+    static final int REQUEST_TIMEOUT_MS = 10_000;
+
+    @Override
+    public String name() {
+        return "kubernetes";
+    }
+
+    @Override
+    public Optional<PodStore> open(NetConf netConf, Map<String, String> cniArgs, BackendContext context) {
+        String namespace = cniArgs.get("K8S_POD_NAMESPACE");
+        String pod = cniArgs.get("K8S_POD_NAME");
+        if (namespace == null || pod == null) {
+            return Optional.empty();
+        }
+        Optional<Config> config = netConf.kubeconfig().map(KubernetesPodStoreProvider::fromKubeconfig)
+                .or(() -> inCluster(context));
+        if (config.isEmpty()) {
+            context.logger().log(Level.WARNING, "pod {0}/{1}: no kubeconfig in the configuration and no in-cluster"
+                    + " credentials, so its annotations are not written; the file store holds its configuration",
+                    namespace, pod);
+            return Optional.empty();
+        }
+        config.get().setRequestTimeout(REQUEST_TIMEOUT_MS);
+        config.get().setRequestRetryBackoffLimit(0);
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config.get()).build();
+        return Optional.of(new KubernetesPodStore(client, namespace, pod, kubeletDir(context), context.logger()));
+    }
+
+    private static Config fromKubeconfig(String file) {
+        try {
+            Path path = Path.of(file);
+            return Config.fromKubeconfig(null, Files.readString(path), path.toString());
+        } catch (IOException | RuntimeException e) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "kubeconfig " + file + " cannot be read: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<Config> inCluster(BackendContext context) {
+        Optional<String> host = context.environment("KUBERNETES_SERVICE_HOST");
+        Path token = SERVICE_ACCOUNT.resolve("token");
+        if (host.isEmpty() || !Files.isReadable(token)) {
+            return Optional.empty();
+        }
+        try {
+            String port = context.environment("KUBERNETES_SERVICE_PORT").orElse("443");
+            return Optional.of(new ConfigBuilder(Config.empty())
+                    .withMasterUrl("https://" + host.get() + ":" + port)
+                    .withOauthToken(Files.readString(token).strip())
+                    .withCaCertFile(SERVICE_ACCOUNT.resolve("ca.crt").toString())
+                    .build());
+        } catch (IOException e) {
+            throw new CniException(ErrorCode.IO_FAILURE, "cannot read the service account token " + token, e);
+        }
+    }
+
+    /** The kubelet's root directory, where emptyDir volumes live ({@code --root-dir}, by default /var/lib/kubelet). */
+    static Path kubeletDir(BackendContext context) {
+        return context.environment("USERSPACE_CNI_KUBELET_DIR").map(Path::of).orElse(Path.of("/var/lib/kubelet"));
+    }
+}

@@ -1,0 +1,254 @@
+package org.userspacecni.store.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.userspacecni.core.Json;
+import org.userspacecni.core.ProgramContext;
+import org.userspacecni.spi.AttachmentId;
+import org.userspacecni.spi.BridgeConfig;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ContainerConfig;
+import org.userspacecni.spi.InterfaceType;
+import org.userspacecni.spi.MemifConfig;
+import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.PodStore;
+import org.userspacecni.spi.Side;
+import org.userspacecni.spi.VhostConfig;
+
+/**
+ * The pod store against fabric8's mock Kubernetes API server in CRUD mode (real HTTP, real JSON, resource
+ * versions): entries merged per attachment, DEL of one leaving the other, concurrent writers, the pod's
+ * socket directory from its volumes, and the clear errors and fallbacks.
+ */
+class KubernetesPodStoreTest {
+
+    static final String NAMESPACE = "dpdk";
+
+    @TempDir
+    Path root;
+    KubernetesMockServer server;
+    KubernetesClient client;
+    final List<String> warnings = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init();
+        client = server.createClient();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.destroy();
+    }
+
+    Pod pod(String name, String volume) {
+        List<Volume> volumes = new ArrayList<>();
+        if (volume.equals("hostPath")) {
+            volumes.add(new VolumeBuilder().withName("shared-dir").withNewHostPath().withPath("/var/lib/usrsp/pod-a")
+                    .endHostPath().build());
+        } else if (volume.equals("emptyDir")) {
+            volumes.add(new VolumeBuilder().withName("shared-dir").withNewEmptyDir().endEmptyDir().build());
+        }
+        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE)
+                .addToAnnotations("operator/own", "kept").endMetadata()
+                .withNewSpec().addNewContainer().withName("dpdk").withImage("usrsp-ovs:0.1.0")
+                .addNewVolumeMount().withName("shared-dir").withMountPath("/var/run/usrsp").endVolumeMount()
+                .endContainer().withVolumes(volumes).endSpec().build();
+        return client.pods().inNamespace(NAMESPACE).resource(pod).create();
+    }
+
+    /** A kubeconfig for the mock server with a bearer token, as kubectl writes it. */
+    Path kubeconfig() throws Exception {
+        return Files.writeString(root.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\nclusters:\n"
+                + "- name: mock\n  cluster:\n    server: " + server.url("/").replaceAll("/$", "") + "\n"
+                + "users:\n- name: cni\n  user:\n    token: s3cr3t-token\n"
+                + "contexts:\n- name: cni@mock\n  context:\n    cluster: mock\n    user: cni\n"
+                + "current-context: cni@mock\n");
+    }
+
+    PodStore open(String podName, Optional<Path> kubeconfig, Map<String, String> environment) {
+        NetConf netConf = new NetConf("1.0.0", "net", "userspace", side(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), kubeconfig.map(Path::toString), Optional.empty(), null,
+                Optional.empty());
+        System.Logger log = new RecordingLogger(warnings);
+        return new KubernetesPodStoreProvider().open(netConf, Map.of("K8S_POD_NAMESPACE", NAMESPACE,
+                "K8S_POD_NAME", podName), new ProgramContext(environment, log)).orElseThrow();
+    }
+
+    static Side side() {
+        return new Side("ovs-dpdk", InterfaceType.VHOSTUSER, Optional.empty(), VhostConfig.EMPTY, MemifConfig.EMPTY,
+                BridgeConfig.EMPTY, Map.of());
+    }
+
+    static ContainerConfig config(String containerId, String ifName) {
+        return new ContainerConfig(ContainerConfig.SCHEMA_VERSION, containerId, ifName, "net", side(),
+                Map.of("cniVersion", "1.0.0"), containerId.substring(0, 12) + "-" + ifName, "02:00:00:00:00:01",
+                Optional.empty(), Optional.empty());
+    }
+
+    JsonNode entries(String podName) throws Exception {
+        Map<String, String> annotations = client.pods().inNamespace(NAMESPACE).withName(podName).get().getMetadata()
+                .getAnnotations();
+        String data = annotations.get(KubernetesPodStore.CONFIGURATION_DATA);
+        return data == null ? Json.mapper().createArrayNode() : Json.mapper().readTree(data);
+    }
+
+    @Test
+    void twoAttachmentsInOnePodAreTwoEntriesAndDelOfOneLeavesTheOther() throws Exception {
+        pod("pod-a", "hostPath");
+        try (PodStore store = open("pod-a", Optional.of(kubeconfig()), Map.of())) {
+            store.put(config("c0ffee0123456789", "net1"));
+            store.put(config("c0ffee0123456789", "net2"));
+            store.put(config("c0ffee0123456789", "net2")); // again: replaced, not doubled
+            JsonNode entries = entries("pod-a");
+            assertThat(entries).hasSize(2);
+            assertThat(entries.get(0).path("containerId").asText()).isEqualTo("c0ffee0123456789");
+            assertThat(entries.get(0).has("ifName") && entries.get(0).has("name") && entries.get(0).has("config")
+                    && entries.get(0).has("ipResult")).isTrue();
+            Map<String, String> annotations = client.pods().inNamespace(NAMESPACE).withName("pod-a").get()
+                    .getMetadata().getAnnotations();
+            assertThat(annotations).containsEntry(KubernetesPodStore.MAPPED_DIR, "/var/run/usrsp")
+                    .containsEntry("operator/own", "kept");
+
+            store.delete(new AttachmentId("c0ffee0123456789", "net1"));
+            assertThat(entries("pod-a")).singleElement()
+                    .satisfies(entry -> assertThat(entry.path("ifName").asText()).isEqualTo("net2"));
+            store.delete(new AttachmentId("c0ffee0123456789", "net2"));
+            assertThat(client.pods().inNamespace(NAMESPACE).withName("pod-a").get().getMetadata().getAnnotations())
+                    .doesNotContainKeys(KubernetesPodStore.CONFIGURATION_DATA, KubernetesPodStore.MAPPED_DIR)
+                    .containsEntry("operator/own", "kept");
+        }
+    }
+
+    @Test
+    void concurrentWritersConflictAndEveryEntryLands() throws Exception {
+        pod("pod-b", "none");
+        Path kubeconfig = kubeconfig();
+        int writers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                String ifName = "net" + i;
+                done.add(pool.submit(() -> {
+                    try (PodStore store = open("pod-b", Optional.of(kubeconfig), Map.of())) {
+                        store.put(config("beef000123456789", ifName));
+                    }
+                }));
+            }
+            for (Future<?> writer : done) {
+                writer.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(entries("pod-b")).hasSize(writers);
+    }
+
+    @Test
+    void whatOthersWroteBetweenOurWritesSurvives() throws Exception {
+        pod("pod-c", "none");
+        try (PodStore store = open("pod-c", Optional.of(kubeconfig()), Map.of())) {
+            store.put(config("aaaa000123456789", "net1"));
+            client.pods().inNamespace(NAMESPACE).withName("pod-c").edit(pod -> {
+                pod.getMetadata().getAnnotations().put("other/writer", "1");
+                return pod;
+            });
+            store.put(config("aaaa000123456789", "net2"));
+        }
+        assertThat(entries("pod-c")).hasSize(2);
+        assertThat(client.pods().inNamespace(NAMESPACE).withName("pod-c").get().getMetadata().getAnnotations())
+                .containsEntry("other/writer", "1");
+    }
+
+    @Test
+    void theSharedDirVolumeIsThePodsSocketDirectory() throws Exception {
+        pod("pod-host", "hostPath");
+        String uid = pod("pod-empty", "emptyDir").getMetadata().getUid();
+        pod("pod-none", "none");
+        try (PodStore host = open("pod-host", Optional.of(kubeconfig()), Map.of());
+                PodStore empty = open("pod-empty", Optional.of(kubeconfig()),
+                        Map.of("USERSPACE_CNI_KUBELET_DIR", "/data/kubelet"));
+                PodStore none = open("pod-none", Optional.of(kubeconfig()), Map.of())) {
+            assertThat(host.sharedDir()).contains(Path.of("/var/lib/usrsp/pod-a"));
+            assertThat(empty.sharedDir()).contains(Path.of("/data/kubelet/pods/" + uid
+                    + "/volumes/kubernetes.io~empty-dir/shared-dir"));
+            assertThat(empty.podUid()).isEqualTo(uid);
+            assertThat(none.sharedDir()).isEmpty();
+        }
+    }
+
+    @Test
+    void aPodTheApiDoesNotKnowIsErrorThreeAndItsDelSucceeds() throws Exception {
+        try (PodStore store = open("no-such-pod", Optional.of(kubeconfig()), Map.of())) {
+            assertThatThrownBy(() -> store.put(config("dddd000123456789", "net1")))
+                    .isInstanceOfSatisfying(CniException.class, e -> {
+                        assertThat(e.code()).isEqualTo(3);
+                        assertThat(e.getMessage()).isEqualTo("pod dpdk/no-such-pod is not in the Kubernetes API");
+                    });
+            store.delete(new AttachmentId("dddd000123456789", "net1"));
+        }
+    }
+
+    @Test
+    void anApiServerThatIsAwayIsElevenWithoutTheToken() throws Exception {
+        pod("pod-d", "none");
+        Path kubeconfig = kubeconfig();
+        server.destroy();
+        try (PodStore store = open("pod-d", Optional.of(kubeconfig), Map.of())) {
+            assertThatThrownBy(() -> store.put(config("eeee000123456789", "net1")))
+                    .isInstanceOfSatisfying(CniException.class, e -> {
+                        assertThat(e.code()).as(e.getMessage()).isEqualTo(11);
+                        assertThat(e.getMessage()).doesNotContain("s3cr3t-token");
+                    });
+        }
+    }
+
+    @Test
+    void withoutCredentialsOrPodTheStoreStaysOutOfTheWayWithAWarning() {
+        NetConf netConf = new NetConf("1.0.0", "net", "userspace", side(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), null, Optional.empty());
+        ProgramContext context = new ProgramContext(Map.of(), new RecordingLogger(warnings));
+        KubernetesPodStoreProvider provider = new KubernetesPodStoreProvider();
+        assertThat(provider.open(netConf, Map.of(), context)).isEmpty();
+        assertThat(warnings).isEmpty();
+        assertThat(provider.open(netConf, Map.of("K8S_POD_NAMESPACE", NAMESPACE, "K8S_POD_NAME", "p"), context))
+                .isEmpty();
+        assertThat(warnings).singleElement().asString().contains("no kubeconfig")
+                .contains("the file store holds its configuration");
+    }
+
+    @Test
+    void anUnreadableKubeconfigIsSeven() {
+        assertThatThrownBy(() -> open("pod-a", Optional.of(root.resolve("missing")), Map.of()))
+                .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7));
+    }
+}
