@@ -26,22 +26,23 @@ import org.userspacecni.spi.DatapathStatus;
 /**
  * Keeps the container's datapath in step with the config store: every stored attachment applied through
  * the container side of its engine, every one that went away removed. It reacts to changes of the store's
- * directory as the kernel reports them (a {@link WatchService}), not by polling.
+ * directory (the data directory, or the directory of the pod annotations file, where the kubelet swaps in each
+ * new copy) as the kernel reports them (a {@link WatchService}), not by polling.
  */
 final class Agent {
 
+    private final AttachmentSource source;
     private final ConfigStore store;
-    private final Path storeDir;
-    private final Path sharedDir;
+    private final Path watchedDir;
     private final BackendRegistry backends;
     private final BackendContext context;
     private final System.Logger log;
     private final Map<AttachmentId, ContainerConfig> applied = new HashMap<>();
 
-    Agent(ConfigStore store, Path storeDir, Path sharedDir, BackendRegistry backends, BackendContext context) {
-        this.store = store;
-        this.storeDir = storeDir;
-        this.sharedDir = sharedDir;
+    Agent(AttachmentSource source, BackendRegistry backends, BackendContext context) {
+        this.source = source;
+        this.store = source.store();
+        this.watchedDir = source.watchedDir();
         this.backends = backends;
         this.context = context;
         this.log = context.logger();
@@ -62,7 +63,8 @@ final class Agent {
                 Duration left = Duration.between(Instant.now(), deadline);
                 if (left.isNegative() || left.isZero()) {
                     log.log(Level.ERROR, stored().isEmpty() ? "no attachment was stored within " + timeout.toSeconds()
-                            + " s in " + storeDir : "not every attachment came up within " + timeout.toSeconds() + " s");
+                            + " s in " + source.describe()
+                            : "not every attachment came up within " + timeout.toSeconds() + " s");
                     return false;
                 }
                 WatchKey key = watcher.poll(Math.min(left.toMillis(), 1000), TimeUnit.MILLISECONDS);
@@ -81,10 +83,10 @@ final class Agent {
                 reconcile();
                 // A key stops being valid when its directory is removed (DEL of the container's last
                 // attachment), and watching the parent ends once the directory is there: watch anew.
-                boolean watchingStore = Files.isDirectory(storeDir);
+                boolean watchingStoreDir = Files.isDirectory(watchedDir);
                 for (WatchKey key = watcher.take(); key.reset(); key = watcher.take()) {
                     key.pollEvents();
-                    if (watchingStore != Files.isDirectory(storeDir)) {
+                    if (watchingStoreDir != Files.isDirectory(watchedDir)) {
                         break;
                     }
                     reconcile();
@@ -93,10 +95,21 @@ final class Agent {
         }
     }
 
-    /** One pass: applies new and changed attachments, removes the ones no longer stored; true if all are up. */
+    /**
+     * One pass: applies new and changed attachments, removes the ones no longer stored; true if all are up. A
+     * store that cannot be read (a malformed annotations file) changes nothing: what is applied stays.
+     */
     boolean reconcile() {
         Map<AttachmentId, ContainerConfig> wanted = new HashMap<>();
-        store.list().forEach(config -> wanted.put(config.id(), config));
+        Path sharedDir;
+        try {
+            store.list().forEach(config -> wanted.put(config.id(), config));
+            sharedDir = source.sharedDir();
+        } catch (CniException e) {
+            log.log(Level.ERROR, "cannot read the attachments in " + source.describe() + ": " + e.getMessage()
+                    + (e.details().isEmpty() ? "" : " (" + e.details() + ")"));
+            return false;
+        }
         for (ContainerConfig gone : List.copyOf(applied.values())) {
             if (!gone.equals(wanted.get(gone.id()))) {
                 try {
@@ -136,12 +149,17 @@ final class Agent {
         } catch (CniException e) {
             datapath = DatapathStatus.unavailable(e.getMessage());
         }
-        return new Doctor(options, store, engine, datapath, Path.of("/proc"));
+        return new Doctor(options, source, engine, datapath, Path.of("/proc"));
     }
 
     /** What the store holds now. */
     List<ContainerConfig> stored() {
         return store.list();
+    }
+
+    /** The directory the stored sockets are relative to, as of now. */
+    Path sharedDir() {
+        return source.sharedDir();
     }
 
     ContainerSide side(ContainerConfig config) {
@@ -153,7 +171,7 @@ final class Agent {
      * container's last attachment), its parent, for it to appear.
      */
     private WatchService watch() throws IOException {
-        Path watched = Files.isDirectory(storeDir) ? storeDir : storeDir.toAbsolutePath().getParent();
+        Path watched = Files.isDirectory(watchedDir) ? watchedDir : watchedDir.toAbsolutePath().getParent();
         WatchService watcher = FileSystems.getDefault().newWatchService();
         watched.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
                 StandardWatchEventKinds.ENTRY_MODIFY);

@@ -6,20 +6,19 @@ import java.util.HashMap;
 import java.util.Map;
 import org.userspacecni.core.BackendRegistry;
 import org.userspacecni.core.ProgramContext;
-import org.userspacecni.core.store.FileConfigStore;
 import org.userspacecni.spi.BackendContext;
-import org.userspacecni.spi.ConfigStore;
 
 /**
- * The agent's own parts: the container's view of the config store, and the context its backends get, in
- * which {@code --ovsdb} and {@code --vpp-api} name the container's OVS database and VPP API socket.
+ * The agent's own parts: where it finds the container's attachments (the config store's files or the pod's
+ * annotations, {@link AttachmentSource}), and the context its backends get, in which {@code --ovsdb} and
+ * {@code --vpp-api} name the container's OVS database and VPP API socket.
  */
 @Module
 interface AgentModule {
 
     @Provides
-    static ConfigStore store(AgentOptions options, System.Logger log) {
-        return FileConfigStore.containerView(options.dataDir(), log);
+    static AttachmentSource source(AgentOptions options, System.Logger log) {
+        return AttachmentSource.of(options, log);
     }
 
     @Provides
@@ -31,7 +30,7 @@ interface AgentModule {
     }
 
     @Provides
-    static Agent agent(ConfigStore store, AgentOptions options, BackendRegistry backends, BackendContext context) {
-        return new Agent(store, options.dataDir(), options.sharedDir(), backends, context);
+    static Agent agent(AttachmentSource source, BackendRegistry backends, BackendContext context) {
+        return new Agent(source, backends, context);
     }
 }

@@ -8,27 +8,32 @@ import java.util.Optional;
 import org.userspacecni.spi.LogLevel;
 
 /**
- * The command line of {@code usrsp-agent}: where the container sees the config store and the shared
- * directory, its own OVS database and VPP API socket, the log level, the subcommand and its flags.
+ * The command line of {@code usrsp-agent}: where the container sees the config store (a data directory, or the
+ * pod annotations file of a Downward API volume) and the shared directory, each only if given (the defaults are
+ * chosen by {@link AttachmentSource}), its own OVS database and VPP API socket, the log level, the subcommand
+ * and its flags.
  */
-record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, Path vppApi, LogLevel logLevel, String command,
-        boolean once, Duration timeout, boolean json, long socketMemMb, boolean beforeStart, boolean inMemory,
-        boolean sockets) {
+record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<Path> podinfo, String ovsdb,
+        Path vppApi, LogLevel logLevel, String command, boolean once, Duration timeout, boolean json, long socketMemMb,
+        boolean beforeStart, boolean inMemory, boolean sockets) {
 
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/cni/usrspcni/data");
     static final Path DEFAULT_SHARED_DIR = Path.of("/var/lib/cni/usrspcni/shared");
+    /** Where the pod spec of docs/container-agent.md mounts its Downward API volume of the annotations. */
+    static final Path DEFAULT_PODINFO = Path.of("/etc/podinfo/annotations");
     static final String DEFAULT_OVSDB = "unix:/var/run/openvswitch/db.sock";
     static final Path DEFAULT_VPP_API = Path.of("/run/vpp/api.sock");
 
-    static final String USAGE = "usage: usrsp-agent [--data-dir DIR] [--shared-dir DIR] [--ovsdb unix:PATH]"
-            + " [--vpp-api PATH]"
+    static final String USAGE = "usage: usrsp-agent [--data-dir DIR | --podinfo FILE] [--shared-dir DIR]"
+            + " [--ovsdb unix:PATH] [--vpp-api PATH]"
             + " [--log-level LEVEL] run [--once] [--timeout SECONDS] | status [--sockets] | eal-args"
             + " | doctor [--json] [--socket-mem MB] [--before-start] [--in-memory] | engines | help";
 
     /** Parses the arguments; an unknown or incomplete one is an {@link IllegalArgumentException}. */
     static AgentOptions parse(List<String> args) {
-        Path dataDir = DEFAULT_DATA_DIR;
-        Path sharedDir = DEFAULT_SHARED_DIR;
+        Optional<Path> dataDir = Optional.empty();
+        Optional<Path> sharedDir = Optional.empty();
+        Optional<Path> podinfo = Optional.empty();
         String ovsdb = DEFAULT_OVSDB;
         Path vppApi = DEFAULT_VPP_API;
         LogLevel level = LogLevel.INFO;
@@ -45,10 +50,13 @@ record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, Path vppApi, Log
             String arg = rest.remove(0);
             switch (arg) {
                 case "--data-dir":
-                    dataDir = Path.of(value(arg, rest));
+                    dataDir = Optional.of(Path.of(value(arg, rest)));
                     break;
                 case "--shared-dir":
-                    sharedDir = Path.of(value(arg, rest));
+                    sharedDir = Optional.of(Path.of(value(arg, rest)));
+                    break;
+                case "--podinfo":
+                    podinfo = Optional.of(Path.of(value(arg, rest)));
                     break;
                 case "--ovsdb":
                     ovsdb = value(arg, rest);
@@ -90,8 +98,11 @@ record AgentOptions(Path dataDir, Path sharedDir, String ovsdb, Path vppApi, Log
         if (!ovsdb.startsWith("unix:")) {
             throw new IllegalArgumentException("--ovsdb takes unix:PATH, not '" + ovsdb + "'");
         }
-        return new AgentOptions(dataDir, sharedDir, ovsdb, vppApi, level, command.orElse("help"), once, timeout, json,
-                socketMemMb, beforeStart, inMemory, sockets);
+        if (dataDir.isPresent() && podinfo.isPresent()) {
+            throw new IllegalArgumentException("--data-dir and --podinfo name two different config stores; give one");
+        }
+        return new AgentOptions(dataDir, sharedDir, podinfo, ovsdb, vppApi, level, command.orElse("help"), once,
+                timeout, json, socketMemMb, beforeStart, inMemory, sockets);
     }
 
     /** The path of the container's OVS database socket. */

@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.userspacecni.core.Json;
-import org.userspacecni.spi.ConfigStore;
+import org.userspacecni.core.store.DownwardApiConfigStore;
+import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.DatapathStatus;
 import org.userspacecni.spi.InterfaceType;
@@ -21,10 +23,10 @@ import org.userspacecni.spi.VhostMode;
  * {@code usrsp-agent doctor}: the seed image's "EAL init panics because there is an issue with the
  * hugepages" turned into a diagnosis. Each check says what it found and, when it fails, what is wrong and the
  * command that fixes it: hugepages reserved and free for the DPDK socket memory, a hugetlbfs mount, the
- * shared and data directories, the stored sockets, and the container's OVS (reachable, DPDK initialised) or
- * VPP (answering), whichever engine its attachments use (left out with {@code --before-start}, which an
- * entrypoint runs before it starts its datapath). With
- * {@code --in-memory} a hugetlbfs mount is not required.
+ * shared directory, the data directory or pod annotations file, the stored sockets, and the container's OVS
+ * (reachable, DPDK initialised) or VPP (answering), whichever engine its attachments use (left out with
+ * {@code --before-start}, which an entrypoint runs before it starts its datapath). With {@code --in-memory} a
+ * hugetlbfs mount is not required.
  */
 final class Doctor {
 
@@ -33,15 +35,15 @@ final class Doctor {
     }
 
     private final AgentOptions options;
-    private final ConfigStore store;
+    private final AttachmentSource source;
     private final String engine;
     private final DatapathStatus datapath;
     private final Path proc;
 
     /** {@code datapath} is the status of the container's {@code engine}, the one its attachments use. */
-    Doctor(AgentOptions options, ConfigStore store, String engine, DatapathStatus datapath, Path proc) {
+    Doctor(AgentOptions options, AttachmentSource source, String engine, DatapathStatus datapath, Path proc) {
         this.options = options;
-        this.store = store;
+        this.source = source;
         this.engine = engine;
         this.datapath = datapath;
         this.proc = proc;
@@ -65,10 +67,22 @@ final class Doctor {
                 (mounts.isEmpty() ? "no hugetlbfs mount" : String.join(", ", mounts))
                         + (options.inMemory() ? " (not needed: DPDK runs --in-memory)" : ""),
                 "mount -t hugetlbfs -o pagesize=2M none /dev/hugepages (or run DPDK with --in-memory)"));
-        checks.add(directory("shared directory", options.sharedDir()));
-        checks.add(directory("data directory", options.dataDir()));
-        for (ContainerConfig config : store.list()) {
-            Path socket = options.sharedDir().resolve(config.socket());
+        List<ContainerConfig> stored = List.of();
+        Optional<CniException> unreadable = Optional.empty();
+        Path sharedDir;
+        try {
+            stored = source.store().list();
+            sharedDir = source.sharedDir();
+        } catch (CniException e) {
+            unreadable = Optional.of(e);
+            sharedDir = options.sharedDir().orElse(AgentOptions.DEFAULT_SHARED_DIR);
+        }
+        checks.add(directory("shared directory", sharedDir));
+        Optional<CniException> problem = unreadable;
+        checks.add(source.podAnnotations().map(annotations -> podAnnotations(annotations, problem))
+                .orElseGet(() -> directory("data directory", source.location())));
+        for (ContainerConfig config : stored) {
+            Path socket = sharedDir.resolve(config.socket());
             Side side = config.config();
             boolean serverHere = side.iftype() == InterfaceType.MEMIF ? side.memif().roleOrDefault() == MemifRole.MASTER
                     : side.vhost().modeOrDefault() == VhostMode.SERVER;
@@ -101,6 +115,33 @@ final class Doctor {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The annotations file is there, readable, with the host plugin's annotation. */
+    private static Check podAnnotations(DownwardApiConfigStore annotations, Optional<CniException> unreadable) {
+        Path file = annotations.file();
+        if (!Files.isReadable(file)) {
+            return new Check("pod annotations", false, file + " is missing or unreadable",
+                    "mount a downwardAPI volume with the item path \"annotations\", fieldRef metadata.annotations at "
+                            + file.getParent() + " (docs/container-agent.md), or pass --podinfo FILE");
+        }
+        Optional<CniException> problem = unreadable;
+        boolean ok = false;
+        if (problem.isEmpty()) {
+            try {
+                ok = annotations.hasConfigurationData();
+            } catch (CniException e) {
+                problem = Optional.of(e);
+            }
+        }
+        if (problem.isPresent()) {
+            return new Check("pod annotations", false, problem.get().getMessage(),
+                    "the kubelet writes this file and the host plugin the annotation: check the plugin's log, and"
+                            + " that nothing else writes either");
+        }
+        return new Check("pod annotations", ok, file + (ok ? " has " : " has no ")
+                + DownwardApiConfigStore.CONFIGURATION_DATA, "the host plugin writes it on ADD with its kubeconfig,"
+                + " and the kubelet projects it on its next sync of the pod: check the plugin's log");
     }
 
     private Check directory(String name, Path dir) {

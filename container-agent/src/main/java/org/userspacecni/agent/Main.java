@@ -17,7 +17,8 @@ import org.userspacecni.spi.ContainerConfig;
  * links, exit 0 when all are up); {@code status} shows each attachment's link (exit 0 when all are up;
  * {@code --sockets}: whether its socket is there, for containers whose DPDK application is the datapath);
  * {@code eal-args} prints the DPDK arguments for an application that attaches itself; {@code doctor} diagnoses hugepages, directories,
- * sockets and the container's OVS; {@code engines} lists the engines it can drive.
+ * sockets and the container's OVS; {@code engines} lists the engines it can drive. All read the attachments
+ * from the same place: the config store's files, or the pod's annotations ({@link AttachmentSource}).
  */
 public final class Main {
 
@@ -50,8 +51,9 @@ public final class Main {
                     return 0;
                 case "status":
                     boolean allUp = true;
+                    Path sharedDir = agent.agent().sharedDir();
                     for (ContainerConfig config : agent.agent().stored()) {
-                        String link = options.sockets() ? socketState(options.sharedDir().resolve(config.socket()))
+                        String link = options.sockets() ? socketState(sharedDir.resolve(config.socket()))
                                 : agent.agent().side(config).linkState(config);
                         allUp &= link.equals("up");
                         out.println(config.ifName() + " " + config.config().engine() + " " + config.socket() + " "
@@ -63,7 +65,7 @@ public final class Main {
                     out.println(options.json() ? Doctor.json(checks) : Doctor.text(checks));
                     return Doctor.passed(checks) ? 0 : 1;
                 case "eal-args":
-                    out.println(String.join(" ", EalArgs.of(agent.agent().stored(), options.sharedDir())));
+                    out.println(String.join(" ", EalArgs.of(agent.agent().stored(), agent.agent().sharedDir())));
                     return 0;
                 case "engines":
                     agent.backends().engines().forEach(out::println);

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.core.CniLog;
-import org.userspacecni.core.store.FileConfigStore;
 import org.userspacecni.spi.DatapathStatus;
+import org.userspacecni.spi.VhostMode;
 
 /**
  * The hugepage checks read the kernel's {@code meminfo} and {@code mounts}. Taking the machine's hugepages
@@ -48,16 +49,49 @@ class DoctorTest {
         assertThat(Doctor.passed(checks)).isTrue();
     }
 
+    @Test
+    void underKubernetesThePodAnnotationsAndTheMappedSharedDirectoryAreChecked() throws Exception {
+        PodInfoVolume podinfo = new PodInfoVolume(dir.resolve("podinfo"));
+        Path mapped = dir.resolve("usrspcni");
+        podinfo.project(Optional.of(mapped), PodAnnotationsCommandsTest.vhostUser("net1", VhostMode.CLIENT,
+                "02:00:00:00:00:01"));
+        String pages = "HugePages_Total:     512\nHugePages_Free:      512\nHugepagesize:       2048 kB\n";
+        List<String> kubernetes = List.of("--podinfo", podinfo.file().toString(), "doctor", "--before-start",
+                "--in-memory");
+        assertThat(Doctor.text(doctor(pages, "", kubernetes)))
+                .contains("ok    pod annotations: " + podinfo.file() + " has userspace/configuration-data")
+                .contains("FAIL  shared directory: " + mapped + " is missing or unreadable")
+                .contains("FAIL  socket of net1: " + mapped.resolve("0123456789ab-net1") + " is missing");
+
+        podinfo.project(Optional.empty());
+        assertThat(Doctor.text(doctor(pages, "", kubernetes)))
+                .contains("FAIL  pod annotations: " + podinfo.file() + " has no userspace/configuration-data\n"
+                        + "      fix: the host plugin writes it on ADD");
+
+        podinfo.write("userspace/configuration-data=[]");
+        assertThat(Doctor.text(doctor(pages, "", kubernetes))).contains("FAIL  pod annotations: " + podinfo.file()
+                + " line 1: the value of 'userspace/configuration-data' does not start with a double quote");
+
+        List<String> notMounted = List.of("--podinfo", dir.resolve("nowhere/annotations").toString(), "doctor");
+        assertThat(Doctor.text(doctor(pages, "", notMounted))).contains("FAIL  pod annotations: "
+                + dir.resolve("nowhere/annotations")
+                + " is missing or unreadable\n      fix: mount a downwardAPI volume");
+    }
+
     private List<Doctor.Check> doctor(String meminfo, String mounts, String... flags) throws Exception {
-        Path proc = Files.createDirectories(dir.resolve("proc"));
-        Files.writeString(proc.resolve("meminfo"), meminfo);
-        Files.writeString(proc.resolve("mounts"), mounts);
         List<String> args = new java.util.ArrayList<>(List.of("--data-dir", dir.toString(), "--shared-dir",
                 dir.toString(), "doctor"));
         args.addAll(List.of(flags));
+        return doctor(meminfo, mounts, args);
+    }
+
+    private List<Doctor.Check> doctor(String meminfo, String mounts, List<String> args) throws Exception {
+        Path proc = Files.createDirectories(dir.resolve("proc"));
+        Files.writeString(proc.resolve("meminfo"), meminfo);
+        Files.writeString(proc.resolve("mounts"), mounts);
         AgentOptions options = AgentOptions.parse(args);
         CniLog log = new CniLog("test", System.err);
-        return new Doctor(options, FileConfigStore.containerView(dir, log), "ovs-dpdk",
+        return new Doctor(options, AttachmentSource.of(options, log), "ovs-dpdk",
                 DatapathStatus.unavailable("not started"), proc).run();
     }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.userspacecni.core.Json;
+import org.userspacecni.core.store.DownwardApiConfigStore;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ContainerConfig;
@@ -32,8 +33,8 @@ import org.userspacecni.spi.PodStore;
  */
 final class KubernetesPodStore implements PodStore {
 
-    static final String CONFIGURATION_DATA = "userspace/configuration-data";
-    static final String MAPPED_DIR = "userspace/mapped-dir";
+    static final String CONFIGURATION_DATA = DownwardApiConfigStore.CONFIGURATION_DATA;
+    static final String MAPPED_DIR = DownwardApiConfigStore.MAPPED_DIR;
     static final String SHARED_DIR_VOLUME = "shared-dir";
     /** Where the pod sees its sockets when no container mounts a {@code shared-dir} volume: the agent's default. */
     static final String DEFAULT_MAPPED_DIR = "/var/lib/cni/usrspcni/shared";
