@@ -17,6 +17,8 @@ public final class ArchitectureRules {
 
     /** The packages of the engines; programs reach them only through ServiceLoader. */
     public static final String BACKEND_PACKAGES = "org.userspacecni.backend..";
+    /** The packages of the platform stores (Kubernetes), found through ServiceLoader too. */
+    public static final String STORE_PACKAGES = "org.userspacecni.store..";
 
     public static final ArchRule SPI_DEPENDS_ONLY_ON_JDK_AND_JACKSON_ANNOTATIONS = classes()
             .that().resideInAPackage("org.userspacecni.spi..")
@@ -27,8 +29,13 @@ public final class ArchitectureRules {
     public static final ArchRule PROGRAMS_IMPORT_NO_BACKEND = noClasses()
             .that().resideInAnyPackage("org.userspacecni.host..", "org.userspacecni.agent..",
                     "org.userspacecni.image..")
-            .should().dependOnClassesThat().resideInAPackage(BACKEND_PACKAGES)
-            .because("a backend is a jar on the class path, found through ServiceLoader");
+            .should().dependOnClassesThat().resideInAnyPackage(BACKEND_PACKAGES, STORE_PACKAGES)
+            .because("a backend or a platform store is a jar on the class path, found through ServiceLoader");
+
+    /** A library part (a backend, a store) runs inside a program whose stdout is the CNI protocol. */
+    public static final ArchRule NO_STDOUT = noClasses()
+            .should().accessField(System.class, "out")
+            .because("stdout belongs to the program, and in the plugin it carries only the CNI result");
 
     public static final ArchRule NO_EXIT_OUTSIDE_MAIN = noClasses()
             .should().callMethodWhere(exitOutsideMain())
