@@ -6,6 +6,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
+import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
@@ -46,6 +47,25 @@ public final class ArchitectureRules {
             .should().beFreeOfCycles();
 
     private ArchitectureRules() {
+    }
+
+    /**
+     * The rules every library part (a backend, a platform store) keeps, for its architecture test to take
+     * whole: {@code @ArchTest static final ArchTests library = ArchTests.in(ArchitectureRules.Library.class);}
+     */
+    public static final class Library {
+
+        @ArchTest
+        static final ArchRule noStdout = NO_STDOUT;
+
+        @ArchTest
+        static final ArchRule noExit = NO_EXIT_OUTSIDE_MAIN;
+
+        @ArchTest
+        static final ArchRule noCycles = NO_PACKAGE_CYCLES;
+
+        private Library() {
+        }
     }
 
     /** Nothing but {@code writer} touches {@code System.out}: a program's stdout has one owner. */

@@ -3,18 +3,12 @@ package org.userspacecni.backend.ovs;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
-import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.junit.ArchTests;
 import org.userspacecni.testkit.ArchitectureRules;
 
 @AnalyzeClasses(packages = "org.userspacecni.backend.ovs", importOptions = ImportOption.DoNotIncludeTests.class)
 class OvsBackendArchitectureTest {
 
     @ArchTest
-    static final ArchRule noStdout = ArchitectureRules.NO_STDOUT;
-
-    @ArchTest
-    static final ArchRule noExit = ArchitectureRules.NO_EXIT_OUTSIDE_MAIN;
-
-    @ArchTest
-    static final ArchRule noCycles = ArchitectureRules.NO_PACKAGE_CYCLES;
+    static final ArchTests library = ArchTests.in(ArchitectureRules.Library.class);
 }
