@@ -2,7 +2,7 @@
 # Sourced, not run.
 
 # Debian packages each script needs, by purpose.
-PACKAGES_BUILD="openjdk-17-jdk-headless maven"
+PACKAGES_BUILD="openjdk-17-jdk-headless maven openssl"
 PACKAGES_RUN="containernetworking-plugins iproute2 iputils-ping"
 PACKAGES_DATAPATH="openvswitch-switch-dpdk dpdk-dev"
 PACKAGES_IMAGE="buildah podman debootstrap runc"

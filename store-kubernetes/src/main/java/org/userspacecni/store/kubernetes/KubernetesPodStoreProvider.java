@@ -21,7 +21,8 @@ import org.userspacecni.spi.PodStoreProvider;
  * The {@code kubernetes} pod store, for an attachment whose {@code CNI_ARGS} name its pod
  * ({@code K8S_POD_NAMESPACE}, {@code K8S_POD_NAME}) and with credentials: the netconf's {@code kubeconfig}
  * (bearer tokens, client certificates and keys, CA bundles, as kubectl reads them), else the in-cluster
- * service account ({@code KUBERNETES_SERVICE_HOST} and the token mounted at {@link #SERVICE_ACCOUNT}).
+ * service account ({@code KUBERNETES_SERVICE_HOST} and {@code _PORT}, and the token and CA mounted at
+ * {@link #SERVICE_ACCOUNT}, or where {@code USERSPACE_CNI_SERVICE_ACCOUNT_DIR} says).
  * Without either it logs a warning and stays out of the way, and the file store alone carries the
  * configuration (the original crashed here).
  */
@@ -68,7 +69,8 @@ public final class KubernetesPodStoreProvider implements PodStoreProvider {
 
     private static Optional<Config> inCluster(BackendContext context) {
         Optional<String> host = context.environment("KUBERNETES_SERVICE_HOST");
-        Path token = SERVICE_ACCOUNT.resolve("token");
+        Path account = context.environment("USERSPACE_CNI_SERVICE_ACCOUNT_DIR").map(Path::of).orElse(SERVICE_ACCOUNT);
+        Path token = account.resolve("token");
         if (host.isEmpty() || !Files.isReadable(token)) {
             return Optional.empty();
         }
@@ -77,7 +79,7 @@ public final class KubernetesPodStoreProvider implements PodStoreProvider {
             return Optional.of(new ConfigBuilder(Config.empty())
                     .withMasterUrl("https://" + host.get() + ":" + port)
                     .withOauthToken(Files.readString(token).strip())
-                    .withCaCertFile(SERVICE_ACCOUNT.resolve("ca.crt").toString())
+                    .withCaCertFile(account.resolve("ca.crt").toString())
                     .build());
         } catch (IOException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot read the service account token " + token, e);

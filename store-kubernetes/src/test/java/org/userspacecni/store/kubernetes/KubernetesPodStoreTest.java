@@ -247,6 +247,93 @@ class KubernetesPodStoreTest {
     }
 
     @Test
+    void theInClusterServiceAccountServesOverTlsCheckedAgainstItsCa() throws Exception {
+        KubernetesMockServer tls = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), true);
+        tls.init();
+        try (KubernetesClient admin = tls.createClient()) {
+            admin.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName("pod-tls")
+                    .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("i:1").endContainer()
+                    .endSpec().build()).create();
+            Path account = Files.createDirectories(root.resolve("serviceaccount"));
+            Files.writeString(account.resolve("token"), "in-cluster-token\n");
+            Files.writeString(account.resolve("ca.crt"), pem(tls.getHostName(), tls.getPort()));
+            try (PodStore store = open("pod-tls", Optional.empty(), Map.of("KUBERNETES_SERVICE_HOST",
+                    tls.getHostName(), "KUBERNETES_SERVICE_PORT", String.valueOf(tls.getPort()),
+                    "USERSPACE_CNI_SERVICE_ACCOUNT_DIR", account.toString()))) {
+                store.put(config("ffff000123456789", "net1"));
+            }
+            assertThat(admin.pods().inNamespace(NAMESPACE).withName("pod-tls").get().getMetadata().getAnnotations())
+                    .containsKey(KubernetesPodStore.CONFIGURATION_DATA);
+            // A CA that did not sign the server's certificate (the first of the system's): refused, not trusted.
+            String bundle = Files.readString(Path.of("/etc/ssl/certs/ca-certificates.crt"));
+            Files.writeString(account.resolve("ca.crt"), bundle.substring(0, bundle.indexOf("-----END CERTIFICATE-----")
+                    + "-----END CERTIFICATE-----".length()) + "\n");
+            try (PodStore store = open("pod-tls", Optional.empty(), Map.of("KUBERNETES_SERVICE_HOST",
+                    tls.getHostName(), "KUBERNETES_SERVICE_PORT", String.valueOf(tls.getPort()),
+                    "USERSPACE_CNI_SERVICE_ACCOUNT_DIR", account.toString()))) {
+                assertThatThrownBy(() -> store.put(config("ffff000123456789", "net2")))
+                        .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(11));
+            }
+        } finally {
+            tls.destroy();
+        }
+    }
+
+    @Test
+    void aKubeconfigWithACaBundleAndAClientCertificateAndKeyIsRead() throws Exception {
+        KubernetesMockServer tls = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), true);
+        tls.init();
+        try (KubernetesClient admin = tls.createClient()) {
+            admin.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName("pod-cert")
+                    .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("i:1").endContainer()
+                    .endSpec().build()).create();
+            Path ca = Files.writeString(root.resolve("ca.crt"), pem(tls.getHostName(), tls.getPort()));
+            Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", root.resolve("node.key").toString(), "-out", root.resolve("node.crt").toString(),
+                    "-days", "1", "-subj", "/CN=system:node:test").redirectErrorStream(true).start();
+            assertThat(openssl.waitFor()).as(new String(openssl.getInputStream().readAllBytes())).isZero();
+            Path kubeconfig = Files.writeString(root.resolve("kubeconfig-cert"), "apiVersion: v1\nkind: Config\n"
+                    + "clusters:\n- name: tls\n  cluster:\n    server: https://" + tls.getHostName() + ":" + tls.getPort()
+                    + "\n    certificate-authority: " + ca + "\nusers:\n- name: node\n  user:\n"
+                    + "    client-certificate: node.crt\n    client-key: node.key\n"
+                    + "contexts:\n- name: node@tls\n  context:\n    cluster: tls\n    user: node\n"
+                    + "current-context: node@tls\n");
+            try (PodStore store = open("pod-cert", Optional.of(kubeconfig), Map.of())) {
+                store.put(config("cccc000123456789", "net1")); // relative paths: next to the kubeconfig
+            }
+            assertThat(admin.pods().inNamespace(NAMESPACE).withName("pod-cert").get().getMetadata().getAnnotations())
+                    .containsKey(KubernetesPodStore.CONFIGURATION_DATA);
+        } finally {
+            tls.destroy();
+        }
+    }
+
+    /** The server's certificate, as PEM, read from a TLS handshake that trusts it for the reading. */
+    static String pem(String host, int port) throws Exception {
+        javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+        trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) {
+            }
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) {
+            }
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory()
+                .createSocket(host, port)) {
+            socket.startHandshake();
+            byte[] der = socket.getSession().getPeerCertificates()[0].getEncoded();
+            return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes())
+                    .encodeToString(der) + "\n-----END CERTIFICATE-----\n";
+        }
+    }
+
+    @Test
     void anUnreadableKubeconfigIsSeven() {
         assertThatThrownBy(() -> open("pod-a", Optional.of(root.resolve("missing")), Map.of()))
                 .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7));
