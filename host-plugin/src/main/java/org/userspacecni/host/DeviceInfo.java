@@ -46,12 +46,16 @@ final class DeviceInfo {
 
     /** Writes the document atomically (a temporary file renamed into place). */
     static void write(Path file, ObjectNode info) {
+        Path temp = null;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".deviceinfo", ".tmp");
+            temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".deviceinfo", ".tmp");
             Files.write(temp, Json.mapper().writeValueAsBytes(info));
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
+            if (temp != null) {
+                temp.toFile().delete(); // nothing half-written is left beside the file
+            }
             throw new CniException(ErrorCode.IO_FAILURE, "cannot write the device-info file " + file, e);
         }
     }

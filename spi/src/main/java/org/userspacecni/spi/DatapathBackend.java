@@ -19,4 +19,25 @@ public interface DatapathBackend extends AutoCloseable {
     @Override
     default void close() {
     }
+
+    /** An engine made of its two sides, with nothing to release when the program ends. */
+    static DatapathBackend of(Set<InterfaceType> interfaceTypes, HostSide host, ContainerSide container) {
+        Set<InterfaceType> types = Set.copyOf(interfaceTypes);
+        return new DatapathBackend() {
+            @Override
+            public Set<InterfaceType> interfaceTypes() {
+                return types;
+            }
+
+            @Override
+            public HostSide host() {
+                return host;
+            }
+
+            @Override
+            public ContainerSide container() {
+                return container;
+            }
+        };
+    }
 }

@@ -1,10 +1,16 @@
 package org.userspacecni.backend.ovs;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.EnumSet;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
+import org.userspacecni.spi.InterfaceType;
 
-/** The ServiceLoader entry of the {@code ovs-dpdk} engine. */
+/**
+ * The ServiceLoader entry of the {@code ovs-dpdk} engine: vhost-user ports on the host's OVS-DPDK,
+ * virtio-user ports in the container's.
+ */
 public final class OvsDpdkBackendProvider implements DatapathBackendProvider {
 
     public static final String ENGINE = "ovs-dpdk";
@@ -16,6 +22,8 @@ public final class OvsDpdkBackendProvider implements DatapathBackendProvider {
 
     @Override
     public DatapathBackend create(BackendContext context) {
-        return new OvsDpdkBackend(context);
+        ObjectMapper mapper = new ObjectMapper();
+        return DatapathBackend.of(EnumSet.of(InterfaceType.VHOSTUSER), new VhostUserPorts(mapper, context),
+                new VirtioUserPorts(mapper, context));
     }
 }

@@ -57,8 +57,7 @@ class KubernetesPodStoreTest {
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+        server = mockServer(false);
         server.init();
         client = server.createClient();
     }
@@ -248,19 +247,17 @@ class KubernetesPodStoreTest {
 
     @Test
     void theInClusterServiceAccountServesOverTlsCheckedAgainstItsCa() throws Exception {
-        KubernetesMockServer tls = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), true);
+        KubernetesMockServer tls = mockServer(true);
         tls.init();
         try (KubernetesClient admin = tls.createClient()) {
-            admin.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName("pod-tls")
-                    .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("i:1").endContainer()
-                    .endSpec().build()).create();
+            createPod(admin, "pod-tls");
             Path account = Files.createDirectories(root.resolve("serviceaccount"));
             Files.writeString(account.resolve("token"), "in-cluster-token\n");
             Files.writeString(account.resolve("ca.crt"), pem(tls.getHostName(), tls.getPort()));
-            try (PodStore store = open("pod-tls", Optional.empty(), Map.of("KUBERNETES_SERVICE_HOST",
-                    tls.getHostName(), "KUBERNETES_SERVICE_PORT", String.valueOf(tls.getPort()),
-                    "USERSPACE_CNI_SERVICE_ACCOUNT_DIR", account.toString()))) {
+            Map<String, String> inCluster = Map.of("KUBERNETES_SERVICE_HOST", tls.getHostName(),
+                    "KUBERNETES_SERVICE_PORT", String.valueOf(tls.getPort()), "USERSPACE_CNI_SERVICE_ACCOUNT_DIR",
+                    account.toString());
+            try (PodStore store = open("pod-tls", Optional.empty(), inCluster)) {
                 store.put(config("ffff000123456789", "net1"));
             }
             assertThat(admin.pods().inNamespace(NAMESPACE).withName("pod-tls").get().getMetadata().getAnnotations())
@@ -269,9 +266,7 @@ class KubernetesPodStoreTest {
             String bundle = Files.readString(Path.of("/etc/ssl/certs/ca-certificates.crt"));
             Files.writeString(account.resolve("ca.crt"), bundle.substring(0, bundle.indexOf("-----END CERTIFICATE-----")
                     + "-----END CERTIFICATE-----".length()) + "\n");
-            try (PodStore store = open("pod-tls", Optional.empty(), Map.of("KUBERNETES_SERVICE_HOST",
-                    tls.getHostName(), "KUBERNETES_SERVICE_PORT", String.valueOf(tls.getPort()),
-                    "USERSPACE_CNI_SERVICE_ACCOUNT_DIR", account.toString()))) {
+            try (PodStore store = open("pod-tls", Optional.empty(), inCluster)) {
                 assertThatThrownBy(() -> store.put(config("ffff000123456789", "net2")))
                         .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(11));
             }
@@ -282,13 +277,10 @@ class KubernetesPodStoreTest {
 
     @Test
     void aKubeconfigWithACaBundleAndAClientCertificateAndKeyIsRead() throws Exception {
-        KubernetesMockServer tls = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), true);
+        KubernetesMockServer tls = mockServer(true);
         tls.init();
         try (KubernetesClient admin = tls.createClient()) {
-            admin.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName("pod-cert")
-                    .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("i:1").endContainer()
-                    .endSpec().build()).create();
+            createPod(admin, "pod-cert");
             Path ca = Files.writeString(root.resolve("ca.crt"), pem(tls.getHostName(), tls.getPort()));
             Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
                     "-keyout", root.resolve("node.key").toString(), "-out", root.resolve("node.crt").toString(),
@@ -308,6 +300,19 @@ class KubernetesPodStoreTest {
         } finally {
             tls.destroy();
         }
+    }
+
+    /** fabric8's mock API server in CRUD mode: real HTTP (or HTTPS with its own certificate), resource versions. */
+    static KubernetesMockServer mockServer(boolean tls) {
+        return new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), tls);
+    }
+
+    /** The least pod the API server takes. */
+    static void createPod(KubernetesClient admin, String name) {
+        admin.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().addNewContainer().withName("c").withImage("i:1").endContainer().endSpec().build())
+                .create();
     }
 
     /** The server's certificate, as PEM, read from a TLS handshake that trusts it for the reading. */
