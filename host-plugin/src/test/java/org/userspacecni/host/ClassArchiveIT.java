@@ -46,14 +46,19 @@ class ClassArchiveIT {
         assertThat(there[1].lines().filter(line -> !line.contains("[class,load]"))).isEmpty();
     }
 
-    /** stdout and stderr of VERSION, with the classes' origins logged to stderr. */
+    /**
+     * stdout and stderr of VERSION, with the classes' origins logged to stderr; asked with a network's
+     * configuration, which the launcher hands to the JVM.
+     */
     private String[] version(Path launcher) throws Exception {
+        Path stdin = Files.writeString(root.resolve("version-question.json"),
+                "{\"cniVersion\":\"1.1.0\",\"name\":\"net\"}");
         Path stderrFile = Files.createTempFile(root, "stderr", ".log");
         ProcessBuilder builder = new ProcessBuilder(launcher.toString()).redirectError(stderrFile.toFile());
         builder.environment().clear();
         builder.environment().put("CNI_COMMAND", "VERSION");
         builder.environment().put("USERSPACE_CNI_JAVA_OPTS", "-Xlog:class+load=info:stderr");
-        Process process = builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process process = builder.redirectInput(stdin.toFile()).start();
         String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).isZero();
         String stderr = Files.readString(stderrFile);
