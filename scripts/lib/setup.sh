@@ -3,10 +3,10 @@
 
 # Debian packages each script needs, by purpose.
 PACKAGES_BUILD="openjdk-17-jdk-headless maven openssl"
-PACKAGES_RUN="containernetworking-plugins iproute2 iputils-ping"
+PACKAGES_RUN="containernetworking-plugins iproute2 iputils-ping socat"
 PACKAGES_DATAPATH="openvswitch-switch-dpdk dpdk-dev"
 PACKAGES_IMAGE="buildah podman debootstrap runc"
-PACKAGES_BENCH="hyperfine"
+PACKAGES_BENCH="hyperfine time bc"
 
 die() {
     echo "error: $*" >&2

@@ -19,7 +19,7 @@ import org.userspacecni.spi.LogLevel;
  * A log file that cannot be opened is reported on stderr and otherwise ignored: logging never fails a
  * command.
  */
-public final class CniLog implements System.Logger {
+public final class CniLog implements System.Logger, AutoCloseable {
 
     private final String name;
     private final PrintStream stderr;
@@ -83,6 +83,20 @@ public final class CniLog implements System.Logger {
             } catch (IOException e) {
                 stderr.println(line(LogLevel.WARNING, "cannot write log file: " + e.getMessage()));
                 file = Optional.empty();
+            }
+        });
+    }
+
+    /** Closes the log file, if one is open; later lines go to stderr only. */
+    @Override
+    public void close() {
+        Optional<OutputStream> open = file;
+        file = Optional.empty();
+        open.ifPresent(out -> {
+            try {
+                out.close();
+            } catch (IOException e) {
+                stderr.println(line(LogLevel.WARNING, "cannot close log file: " + e.getMessage()));
             }
         });
     }

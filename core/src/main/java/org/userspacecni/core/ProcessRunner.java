@@ -3,6 +3,7 @@ package org.userspacecni.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,8 +17,8 @@ import org.userspacecni.spi.ErrorCode;
 /**
  * Runs a delegated plugin as libcni does: exactly the given environment (the invocation's own, with
  * {@code CNI_COMMAND} set for the delegated command), the given bytes on stdin, stdout captured, stderr
- * passed through. A plugin that does not finish within the
- * timeout is killed and reported as a transient failure.
+ * passed through to the invocation's stderr (the process's own, or a daemon's request's). A plugin that does
+ * not finish within the timeout is killed and reported as a transient failure.
  */
 public final class ProcessRunner {
 
@@ -26,14 +27,17 @@ public final class ProcessRunner {
     }
 
     private final Duration timeout;
+    private final PrintStream stderr;
 
-    public ProcessRunner(Duration timeout) {
+    public ProcessRunner(Duration timeout, PrintStream stderr) {
         this.timeout = timeout;
+        this.stderr = stderr;
     }
 
     public Outcome run(Path executable, Map<String, String> environment, byte[] stdin) {
+        boolean inherit = stderr == System.err;
         ProcessBuilder builder = new ProcessBuilder(List.of(executable.toString()))
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
+                .redirectError(inherit ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.PIPE);
         builder.environment().clear();
         builder.environment().putAll(environment);
         Process process;
@@ -50,13 +54,22 @@ public final class ProcessRunner {
                 "stdout-" + executable.getFileName());
         reader.setDaemon(true);
         reader.start();
+        Thread errors = new Thread(() -> copy(process.getErrorStream(), stderr), "stderr-" + executable.getFileName());
+        if (!inherit) {
+            errors.setDaemon(true);
+            errors.start();
+        }
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor();
                 throw new CniException(ErrorCode.TRY_AGAIN_LATER,
                         executable + " did not finish within " + timeout.toSeconds() + " s and was killed");
             }
-            return new Outcome(process.exitValue(), stdout.get());
+            Outcome outcome = new Outcome(process.exitValue(), stdout.get());
+            if (!inherit) {
+                errors.join();
+            }
+            return outcome;
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
@@ -71,6 +84,15 @@ public final class ProcessRunner {
             in.write(stdin);
         } catch (IOException e) {
             // The plugin closed its stdin early; its exit code and output tell what happened.
+        }
+    }
+
+    private static void copy(InputStream from, PrintStream to) {
+        try (from) {
+            from.transferTo(to);
+            to.flush();
+        } catch (IOException e) {
+            // The stream breaks when the process is killed; the timeout reports that.
         }
     }
 

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Semaphore;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
 
@@ -14,35 +17,48 @@ import org.userspacecni.spi.ErrorCode;
  * The lock for shared state (the switch's bridges, the config store): an exclusive POSIX lock on a file in
  * the data directory, held while one plugin process changes them. Runtimes run different containers'
  * operations in parallel, so every change to shared state happens under it. The kernel releases it when
- * the process dies, so a killed plugin never leaves it held.
+ * the process dies, so a killed plugin never leaves it held. Within one process (the plugin daemon serves
+ * many requests at once) a semaphore per directory comes first, because a process cannot hold the same POSIX
+ * lock twice.
  */
 public final class StateLock implements AutoCloseable {
 
     public static final String FILE_NAME = "userspace-cni.lock";
 
+    private static final ConcurrentMap<Path, Semaphore> IN_PROCESS = new ConcurrentHashMap<>();
+
+    private final Semaphore inProcess;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private StateLock(FileChannel channel, FileLock lock) {
+    private StateLock(Semaphore inProcess, FileChannel channel, FileLock lock) {
+        this.inProcess = inProcess;
         this.channel = channel;
         this.lock = lock;
     }
 
     /** Blocks until this process holds the lock of {@code directory}, creating the directory (0700) if needed. */
     public static StateLock acquire(Path directory) {
+        Semaphore inProcess = IN_PROCESS.computeIfAbsent(directory.toAbsolutePath().normalize(),
+                key -> new Semaphore(1));
+        inProcess.acquireUninterruptibly();
         try {
             Files.createDirectories(directory,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             FileChannel channel = FileChannel.open(directory.resolve(FILE_NAME),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             try {
-                return new StateLock(channel, channel.lock());
+                return new StateLock(inProcess, channel, channel.lock());
             } catch (IOException | RuntimeException e) {
                 channel.close();
                 throw e;
             }
         } catch (IOException e) {
+            inProcess.release();
             throw new CniException(ErrorCode.IO_FAILURE, "cannot lock " + directory.resolve(FILE_NAME), e);
+        } catch (RuntimeException e) {
+            inProcess.release();
+            throw e;
         }
     }
 
@@ -52,6 +68,8 @@ public final class StateLock implements AutoCloseable {
             lock.release();
         } catch (IOException e) {
             // Closing the channel releases the lock as well.
+        } finally {
+            inProcess.release();
         }
     }
 }

@@ -2,6 +2,7 @@ package org.userspacecni.host;
 
 import dagger.Module;
 import dagger.Provides;
+import java.io.PrintStream;
 import java.time.Duration;
 import org.userspacecni.core.ProcessRunner;
 import org.userspacecni.core.ProgramContext;
@@ -18,8 +19,8 @@ interface HostPluginModule {
     Duration IPAM_TIMEOUT = Duration.ofSeconds(60);
 
     @Provides
-    static IpamDelegate ipam(CniEnvironment environment, System.Logger log) {
-        return new IpamDelegate(environment, new ProcessRunner(IPAM_TIMEOUT), log);
+    static IpamDelegate ipam(CniEnvironment environment, PrintStream stderr, System.Logger log) {
+        return new IpamDelegate(environment, new ProcessRunner(IPAM_TIMEOUT, stderr), log);
     }
 
     @Provides

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import org.userspacecni.core.CniLog;
@@ -31,11 +32,21 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals(PluginDaemon.COMMAND)) {
+            System.exit(PluginDaemon.main(Arrays.asList(args).subList(1, args.length), System.err));
+        }
         System.exit(run(System.getenv(), System.in, CniOutput.system(), System.err));
     }
 
+    /** One CNI command: what the process does, and what the daemon does for each request. */
     static int run(Map<String, String> variables, InputStream stdin, CniOutput out, PrintStream stderr) {
-        CniLog log = new CniLog("userspace", stderr);
+        try (CniLog log = new CniLog("userspace", stderr)) {
+            return run(variables, stdin, out, stderr, log);
+        }
+    }
+
+    private static int run(Map<String, String> variables, InputStream stdin, CniOutput out, PrintStream stderr,
+            CniLog log) {
         String commandName = variables.getOrDefault(CniCommand.Env.COMMAND, "");
         if (commandName.isEmpty()) {
             stderr.println(about());
@@ -56,7 +67,7 @@ public final class Main {
             NetConf netConf = NetConfDecoder.netConf(config);
             log.configure(netConf.logLevel(), netConf.logFile().map(Path::of));
             log.log(Level.DEBUG, "{0} {1}", command, environment.containerId().orElse(""));
-            HostPlugin plugin = DaggerHostPluginComponent.factory().create(environment, netConf, log).plugin();
+            HostPlugin plugin = DaggerHostPluginComponent.factory().create(environment, netConf, stderr, log).plugin();
             plugin.run(new CniRequest(environment, config, version, netConf)).ifPresent(out::print);
             return 0;
         } catch (CniException e) {

@@ -47,7 +47,7 @@ final class Pods implements AutoCloseable {
     /** The first platform that serves this attachment's pod, if any does. */
     static Pods open(NetConf conf, Map<String, String> cniArgs, BackendContext context) {
         Path linkDir = context.environment("USERSPACE_CNI_SOCKET_LINK_DIR").map(Path::of).orElse(DEFAULT_LINK_DIR);
-        for (PodStoreProvider provider : ServiceLoader.load(PodStoreProvider.class, Pods.class.getClassLoader())) {
+        for (PodStoreProvider provider : ServiceLoader.load(PodStoreProvider.class)) {
             Optional<PodStore> store = provider.open(conf, cniArgs, context);
             if (store.isPresent()) {
                 context.logger().log(Level.DEBUG, "pod store: {0}", provider.name());

@@ -17,7 +17,9 @@ import org.userspacecni.core.Json;
  * Runs a CNI plugin executable the way libcni does: a child process with the CNI variables in its
  * environment and the network configuration on stdin; stdout and stderr are captured separately.
  * The child sees only {@code PATH}, {@code JAVA_HOME} and what the test sets, so nothing of the test's own
- * environment leaks into what is tested.
+ * environment leaks into what is tested. Where the system property {@value #DAEMON_SOCKET_PROPERTY} is set
+ * (a test run against the plugin's daemon), every invocation names that socket in
+ * {@code USERSPACE_CNI_DAEMON_SOCKET}, so the same tests run in both of the plugin's modes.
  */
 public final class CniInvocation {
 
@@ -34,6 +36,8 @@ public final class CniInvocation {
         }
     }
 
+    public static final String DAEMON_SOCKET_PROPERTY = "userspace.daemon.socket";
+
     private final Path plugin;
     private final Map<String, String> environment = new LinkedHashMap<>();
 
@@ -44,6 +48,10 @@ public final class CniInvocation {
             if (value != null) {
                 environment.put(inherited, value);
             }
+        }
+        String daemon = System.getProperty(DAEMON_SOCKET_PROPERTY);
+        if (daemon != null) {
+            environment.put("USERSPACE_CNI_DAEMON_SOCKET", daemon);
         }
     }
 

@@ -1,0 +1,91 @@
+package org.userspacecni.host;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built plugin's daemon ({@code userspace daemon}) started as an operator starts it, with the test's
+ * backends on its class path; ready once it says it serves, stopped with SIGTERM. Its stderr follows the tests'.
+ */
+final class DaemonProcess implements AutoCloseable {
+
+    final Path socket;
+    private final Process process;
+
+    private DaemonProcess(Path socket, Process process) {
+        this.socket = socket;
+        this.process = process;
+    }
+
+    static DaemonProcess start(Path socket, Map<String, String> environment) {
+        ProcessBuilder builder = new ProcessBuilder(PluginFixture.plugin().toString(), PluginDaemon.COMMAND)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().putAll(environment);
+        builder.environment().put("USERSPACE_CNI_DAEMON_SOCKET", socket.toString());
+        builder.environment().put("USERSPACE_CNI_BACKENDS", PluginFixture.testkitJar().toString());
+        try {
+            Process process = builder.start();
+            BufferedReader stderr = new BufferedReader(
+                    new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+            String first = stderr.readLine();
+            if (first == null || !first.contains("serving CNI requests on " + socket)) {
+                process.destroyForcibly().waitFor();
+                throw new IllegalStateException("the daemon did not start: " + first);
+            }
+            Thread follower = new Thread(() -> follow(stderr), "daemon-stderr");
+            follower.setDaemon(true);
+            follower.start();
+            return new DaemonProcess(socket, process);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void follow(BufferedReader stderr) {
+        try {
+            stderr.lines().forEach(System.err::println);
+        } catch (UncheckedIOException closed) {
+            // Destroying the process closes its streams.
+        }
+    }
+
+    /** Stops the daemon as a service manager does (SIGTERM) and waits for it; its exit code. */
+    int stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            return -1;
+        }
+    }
+
+    /** Kills the daemon with SIGKILL, as the OOM killer would: its socket stays behind. */
+    void kill() {
+        try {
+            process.destroyForcibly().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+}

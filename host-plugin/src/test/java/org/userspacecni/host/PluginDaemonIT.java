@@ -1,0 +1,123 @@
+package org.userspacecni.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.userspacecni.testkit.CniInvocation;
+
+/**
+ * The thick-plugin mode's own contract (the rest of the integration tests also run through a daemon, see
+ * {@link DaemonMode}): parallel requests for different containers, one daemon per socket, a private socket
+ * that only its owner may use, and standalone again as soon as the daemon is gone, stopped or killed.
+ */
+class PluginDaemonIT extends PluginFixtureTest {
+
+    @Test
+    void servesEightWorkersAddingAndDeletingAtOnce() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(root.resolve("run/daemon.sock"), Map.of())) {
+            ExecutorService workers = Executors.newFixedThreadPool(8);
+            List<Future<?>> cycles = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                String containerId = String.format("da3m0n%02dabcdef", i);
+                cycles.add(workers.submit(() -> {
+                    CniInvocation plugin = viaDaemon(fixture.attachment(containerId, "net1"), daemon);
+                    CniInvocation.Outcome added = plugin.run("ADD", fixture.config("1.1.0", ""));
+                    assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
+                    String withResult = fixture.config("1.1.0", ",\"prevResult\":" + added.json());
+                    CniInvocation.Outcome checked = plugin.run("CHECK", withResult);
+                    assertThat(checked.exitCode()).as(checked.stdout() + checked.stderr()).isZero();
+                    CniInvocation.Outcome deleted = plugin.run("DEL", withResult);
+                    assertThat(deleted.exitCode()).as(deleted.stdout() + deleted.stderr()).isZero();
+                    return null;
+                }));
+            }
+            for (Future<?> cycle : cycles) {
+                cycle.get();
+            }
+            workers.shutdown();
+            assertThat(fixture.journal()).filteredOn(line -> line.startsWith("add ")).hasSize(64);
+            assertThat(fixture.ports()).isEmpty();
+            assertThat(fixture.ipam.leases()).isEmpty();
+            assertThat(fixture.dataDir()).isDirectoryNotContaining(path -> !path.getFileName().toString()
+                    .equals(org.userspacecni.core.StateLock.FILE_NAME));
+        }
+    }
+
+    @Test
+    void theSocketIsPrivateAndASecondDaemonIsRefused() throws Exception {
+        Path socket = root.resolve("run/daemon.sock");
+        try (DaemonProcess daemon = DaemonProcess.start(socket, Map.of())) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())))
+                    .isEqualTo("rwx------");
+            ProcessBuilder withSocket = new ProcessBuilder(PluginFixture.plugin().toString(), PluginDaemon.COMMAND)
+                    .redirectErrorStream(true);
+            withSocket.environment().put("USERSPACE_CNI_DAEMON_SOCKET", socket.toString());
+            Process refused = withSocket.start();
+            String said = new String(refused.getInputStream().readAllBytes());
+            assertThat(refused.waitFor()).isEqualTo(1);
+            assertThat(said).contains("another daemon answers on " + socket);
+            assertThat(added(daemon).exitCode()).isZero();
+        }
+    }
+
+    @Test
+    void anotherUserGetsNoAnswerEvenThroughAnOpenSocket() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(root.resolve("run/daemon.sock"), Map.of())) {
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(daemon.socket.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(daemon.socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+            Process nobody = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    "sh", "-c", "printf 'CNI_COMMAND=VERSION\\0\\0' | socat -t 30 - UNIX-CONNECT:" + daemon.socket)
+                    .redirectErrorStream(true).start();
+            String answer = new String(nobody.getInputStream().readAllBytes());
+            assertThat(nobody.waitFor()).isZero();
+            assertThat(answer).as("connected, and closed without an answer").isEmpty();
+            assertThat(added(daemon).exitCode()).isZero();
+        }
+    }
+
+    @Test
+    void withTheDaemonStoppedOrKilledThePluginRunsStandalone() throws Exception {
+        Path socket = root.resolve("run/daemon.sock");
+        DaemonProcess stopped = DaemonProcess.start(socket, Map.of());
+        assertThat(stopped.stop()).as("the JVM's exit on SIGTERM").isEqualTo(143);
+        assertThat(socket).doesNotExist();
+        CniInvocation.Outcome standalone = added(stopped);
+        assertThat(standalone.exitCode()).as(standalone.stdout() + standalone.stderr()).isZero();
+
+        DaemonProcess killed = DaemonProcess.start(socket, Map.of());
+        killed.kill();
+        assertThat(socket).as("a killed daemon leaves its socket").exists();
+        CniInvocation.Outcome afterKill = viaDaemon(fixture.attachment("k1ll3dabcdef01", "net1"), killed)
+                .run("ADD", fixture.config("1.1.0", ""));
+        assertThat(afterKill.exitCode()).as(afterKill.stdout() + afterKill.stderr()).isZero();
+        assertThat(fixture.ports()).hasSize(2);
+
+        try (DaemonProcess replacement = DaemonProcess.start(socket, Map.of())) {
+            for (String containerId : List.of("0wn3rabcdef0001", "k1ll3dabcdef01")) {
+                assertThat(viaDaemon(fixture.attachment(containerId, "net1"), replacement)
+                        .run("DEL", fixture.config("1.1.0", "")).exitCode()).isZero();
+            }
+        }
+        assertThat(fixture.ports()).isEmpty();
+        assertThat(fixture.ipam.leases()).isEmpty();
+    }
+
+    private CniInvocation.Outcome added(DaemonProcess daemon) {
+        return viaDaemon(fixture.attachment("0wn3rabcdef0001", "net1"), daemon).run("ADD", fixture.config("1.1.0", ""));
+    }
+
+    private static CniInvocation viaDaemon(CniInvocation invocation, DaemonProcess daemon) {
+        return invocation.env("USERSPACE_CNI_DAEMON_SOCKET", daemon.socket.toString());
+    }
+}
