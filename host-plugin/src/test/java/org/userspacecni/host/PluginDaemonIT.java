@@ -92,13 +92,15 @@ class PluginDaemonIT extends PluginFixtureTest {
         DaemonProcess stopped = DaemonProcess.start(socket, Map.of());
         assertThat(stopped.stop()).as("the JVM's exit on SIGTERM").isEqualTo(143);
         assertThat(socket).doesNotExist();
-        CniInvocation.Outcome standalone = added(stopped);
+        assertThat(added(stopped).exitCode()).as("no daemon, and no Java to start").isNotZero();
+        CniInvocation.Outcome standalone = withSocket(fixture.attachment("0wn3rabcdef0001", "net1"), socket)
+                .run("ADD", fixture.config("1.1.0", ""));
         assertThat(standalone.exitCode()).as(standalone.stdout() + standalone.stderr()).isZero();
 
         DaemonProcess killed = DaemonProcess.start(socket, Map.of());
         killed.kill();
         assertThat(socket).as("a killed daemon leaves its socket").exists();
-        CniInvocation.Outcome afterKill = viaDaemon(fixture.attachment("k1ll3dabcdef01", "net1"), killed)
+        CniInvocation.Outcome afterKill = withSocket(fixture.attachment("k1ll3dabcdef01", "net1"), socket)
                 .run("ADD", fixture.config("1.1.0", ""));
         assertThat(afterKill.exitCode()).as(afterKill.stdout() + afterKill.stderr()).isZero();
         assertThat(fixture.ports()).hasSize(2);
@@ -117,7 +119,14 @@ class PluginDaemonIT extends PluginFixtureTest {
         return viaDaemon(fixture.attachment("0wn3rabcdef0001", "net1"), daemon).run("ADD", fixture.config("1.1.0", ""));
     }
 
+    /** The invocation forwarded to {@code daemon}, with no Java runtime of its own to fall back on. */
     private static CniInvocation viaDaemon(CniInvocation invocation, DaemonProcess daemon) {
-        return invocation.env("USERSPACE_CNI_DAEMON_SOCKET", daemon.socket.toString());
+        return invocation.env("USERSPACE_CNI_DAEMON_SOCKET", daemon.socket.toString())
+                .env("USERSPACE_CNI_JAVA", CniInvocation.NO_JAVA);
+    }
+
+    /** The invocation with {@code socket} named, able to start a JVM of its own. */
+    private static CniInvocation withSocket(CniInvocation invocation, Path socket) {
+        return invocation.env("USERSPACE_CNI_DAEMON_SOCKET", socket.toString()).env("USERSPACE_CNI_JAVA", null);
     }
 }

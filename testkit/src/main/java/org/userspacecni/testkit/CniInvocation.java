@@ -19,7 +19,8 @@ import org.userspacecni.core.Json;
  * The child sees only {@code PATH}, {@code JAVA_HOME} and what the test sets, so nothing of the test's own
  * environment leaks into what is tested. Where the system property {@value #DAEMON_SOCKET_PROPERTY} is set
  * (a test run against the plugin's daemon), every invocation names that socket in
- * {@code USERSPACE_CNI_DAEMON_SOCKET}, so the same tests run in both of the plugin's modes.
+ * {@code USERSPACE_CNI_DAEMON_SOCKET}, so the same tests run in both of the plugin's modes, and names a Java
+ * runtime that does not exist ({@code USERSPACE_CNI_JAVA}), so an invocation that did not reach the daemon fails.
  */
 public final class CniInvocation {
 
@@ -38,6 +39,9 @@ public final class CniInvocation {
 
     public static final String DAEMON_SOCKET_PROPERTY = "userspace.daemon.socket";
 
+    /** A Java runtime that is not there, for invocations that must not start one. */
+    public static final String NO_JAVA = "/nonexistent/bin/java";
+
     private final Path plugin;
     private final Map<String, String> environment = new LinkedHashMap<>();
 
@@ -52,6 +56,7 @@ public final class CniInvocation {
         String daemon = System.getProperty(DAEMON_SOCKET_PROPERTY);
         if (daemon != null) {
             environment.put("USERSPACE_CNI_DAEMON_SOCKET", daemon);
+            environment.put("USERSPACE_CNI_JAVA", NO_JAVA);
         }
     }
 
