@@ -19,6 +19,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ import jdk.net.ExtendedSocketOptions;
  * <p>One request per connection: the invocation's environment as NUL-terminated {@code NAME=VALUE} entries,
  * an empty entry, then stdin until the client shuts down its side. The answer is {@code <exit code>
  * <stderr length>} and a newline, then the request's stderr, then exactly what the plugin would have printed
- * on stdout. A connection that sends nothing is a liveness probe. Only the socket's owner may connect (the
+ * on stdout. A connection that sends nothing is answered with nothing. Only the socket's owner may connect (the
  * peer's credentials are checked, and the socket is 0600 in a 0700 directory). Backends named by a request's
  * {@code USERSPACE_CNI_BACKENDS} are loaded for it, as the standalone plugin would put them on its class path.
  */
@@ -54,6 +55,7 @@ final class PluginDaemon implements AutoCloseable {
     private static final String BACKENDS_VARIABLE = "USERSPACE_CNI_BACKENDS";
 
     private final Path socket;
+    private final Path pidFile;
     private final ServerSocketChannel server;
     private final UserPrincipal owner;
     private final PrintStream log;
@@ -62,6 +64,7 @@ final class PluginDaemon implements AutoCloseable {
 
     private PluginDaemon(Path socket, ServerSocketChannel server, PrintStream log) throws IOException {
         this.socket = socket;
+        this.pidFile = pidFile(socket);
         this.server = server;
         this.owner = Files.getOwner(socket);
         this.log = log;
@@ -107,6 +110,10 @@ final class PluginDaemon implements AutoCloseable {
         try {
             server.bind(UnixDomainSocketAddress.of(socket));
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            Path pidFile = pidFile(socket);
+            Path written = Files.writeString(pidFile.resolveSibling(pidFile.getFileName() + ".new"),
+                    ProcessHandle.current().pid() + "\n");
+            Files.move(written, pidFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return new PluginDaemon(socket, server, log);
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -213,11 +220,20 @@ final class PluginDaemon implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * {@code <socket>.pid}: the daemon's process id, which the launcher checks before forwarding (a look at
+     * {@code /proc} costs it nothing, a trial connection a process), so that a killed daemon's socket is passed by.
+     */
+    static Path pidFile(Path socket) {
+        return socket.resolveSibling(socket.getFileName() + ".pid");
+    }
+
     /** Stops accepting, and removes the socket so that launchers run the plugin themselves again. */
     @Override
     public void close() {
         try {
             server.close();
+            Files.deleteIfExists(pidFile);
             Files.deleteIfExists(socket);
         } catch (IOException e) {
             log.println("userspace daemon: cannot remove " + socket + ": " + e.getMessage());

@@ -58,6 +58,10 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** Stops the daemon as a service manager does (SIGTERM) and waits for it; its exit code. */
     int stop() {
         process.destroy();

@@ -59,6 +59,7 @@ class PluginDaemonIT extends PluginFixtureTest {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())))
                     .isEqualTo("rwx------");
+            assertThat(PluginDaemon.pidFile(socket)).hasContent(String.valueOf(daemon.pid()));
             ProcessBuilder withSocket = new ProcessBuilder(PluginFixture.plugin().toString(), PluginDaemon.COMMAND)
                     .redirectErrorStream(true);
             withSocket.environment().put("USERSPACE_CNI_DAEMON_SOCKET", socket.toString());
@@ -92,6 +93,7 @@ class PluginDaemonIT extends PluginFixtureTest {
         DaemonProcess stopped = DaemonProcess.start(socket, Map.of());
         assertThat(stopped.stop()).as("the JVM's exit on SIGTERM").isEqualTo(143);
         assertThat(socket).doesNotExist();
+        assertThat(PluginDaemon.pidFile(socket)).doesNotExist();
         assertThat(added(stopped).exitCode()).as("no daemon, and no Java to start").isNotZero();
         CniInvocation.Outcome standalone = withSocket(fixture.attachment("0wn3rabcdef0001", "net1"), socket)
                 .run("ADD", fixture.config("1.1.0", ""));
@@ -100,6 +102,7 @@ class PluginDaemonIT extends PluginFixtureTest {
         DaemonProcess killed = DaemonProcess.start(socket, Map.of());
         killed.kill();
         assertThat(socket).as("a killed daemon leaves its socket").exists();
+        assertThat(PluginDaemon.pidFile(socket)).as("and its pid, which the launcher finds gone").exists();
         CniInvocation.Outcome afterKill = withSocket(fixture.attachment("k1ll3dabcdef01", "net1"), socket)
                 .run("ADD", fixture.config("1.1.0", ""));
         assertThat(afterKill.exitCode()).as(afterKill.stdout() + afterKill.stderr()).isZero();
