@@ -16,7 +16,7 @@ plugin_class_archive() {
                  "options":{"ovsdbSocket":"'"$train/db.sock"'","apiSocket":"'"$train/api.sock"'"}}}'
         for command in VERSION ADD CHECK DEL GC STATUS; do
             env -i PATH="$PATH" CNI_COMMAND="$command" CNI_CONTAINERID=classarchive0001 CNI_IFNAME=net1 \
-                CNI_NETNS=/proc/self/ns/net CNI_PATH="$train" \
+                CNI_NETNS=/proc/self/ns/net CNI_PATH="$train" USERSPACE_CNI_DAEMON_SOCKET="$train/no-daemon.sock" \
                 USERSPACE_CNI_JAVA_OPTS="-XX:DumpLoadedClassList=$train/$n.classes" \
                 "$bin/userspace" <<<"$config" >/dev/null 2>&1 || true
             n=$((n + 1))
