@@ -3,7 +3,7 @@
 
 # Debian packages each script needs, by purpose.
 PACKAGES_BUILD="openjdk-17-jdk-headless maven openssl"
-PACKAGES_RUN="containernetworking-plugins iproute2 iputils-ping socat"
+PACKAGES_RUN="containernetworking-plugins iproute2 iputils-ping netcat-openbsd socat"
 PACKAGES_DATAPATH="openvswitch-switch-dpdk dpdk-dev"
 PACKAGES_IMAGE="buildah podman debootstrap runc"
 PACKAGES_BENCH="hyperfine time bc"
