@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.inject.Inject;
 import org.userspacecni.core.BackendRegistry;
@@ -35,7 +36,9 @@ import org.userspacecni.spi.NetConf;
  * <p>ADD allocates addresses through IPAM, asks the engine's backend for the host port, and stores the
  * container side's configuration, each step registering its undo first, so that a failure anywhere leaves
  * nothing behind. DEL undoes all three and succeeds when they are already gone, including after an ADD that
- * failed on a configuration problem. CHECK and GC ask the same parts; STATUS the datapath and IPAM. Changes to shared state happen under {@link StateLock}.
+ * failed on a configuration problem. CHECK and GC ask the same parts; STATUS the datapath and IPAM. Changes to
+ * the switch happen under {@link StateLock}, and GC as a whole; the IPAM plugin, the store and the pod's
+ * annotations keep their own consistency, so other containers' commands go on meanwhile.
  */
 final class HostPlugin {
 
@@ -85,7 +88,7 @@ final class HostPlugin {
                 NetConf conf = pods.attachmentConf(request.netConf(), id, true);
                 Attachment attachment = attachment(request, conf);
                 requireNetns(attachment);
-                try (DatapathBackend backend = open(conf); StateLock lock = StateLock.acquire(conf.dataDirPath())) {
+                try (DatapathBackend backend = open(conf)) {
                     return add(request, attachment, backend, pods, prevResult);
                 }
             } catch (RuntimeException e) {
@@ -95,7 +98,7 @@ final class HostPlugin {
         }
     }
 
-    /** ADD under the lock: every step undone if a later one fails. */
+    /** ADD step by step, every step undone if a later one fails. */
     private CniResult add(CniRequest request, Attachment attachment, DatapathBackend backend, Pods pods,
             Optional<CniResult> prevResult) {
         NetConf conf = attachment.netConf();
@@ -108,8 +111,8 @@ final class HostPlugin {
                 rollback.push("IPAM lease of " + id, () -> ipam.del(type, request.config(), request.version()));
                 addresses = ipam.add(type, request.config(), request.version());
             }
-            rollback.push("host port of " + id, () -> backend.host().delete(attachment));
-            HostPort port = backend.host().add(attachment);
+            rollback.push("host port of " + id, () -> onTheSwitch(conf, () -> backend.host().delete(attachment)));
+            HostPort port = onTheSwitch(conf, () -> backend.host().add(attachment));
             log.log(Level.INFO, "ADD {0}: port {1}, socket {2}", id, port.name(), port.socketPath());
             ContainerConfig stored = ContainerConfigs.of(attachment, port, addresses, request.version());
             rollback.push("stored configuration of " + id, () -> store.delete(id));
@@ -143,18 +146,17 @@ final class HostPlugin {
             }
             Attachment attachment = attachment(request, conf);
             NetConf attached = conf;
-            try (StateLock lock = StateLock.acquire(conf.dataDirPath())) {
-                failures.attempt(() -> store.delete(id));
-                failures.attempt(() -> pods.delete(id));
-                failures.attempt(() -> withBackendIfInstalled(attached, backend -> backend.host().delete(attachment)));
-                attached.ipam().ifPresent(section -> failures.attempt(() -> {
-                    if (ipamInstalled(section.type())) {
-                        ipam.del(section.type(), request.config(), request.version());
-                    }
-                }));
-                DeviceInfo.file(request).ifPresent(file -> failures.attempt(() -> DeviceInfo.delete(file)));
-                failures.attempt(() -> pods.release(request.netConf(), id));
-            }
+            failures.attempt(() -> store.delete(id));
+            failures.attempt(() -> pods.delete(id));
+            failures.attempt(() -> withBackendIfInstalled(attached,
+                    backend -> onTheSwitch(attached, () -> backend.host().delete(attachment))));
+            attached.ipam().ifPresent(section -> failures.attempt(() -> {
+                if (ipamInstalled(section.type())) {
+                    ipam.del(section.type(), request.config(), request.version());
+                }
+            }));
+            DeviceInfo.file(request).ifPresent(file -> failures.attempt(() -> DeviceInfo.delete(file)));
+            failures.attempt(() -> pods.release(request.netConf(), id));
         }
         failures.rethrow();
         log.log(Level.INFO, "DEL {0}: done", id);
@@ -229,6 +231,20 @@ final class HostPlugin {
             throw new CniException(status.code(), status.message());
         }
         conf.ipam().ifPresent(section -> ipam.status(section.type(), request.config()));
+    }
+
+    /** A change to the switch, made while no other command of this node changes it. */
+    private static <T> T onTheSwitch(NetConf conf, Supplier<T> change) {
+        try (StateLock lock = StateLock.acquire(conf.dataDirPath())) {
+            return change.get();
+        }
+    }
+
+    private static void onTheSwitch(NetConf conf, Runnable change) {
+        onTheSwitch(conf, () -> {
+            change.run();
+            return null;
+        });
     }
 
     /** The backend of the host engine, checked to support the host interface type. */

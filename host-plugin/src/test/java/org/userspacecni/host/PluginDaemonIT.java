@@ -11,13 +11,15 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.userspacecni.testkit.CniInvocation;
 
 /**
  * The thick-plugin mode's own contract (the rest of the integration tests also run through a daemon, see
  * {@link DaemonMode}): parallel requests for different containers, one daemon per socket, a private socket
- * that only its owner may use, and standalone again as soon as the daemon is gone, stopped or killed.
+ * that only its owner may use, standalone again as soon as the daemon is gone, stopped or killed, and socat
+ * as the carrier where OpenBSD netcat is not installed.
  */
 class PluginDaemonIT extends PluginFixtureTest {
 
@@ -116,6 +118,24 @@ class PluginDaemonIT extends PluginFixtureTest {
         }
         assertThat(fixture.ports()).isEmpty();
         assertThat(fixture.ipam.leases()).isEmpty();
+    }
+
+    @Test
+    void socatCarriesTheRequestsWhereOpenBsdNetcatIsMissing() throws Exception {
+        Path bin = Files.createDirectories(root.resolve("bin"));
+        for (String tool : List.of("env", "cat", "head", "socat", "readlink", "dirname")) {
+            Path found = Stream.of("/usr/bin", "/bin").map(dir -> Path.of(dir, tool)).filter(Files::isExecutable)
+                    .findFirst().orElseThrow(() -> new AssertionError(tool + " is not installed"));
+            Files.createSymbolicLink(bin.resolve(tool), found);
+        }
+        try (DaemonProcess daemon = DaemonProcess.start(root.resolve("run/daemon.sock"), Map.of())) {
+            CniInvocation plugin = viaDaemon(fixture.attachment("50cat0abcdef01", "net1"), daemon)
+                    .env("PATH", bin.toString());
+            CniInvocation.Outcome added = plugin.run("ADD", fixture.config("1.1.0", ""));
+            assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
+            assertThat(plugin.run("DEL", fixture.config("1.1.0", "")).exitCode()).isZero();
+            assertThat(fixture.ports()).isEmpty();
+        }
     }
 
     private CniInvocation.Outcome added(DaemonProcess daemon) {
