@@ -25,8 +25,6 @@ class ClassArchiveIT {
         Path dist = root.resolve("dist");
         run(List.of("cp", "-a", built.toString(), dist.toString()));
         Path home = dist.resolve("cni/bin/userspace.d");
-        Files.deleteIfExists(home.resolve("jre"));
-        Files.createSymbolicLink(home.resolve("jre"), Path.of(System.getProperty("java.home")));
         Files.createDirectories(home.resolve("backends"));
         Path cds = Path.of(System.getProperty("user.dir")).resolve("../scripts/lib/cds.sh").normalize();
         run(List.of("bash", "-c", ". " + cds + " && plugin_class_archive " + dist));
