@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The class-data-sharing archive scripts/build makes for the plugin ({@code scripts/lib/cds.sh}), made here
- * for a copy of the built distribution: the launcher maps it where it was made, prints nothing but the CNI
- * result either way, and where the distribution was moved it leaves the archive alone and keeps the JVM's own.
+ * The class-data-sharing archive that {@code userspace.d/class-archive} makes for the plugin where it is
+ * installed (scripts/build runs it on dist), made here for a copy of the built distribution: the launcher maps
+ * it where it was made, prints nothing but the CNI result either way, and where the distribution was moved it
+ * leaves the archive alone and keeps the runtime's own.
  */
 class ClassArchiveIT {
 
@@ -26,8 +27,7 @@ class ClassArchiveIT {
         run(List.of("cp", "-a", built.toString(), dist.toString()));
         Path home = dist.resolve("cni/bin/userspace.d");
         Files.createDirectories(home.resolve("backends"));
-        Path cds = Path.of(System.getProperty("user.dir")).resolve("../scripts/lib/cds.sh").normalize();
-        run(List.of("bash", "-c", ". " + cds + " && plugin_class_archive " + dist));
+        run(List.of(home.resolve("class-archive").toString()));
         assertThat(home.resolve("userspace.jsa")).isNotEmptyFile();
 
         String[] here = version(dist.resolve("cni/bin/userspace"));

@@ -204,8 +204,16 @@ class DeployManifestsTest {
             for (Container c : allContainers(spec)) {
                 for (VolumeMount mount : c.getVolumeMounts()) {
                     if (hostPaths.containsKey(mount.getName())) {
-                        assertThat(mount.getMountPath()).as("mount of %s in %s", mount.getName(), c.getName())
-                                .isEqualTo("/host" + hostPaths.get(mount.getName()));
+                        String path = hostPaths.get(mount.getName());
+                        if (mount.getMountPath().equals(path)) {
+                            // Also at its own path: the plugin directory, where the class archive is made.
+                            assertThat(c.getEnv()).as("%s in %s", path, c.getName())
+                                    .anySatisfy(env -> assertThat(env).extracting("name", "value")
+                                            .containsExactly("USRSP_NODE_BIN_DIR", path));
+                        } else {
+                            assertThat(mount.getMountPath()).as("mount of %s in %s", mount.getName(), c.getName())
+                                    .isEqualTo("/host" + path);
+                        }
                     }
                 }
             }
@@ -444,6 +452,20 @@ class DeployManifestsTest {
                     .isEqualTo(Node.TOKEN);
             assertThat(new String(Base64.getDecoder().decode(config.getCaCertData()), StandardCharsets.US_ASCII))
                     .isEqualTo(Node.CA);
+        }
+
+        @Test
+        void archivesThePluginsClassesInTheNodesPluginDirectory() throws Exception {
+            Node node = new Node(tmp);
+            Path archiver = node.source().resolve("userspace.d/class-archive");
+            Files.writeString(archiver, "#!/bin/sh\ncd \"$(dirname \"$0\")\" && pwd -P >archived-here\n");
+            Files.setPosixFilePermissions(archiver, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path bin = node.root().resolve("opt/cni/bin");
+            Run run = node.run(Map.of("USRSP_NODE_BIN_DIR", bin.toString()), "install");
+            assertThat(run.exitCode()).as(run.log()).isZero();
+            Path installed = bin.resolve("userspace.d").toRealPath();
+            assertThat(installed.resolve("archived-here")).hasContent(installed + "\n");
+            assertThat(run.log()).contains("archived the plugin's classes for " + bin);
         }
 
         @Test
