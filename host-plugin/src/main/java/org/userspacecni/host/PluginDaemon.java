@@ -18,6 +18,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -94,12 +95,19 @@ final class PluginDaemon implements AutoCloseable {
         }
     }
 
-    /** Listens on {@code socket}, replacing the socket of a daemon that is gone but refusing a live one's. */
+    /**
+     * Listens on {@code socket}, replacing the socket of a daemon that is gone; refuses a live daemon's socket,
+     * and anything there that is not a socket.
+     */
     static PluginDaemon bind(Path socket, PrintStream log) throws IOException {
         Path directory = socket.toAbsolutePath().getParent();
         Files.createDirectories(directory,
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        if (Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            int type = (int) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
+            if (type != 0140000) {
+                throw new IOException(socket + " is there and is not a socket");
+            }
             try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
                 throw new IOException("another daemon answers on " + socket);
             } catch (ConnectException gone) {

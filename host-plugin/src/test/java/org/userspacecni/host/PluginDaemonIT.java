@@ -62,15 +62,17 @@ class PluginDaemonIT extends PluginFixtureTest {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())))
                     .isEqualTo("rwx------");
             assertThat(PluginDaemon.pidFile(socket)).hasContent(String.valueOf(daemon.pid()));
-            ProcessBuilder withSocket = new ProcessBuilder(PluginFixture.plugin().toString(), PluginDaemon.COMMAND)
-                    .redirectErrorStream(true);
-            withSocket.environment().put("USERSPACE_CNI_DAEMON_SOCKET", socket.toString());
-            Process refused = withSocket.start();
-            String said = new String(refused.getInputStream().readAllBytes());
-            assertThat(refused.waitFor()).isEqualTo(1);
-            assertThat(said).contains("another daemon answers on " + socket);
+            assertThat(refusedDaemon(socket)).contains("another daemon answers on " + socket);
             assertThat(added(daemon).exitCode()).isZero();
         }
+    }
+
+    @Test
+    void aFileWhereTheSocketGoesIsLeftAlone() throws Exception {
+        Path socket = Files.createDirectories(root.resolve("run")).resolve("daemon.sock");
+        Files.writeString(socket, "an operator's file");
+        assertThat(refusedDaemon(socket)).contains(socket + " is there and is not a socket");
+        assertThat(socket).hasContent("an operator's file");
     }
 
     @Test
@@ -136,6 +138,17 @@ class PluginDaemonIT extends PluginFixtureTest {
             assertThat(plugin.run("DEL", fixture.config("1.1.0", "")).exitCode()).isZero();
             assertThat(fixture.ports()).isEmpty();
         }
+    }
+
+    /** What a daemon started on {@code socket} says before it exits with 1. */
+    private static String refusedDaemon(Path socket) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(PluginFixture.plugin().toString(), PluginDaemon.COMMAND)
+                .redirectErrorStream(true);
+        builder.environment().put("USERSPACE_CNI_DAEMON_SOCKET", socket.toString());
+        Process daemon = builder.start();
+        String said = new String(daemon.getInputStream().readAllBytes());
+        assertThat(daemon.waitFor()).as(said).isEqualTo(1);
+        return said;
     }
 
     private CniInvocation.Outcome added(DaemonProcess daemon) {
