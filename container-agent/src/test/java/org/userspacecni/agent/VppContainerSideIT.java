@@ -170,9 +170,10 @@ class VppContainerSideIT {
             assertThat(hostVpp.memifSockets()).extracting(MemifSocket::socketId).containsExactly(0L);
             assertThat(hostVpp.bridgeDomains()).extracting(BridgeDomain::bdId).doesNotContain(BRIDGE_DOMAIN);
             assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).as(socket + " is gone").isFalse();
-            Await.until("the agent removes the container's memif", WAIT,
-                    () -> tagged(containerVpp, tag).isEmpty(),
-                    () -> containerVpp.interfaces() + "\nagent: " + read(agentLog));
+            // The agent removes the interface, then its socket id: done when both are gone.
+            Await.until("the agent removes the container's memif and its socket", WAIT,
+                    () -> tagged(containerVpp, tag).isEmpty() && containerVpp.memifSockets().size() == 1,
+                    () -> containerVpp.interfaces() + " " + containerVpp.memifSockets() + "\nagent: " + read(agentLog));
             assertThat(containerVpp.interfaces()).extracting(Interface::name).containsExactly("local0");
             assertThat(containerVpp.memifSockets()).extracting(MemifSocket::socketId).containsExactly(0L);
             assertThat(dataDir).doesNotExist();
