@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -54,10 +55,13 @@ public final class ProcessRunner {
                 "stdout-" + executable.getFileName());
         reader.setDaemon(true);
         reader.start();
-        Thread errors = new Thread(() -> copy(process.getErrorStream(), stderr), "stderr-" + executable.getFileName());
+        Optional<Thread> errors = Optional.empty();
         if (!inherit) {
-            errors.setDaemon(true);
-            errors.start();
+            Thread copier = new Thread(() -> copy(process.getErrorStream(), stderr),
+                    "stderr-" + executable.getFileName());
+            copier.setDaemon(true);
+            copier.start();
+            errors = Optional.of(copier);
         }
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -66,8 +70,8 @@ public final class ProcessRunner {
                         executable + " did not finish within " + timeout.toSeconds() + " s and was killed");
             }
             Outcome outcome = new Outcome(process.exitValue(), stdout.get());
-            if (!inherit) {
-                errors.join();
+            if (errors.isPresent()) {
+                errors.get().join(timeout.toMillis());
             }
             return outcome;
         } catch (InterruptedException e) {
