@@ -41,8 +41,9 @@ class ContainerOvsEndToEndIT {
 
     @AfterAll
     static void stop() {
-        container.close();
-        host.close();
+        try (OvsSandbox hostOvs = host; OvsSandbox containerOvs = container) {
+            // Closes whichever of the two start() got to, even when it failed half-way.
+        }
     }
 
     @ParameterizedTest

@@ -39,8 +39,9 @@ class OvsDpdkEndToEndIT {
 
     @AfterAll
     static void stop() {
-        netns.close();
-        ovs.close();
+        try (OvsSandbox started = ovs; NetworkNamespace created = netns) {
+            // Closes whichever of the two start() got to, even when it failed half-way.
+        }
     }
 
     static String config(String host) {

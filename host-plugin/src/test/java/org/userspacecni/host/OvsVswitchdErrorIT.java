@@ -34,8 +34,9 @@ class OvsVswitchdErrorIT {
 
     @AfterAll
     static void stop() {
-        netns.close();
-        ovs.close();
+        try (OvsSandbox started = ovs; NetworkNamespace created = netns) {
+            // Closes whichever of the two start() got to, even when it failed half-way.
+        }
     }
 
     @Test
