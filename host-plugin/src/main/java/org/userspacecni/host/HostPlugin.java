@@ -27,6 +27,7 @@ import org.userspacecni.spi.DatapathBackendProvider;
 import org.userspacecni.spi.DatapathStatus;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
+import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.NetConf;
 
@@ -37,7 +38,7 @@ import org.userspacecni.spi.NetConf;
  * container side's configuration, each step registering its undo first, so that a failure anywhere leaves
  * nothing behind. DEL undoes all three and succeeds when they are already gone, including after an ADD that
  * failed on a configuration problem. CHECK and GC ask the same parts; STATUS the datapath and IPAM. Changes to
- * the switch happen under {@link StateLock}, and GC as a whole; the IPAM plugin, the store and the pod's
+ * the switch happen under {@link StateLock} (unless the engine takes concurrent changes), and GC as a whole; the IPAM plugin, the store and the pod's
  * annotations keep their own consistency, so other containers' commands go on meanwhile.
  */
 final class HostPlugin {
@@ -111,8 +112,9 @@ final class HostPlugin {
                 rollback.push("IPAM lease of " + id, () -> ipam.del(type, request.config(), request.version()));
                 addresses = ipam.add(type, request.config(), request.version());
             }
-            rollback.push("host port of " + id, () -> onTheSwitch(conf, () -> backend.host().delete(attachment)));
-            HostPort port = onTheSwitch(conf, () -> backend.host().add(attachment));
+            rollback.push("host port of " + id,
+                    () -> onTheSwitch(conf, backend.host(), () -> backend.host().delete(attachment)));
+            HostPort port = onTheSwitch(conf, backend.host(), () -> backend.host().add(attachment));
             log.log(Level.INFO, "ADD {0}: port {1}, socket {2}", id, port.name(), port.socketPath());
             ContainerConfig stored = ContainerConfigs.of(attachment, port, addresses, request.version());
             rollback.push("stored configuration of " + id, () -> store.delete(id));
@@ -149,7 +151,7 @@ final class HostPlugin {
             failures.attempt(() -> store.delete(id));
             failures.attempt(() -> pods.delete(id));
             failures.attempt(() -> withBackendIfInstalled(attached,
-                    backend -> onTheSwitch(attached, () -> backend.host().delete(attachment))));
+                    backend -> onTheSwitch(attached, backend.host(), () -> backend.host().delete(attachment))));
             attached.ipam().ifPresent(section -> failures.attempt(() -> {
                 if (ipamInstalled(section.type())) {
                     ipam.del(section.type(), request.config(), request.version());
@@ -233,15 +235,21 @@ final class HostPlugin {
         conf.ipam().ifPresent(section -> ipam.status(section.type(), request.config()));
     }
 
-    /** A change to the switch, made while no other command of this node changes it. */
-    private static <T> T onTheSwitch(NetConf conf, Supplier<T> change) {
+    /**
+     * A change to the switch, made while no other command of this node changes it, unless the engine takes
+     * concurrent changes itself.
+     */
+    private static <T> T onTheSwitch(NetConf conf, HostSide host, Supplier<T> change) {
+        if (host.takesConcurrentChanges()) {
+            return change.get();
+        }
         try (StateLock lock = StateLock.acquire(conf.dataDirPath())) {
             return change.get();
         }
     }
 
-    private static void onTheSwitch(NetConf conf, Runnable change) {
-        onTheSwitch(conf, () -> {
+    private static void onTheSwitch(NetConf conf, HostSide host, Runnable change) {
+        onTheSwitch(conf, host, () -> {
             change.run();
             return null;
         });

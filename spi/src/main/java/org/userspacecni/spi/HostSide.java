@@ -5,7 +5,8 @@ import java.util.Set;
 /**
  * The host end of attachments: ports on the host's switch whose sockets land in the shared directory.
  *
- * <p>Called by the CNI plugin under its lock for shared state, once per CNI command. Every operation must
+ * <p>Called by the CNI plugin once per CNI command, under its lock for shared state unless
+ * {@link #takesConcurrentChanges()} says the engine needs none. Every operation must
  * be idempotent and must mark what it creates as owned by the attachment, so that {@link #delete},
  * {@link #check} and {@link #gc} find it even when every other record is lost. {@link #add} either
  * succeeds completely or leaves nothing behind.
@@ -26,4 +27,14 @@ public interface HostSide {
 
     /** Whether the datapath can take new attachments now. */
     DatapathStatus status(NetConf netConf);
+
+    /**
+     * Whether {@link #add} and {@link #delete} stay correct when several plugin processes (or the daemon's
+     * requests) call them at once for different attachments, because the engine's own changes detect and retry
+     * conflicting writers. The plugin then calls them without its lock; by default it holds the lock, so that
+     * the switch takes one change at a time per data directory. GC always runs under the lock.
+     */
+    default boolean takesConcurrentChanges() {
+        return false;
+    }
 }

@@ -259,4 +259,10 @@ final class VhostUserPorts implements HostSide {
     private static CniException differs(Attachment attachment, String what) {
         return new CniException(ErrorCode.ATTACHMENT_DIFFERS, "ovs-dpdk: " + attachment.id() + ": " + what);
     }
+
+    /** Ports are added by mutation and bridges removed under a wait, retried when they lose a race (BridgePorts). */
+    @Override
+    public boolean takesConcurrentChanges() {
+        return true;
+    }
 }
