@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.userspacecni.core.StateLock;
 import org.userspacecni.testkit.CniInvocation;
 
 /**
@@ -50,7 +51,7 @@ class PluginDaemonIT extends PluginFixtureTest {
             assertThat(fixture.ports()).isEmpty();
             assertThat(fixture.ipam.leases()).isEmpty();
             assertThat(fixture.dataDir()).isDirectoryNotContaining(path -> !path.getFileName().toString()
-                    .equals(org.userspacecni.core.StateLock.FILE_NAME));
+                    .equals(StateLock.FILE_NAME));
         }
     }
 
