@@ -23,11 +23,16 @@ final class DaemonProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static DaemonProcess start(Path socket, Map<String, String> environment) {
-        ProcessBuilder builder = new ProcessBuilder(PluginFixture.plugin().toString(), PluginDaemon.COMMAND)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT);
-        builder.environment().putAll(environment);
+    /** {@code userspace daemon} on {@code socket}, not yet started. */
+    static ProcessBuilder command(Path socket) {
+        ProcessBuilder builder = new ProcessBuilder(PluginFixture.plugin().toString(), PluginDaemon.COMMAND);
         builder.environment().put("USERSPACE_CNI_DAEMON_SOCKET", socket.toString());
+        return builder;
+    }
+
+    static DaemonProcess start(Path socket, Map<String, String> environment) {
+        ProcessBuilder builder = command(socket).redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().putAll(environment);
         builder.environment().put("USERSPACE_CNI_BACKENDS", PluginFixture.testkitJar().toString());
         try {
             Process process = builder.start();

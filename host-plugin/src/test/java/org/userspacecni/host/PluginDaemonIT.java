@@ -143,10 +143,7 @@ class PluginDaemonIT extends PluginFixtureTest {
 
     /** What a daemon started on {@code socket} says before it exits with 1. */
     private static String refusedDaemon(Path socket) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(PluginFixture.plugin().toString(), PluginDaemon.COMMAND)
-                .redirectErrorStream(true);
-        builder.environment().put("USERSPACE_CNI_DAEMON_SOCKET", socket.toString());
-        Process daemon = builder.start();
+        Process daemon = DaemonProcess.command(socket).redirectErrorStream(true).start();
         String said = new String(daemon.getInputStream().readAllBytes());
         assertThat(daemon.waitFor()).as(said).isEqualTo(1);
         return said;
