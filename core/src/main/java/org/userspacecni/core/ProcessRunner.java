@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
 
@@ -65,7 +66,8 @@ public final class ProcessRunner {
         }
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor();
+                kill(process);
+                process.waitFor();
                 throw new CniException(ErrorCode.TRY_AGAIN_LATER,
                         executable + " did not finish within " + timeout.toSeconds() + " s and was killed");
             }
@@ -75,12 +77,19 @@ public final class ProcessRunner {
             }
             return outcome;
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            kill(process);
             Thread.currentThread().interrupt();
             throw new CniException(ErrorCode.INTERNAL, "interrupted while running " + executable, e);
         } catch (ExecutionException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot read the output of " + executable, e);
         }
+    }
+
+    /** Kills the process and what it started, which would otherwise live on holding its pipes. */
+    private static void kill(Process process) {
+        List<ProcessHandle> children = process.descendants().collect(Collectors.toList());
+        process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
     }
 
     private static void feed(OutputStream in, byte[] stdin) {

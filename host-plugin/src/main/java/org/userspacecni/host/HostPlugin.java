@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -16,6 +18,7 @@ import org.userspacecni.core.cni.CniResult;
 import org.userspacecni.core.cni.CniVersion;
 import org.userspacecni.core.cni.NetConfDecoder;
 import org.userspacecni.core.cni.ResultCodec;
+import org.userspacecni.host.HoldPoints.Step;
 import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.BackendContext;
@@ -47,15 +50,19 @@ final class HostPlugin {
     private final BackendContext context;
     private final IpamDelegate ipam;
     private final ConfigStore store;
+    private final AttachmentJournal journal;
+    private final HoldPoints holds;
     private final System.Logger log;
 
     @Inject
     HostPlugin(BackendRegistry registry, BackendContext context, IpamDelegate ipam, ConfigStore store,
-            System.Logger log) {
+            AttachmentJournal journal, HoldPoints holds, System.Logger log) {
         this.registry = registry;
         this.context = context;
         this.ipam = ipam;
         this.store = store;
+        this.journal = journal;
+        this.holds = holds;
         this.log = log;
     }
 
@@ -99,11 +106,18 @@ final class HostPlugin {
         }
     }
 
-    /** ADD step by step, every step undone if a later one fails. */
+    /**
+     * ADD step by step, every step undone if a later one fails. The attachment is journaled first and
+     * forgotten only when every undo succeeded, so that whatever a crash or a failed undo leaves, DEL or GC
+     * finds.
+     */
     private CniResult add(CniRequest request, Attachment attachment, DatapathBackend backend, Pods pods,
             Optional<CniResult> prevResult) {
         NetConf conf = attachment.netConf();
         AttachmentId id = attachment.id();
+        Optional<Path> deviceInfo = DeviceInfo.file(request);
+        journal.record(conf.name(), id, deviceInfo);
+        holds.reached(Step.JOURNALED);
         Rollback rollback = new Rollback(log);
         try {
             CniResult addresses = CniResult.empty();
@@ -111,26 +125,34 @@ final class HostPlugin {
                 String type = conf.ipam().get().type();
                 rollback.push("IPAM lease of " + id, () -> ipam.del(type, request.config(), request.version()));
                 addresses = ipam.add(type, request.config(), request.version());
+                holds.reached(Step.IPAM_LEASED);
             }
             rollback.push("host port of " + id,
                     () -> onTheSwitch(conf, backend.host(), () -> backend.host().delete(attachment)));
             HostPort port = onTheSwitch(conf, backend.host(), () -> backend.host().add(attachment));
             log.log(Level.INFO, "ADD {0}: port {1}, socket {2}", id, port.name(), port.socketPath());
+            holds.reached(Step.PORT_ADDED);
             ContainerConfig stored = ContainerConfigs.of(attachment, port, addresses, request.version());
             rollback.push("stored configuration of " + id, () -> store.delete(id));
             store.put(stored);
+            holds.reached(Step.STORED);
             rollback.push("the pod's configuration of " + id, () -> pods.delete(id));
             pods.put(stored);
-            Optional<Path> deviceInfo = DeviceInfo.file(request);
+            holds.reached(Step.POD_ANNOTATED);
             if (deviceInfo.isPresent()) {
                 rollback.push("device-info file of " + id, () -> DeviceInfo.delete(deviceInfo.get()));
                 DeviceInfo.write(deviceInfo.get(), DeviceInfo.of(stored, port.socketPath()));
+                holds.reached(Step.DEVICE_INFO_WRITTEN);
             }
             CniResult.NetInterface nic = new CniResult.NetInterface(id.ifName(), port.mac(), port.mtu(),
                     attachment.netns(), Optional.of(port.socketPath()), Optional.empty());
-            return prevResult.orElse(CniResult.empty()).withInterface(nic, addresses);
+            CniResult result = prevResult.orElse(CniResult.empty()).withInterface(nic, addresses);
+            holds.reached(Step.ADDED);
+            return result;
         } catch (RuntimeException e) {
-            rollback.undo(e);
+            if (rollback.undo(e)) {
+                journal.forget(conf.name(), id);
+            }
             throw e;
         }
     }
@@ -159,6 +181,9 @@ final class HostPlugin {
             }));
             DeviceInfo.file(request).ifPresent(file -> failures.attempt(() -> DeviceInfo.delete(file)));
             failures.attempt(() -> pods.release(request.netConf(), id));
+        }
+        if (failures.none()) {
+            journal.forget(request.netConf().name(), id);
         }
         failures.rethrow();
         log.log(Level.INFO, "DEL {0}: done", id);
@@ -205,17 +230,34 @@ final class HostPlugin {
         }
     }
 
+    /**
+     * Removes everything of this network that is not in the valid list: owned ports (and their sockets), stored
+     * configurations, journaled device-info files, and leases, the last through the IPAM plugin's GC or, for
+     * one that predates GC, its DEL for each stale attachment the journal or the store knows of.
+     */
     private void gc(CniRequest request) {
         requireVersion(request, CniVersion.V1_1_0, "GC");
         NetConf conf = request.netConf();
         Set<AttachmentId> valid = NetConfDecoder.validAttachments(request.config());
         Failures failures = new Failures();
         try (StateLock lock = StateLock.acquire(conf.dataDirPath())) {
+            Map<AttachmentId, Optional<Path>> journaled = journal.of(conf.name());
+            Set<AttachmentId> stale = new LinkedHashSet<>(journaled.keySet());
             failures.attempt(() -> withBackendIfInstalled(conf, backend -> backend.host().gc(conf, valid)));
             failures.attempt(() -> store.list().stream()
                     .filter(stored -> stored.name().equals(conf.name()) && !valid.contains(stored.id()))
-                    .forEach(stored -> store.delete(stored.id())));
-            conf.ipam().ifPresent(section -> failures.attempt(() -> ipam.gc(section.type(), request.config())));
+                    .forEach(stored -> {
+                        stale.add(stored.id());
+                        store.delete(stored.id());
+                    }));
+            stale.removeAll(valid);
+            stale.forEach(id -> journaled.getOrDefault(id, Optional.empty())
+                    .ifPresent(file -> failures.attempt(() -> DeviceInfo.delete(file))));
+            conf.ipam().ifPresent(section -> failures.attempt(
+                    () -> ipam.gc(section.type(), request.config(), request.version(), stale)));
+            if (failures.none()) {
+                stale.forEach(id -> journal.forget(conf.name(), id));
+            }
         }
         failures.rethrow();
     }
@@ -338,6 +380,10 @@ final class HostPlugin {
                     first.addSuppressed(e);
                 }
             }
+        }
+
+        boolean none() {
+            return first == null;
         }
 
         void rethrow() {

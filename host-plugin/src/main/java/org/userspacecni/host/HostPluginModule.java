@@ -8,7 +8,9 @@ import org.userspacecni.core.ProcessRunner;
 import org.userspacecni.core.ProgramContext;
 import org.userspacecni.core.store.FileConfigStore;
 import org.userspacecni.spi.BackendContext;
+import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ConfigStore;
+import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.NetConf;
 
 /** The host plugin's own parts: IPAM delegation, the config store, and the context its backends get. */
@@ -17,10 +19,29 @@ interface HostPluginModule {
 
     /** How long a delegated IPAM plugin may take before it is killed and the ADD rolled back. */
     Duration IPAM_TIMEOUT = Duration.ofSeconds(60);
+    /** Where an operator sets another IPAM timeout, in whole seconds. */
+    String IPAM_TIMEOUT_VARIABLE = "USERSPACE_CNI_IPAM_TIMEOUT";
 
     @Provides
     static IpamDelegate ipam(CniEnvironment environment, PrintStream stderr, System.Logger log) {
-        return new IpamDelegate(environment, new ProcessRunner(IPAM_TIMEOUT, stderr), log);
+        return new IpamDelegate(environment, new ProcessRunner(ipamTimeout(environment), stderr), log);
+    }
+
+    @Provides
+    static AttachmentJournal journal(NetConf netConf) {
+        return new AttachmentJournal(netConf.dataDirPath());
+    }
+
+    private static Duration ipamTimeout(CniEnvironment environment) {
+        String seconds = environment.variables().getOrDefault(IPAM_TIMEOUT_VARIABLE, "");
+        if (seconds.isEmpty()) {
+            return IPAM_TIMEOUT;
+        }
+        if (!seconds.matches("[0-9]{1,5}") || Integer.parseInt(seconds) == 0) {
+            throw new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES,
+                    IPAM_TIMEOUT_VARIABLE + " must be a whole number of seconds from 1 to 99999", seconds);
+        }
+        return Duration.ofSeconds(Integer.parseInt(seconds));
     }
 
     @Provides

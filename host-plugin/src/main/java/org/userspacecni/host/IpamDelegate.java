@@ -9,12 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.userspacecni.core.Json;
 import org.userspacecni.core.ProcessRunner;
 import org.userspacecni.core.cni.CniResult;
 import org.userspacecni.core.cni.CniVersion;
 import org.userspacecni.core.cni.ResultCodec;
+import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
 
@@ -24,8 +27,8 @@ import org.userspacecni.spi.ErrorCode;
  *
  * <p>An IPAM plugin older than the configuration (Debian's host-local speaks up to 1.0.0) is tolerated:
  * when it refuses the version, it is asked which versions it speaks and called again with the newest one
- * it shares with us, {@code prevResult} converted to match. GC and STATUS are delegated only to plugins
- * that speak 1.1.0; an older plugin has nothing to collect or report.
+ * it shares with us, {@code prevResult} converted to match. STATUS is delegated only to plugins that speak
+ * 1.1.0; an older plugin's leases are collected by its DEL.
  */
 final class IpamDelegate {
 
@@ -61,8 +64,23 @@ final class IpamDelegate {
         }
     }
 
-    void gc(String type, ObjectNode config) {
-        callIfLatest(type, CniCommand.GC, config);
+    /**
+     * Releases the leases of attachments no longer valid: by the plugin's own GC where it speaks 1.1.0, else by
+     * its DEL for each stale attachment this plugin knows of.
+     */
+    void gc(String type, ObjectNode config, CniVersion version, Set<AttachmentId> stale) {
+        Path plugin = find(type);
+        if (supportedVersions(plugin).contains(CniVersion.LATEST.text())) {
+            exec(plugin, environment.variablesFor(CniCommand.GC), config);
+            return;
+        }
+        for (AttachmentId id : stale) {
+            log.log(Level.INFO, "GC: releasing the lease of {0} through the DEL of IPAM plugin ''{1}''", id, type);
+            Map<String, String> variables = environment.variablesFor(CniCommand.DEL);
+            variables.put(CniCommand.Env.CONTAINER_ID, id.containerId());
+            variables.put(CniCommand.Env.IFNAME, id.ifName());
+            call(type, CniCommand.DEL, variables, config, version);
+        }
     }
 
     void status(String type, ObjectNode config) {
@@ -84,7 +102,7 @@ final class IpamDelegate {
     private void callIfLatest(String type, CniCommand command, ObjectNode config) {
         Path plugin = find(type);
         if (supportedVersions(plugin).contains(CniVersion.LATEST.text())) {
-            exec(plugin, command, config);
+            exec(plugin, environment.variablesFor(command), config);
         } else {
             log.log(Level.DEBUG, "IPAM plugin ''{0}'' predates CNI {1}; {2} skipped", type, CniVersion.LATEST,
                     command);
@@ -96,9 +114,14 @@ final class IpamDelegate {
      * speaks that is older and still has the command; empty when there is none.
      */
     private Optional<JsonNode> call(String type, CniCommand command, ObjectNode config, CniVersion version) {
+        return call(type, command, environment.variablesFor(command), config, version);
+    }
+
+    private Optional<JsonNode> call(String type, CniCommand command, Map<String, String> variables,
+            ObjectNode config, CniVersion version) {
         Path plugin = find(type);
         try {
-            return Optional.of(exec(plugin, command, config));
+            return Optional.of(exec(plugin, variables, config));
         } catch (CniException refused) {
             if (refused.code() != ErrorCode.INCOMPATIBLE_CNI_VERSION.code()) {
                 throw refused;
@@ -112,7 +135,7 @@ final class IpamDelegate {
             }
             log.log(Level.DEBUG, "IPAM plugin ''{0}'' refused CNI {1}; calling it with {2}", type, version,
                     older.get());
-            return Optional.of(exec(plugin, command, downgrade(config, version, older.get())));
+            return Optional.of(exec(plugin, variables, downgrade(config, version, older.get())));
         }
     }
 
@@ -140,21 +163,21 @@ final class IpamDelegate {
 
     private List<String> supportedVersions(Path plugin) {
         ObjectNode ask = Json.mapper().createObjectNode().put("cniVersion", CniVersion.LATEST.text());
-        JsonNode info = exec(plugin, CniCommand.VERSION, ask);
+        JsonNode info = exec(plugin, environment.variablesFor(CniCommand.VERSION), ask);
         List<String> versions = new ArrayList<>();
         info.path("supportedVersions").forEach(v -> versions.add(v.asText()));
         return versions;
     }
 
     /** Runs the plugin; a non-zero exit becomes the plugin's own CNI error. */
-    private JsonNode exec(Path plugin, CniCommand command, ObjectNode config) {
+    private JsonNode exec(Path plugin, Map<String, String> variables, ObjectNode config) {
         byte[] stdin;
         try {
             stdin = Json.mapper().writeValueAsBytes(config);
         } catch (IOException e) {
             throw new CniException(ErrorCode.INTERNAL, "cannot encode the configuration for " + plugin, e);
         }
-        ProcessRunner.Outcome outcome = runner.run(plugin, environment.variablesFor(command), stdin);
+        ProcessRunner.Outcome outcome = runner.run(plugin, variables, stdin);
         JsonNode output = readJson(outcome.stdout());
         if (outcome.exitCode() != 0) {
             if (output != null && output.has("code")) {

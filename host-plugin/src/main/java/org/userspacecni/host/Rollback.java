@@ -25,8 +25,9 @@ final class Rollback {
         steps.push(new Step(what, undo));
     }
 
-    /** Undoes every registered step, newest first. */
-    void undo(Throwable cause) {
+    /** Undoes every registered step, newest first; whether every one of them succeeded. */
+    boolean undo(Throwable cause) {
+        boolean undone = true;
         log.log(Level.WARNING, "rolling back after: " + cause.getMessage());
         while (!steps.isEmpty()) {
             Step step = steps.pop();
@@ -36,7 +37,9 @@ final class Rollback {
             } catch (RuntimeException e) {
                 log.log(Level.ERROR, "could not roll back " + step.what() + ": " + e.getMessage());
                 cause.addSuppressed(e);
+                undone = false;
             }
         }
+        return undone;
     }
 }

@@ -1,10 +1,13 @@
 package org.userspacecni.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,29 +88,123 @@ public final class CniInvocation {
     }
 
     public Outcome run(String command, byte[] stdin) {
+        return start(command, stdin).finish();
+    }
+
+    /** Starts the plugin and gives it its stdin, for a test that acts while it runs. */
+    public Running start(String command, String stdin) {
+        return start(command, stdin.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public Running start(String command, byte[] stdin) {
         ProcessBuilder builder = new ProcessBuilder(plugin.toString());
         builder.environment().clear();
         builder.environment().putAll(environment);
         builder.environment().put("CNI_COMMAND", command);
         try {
-            Process process = builder.start();
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process, true));
-            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process, false));
-            try (var in = process.getOutputStream()) {
+            Running running = new Running(builder.start(), plugin + " " + command);
+            try (var in = running.process.getOutputStream()) {
                 in.write(stdin);
             } catch (IOException e) {
                 // The plugin need not read stdin (VERSION with no input); its output tells the rest.
             }
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError(plugin + " " + command + " did not finish within 120 s");
-            }
-            return new Outcome(process.exitValue(), new String(out.get(), StandardCharsets.UTF_8),
-                    new String(err.get(), StandardCharsets.UTF_8));
+            return running;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException | ExecutionException e) {
-            throw new AssertionError(e);
+        }
+    }
+
+    /** A plugin process under way: its stderr can be awaited line by line, and it can be killed. */
+    public static final class Running {
+
+        private final Process process;
+        private final String what;
+        private final CompletableFuture<byte[]> stdout;
+        private final StringBuilder stderr = new StringBuilder();
+        private final Thread stderrReader;
+
+        private Running(Process process, String what) {
+            this.process = process;
+            this.what = what;
+            this.stdout = CompletableFuture.supplyAsync(() -> readAll(process, true));
+            this.stderrReader = new Thread(this::readStderr, "stderr of " + what);
+            stderrReader.setDaemon(true);
+            stderrReader.start();
+        }
+
+        public long pid() {
+            return process.pid();
+        }
+
+        /** Waits until the plugin writes {@code line} to stderr; fails if it exits or {@code within} passes first. */
+        public void awaitStderrLine(String line, Duration within) {
+            long deadline = System.nanoTime() + within.toNanos();
+            synchronized (stderr) {
+                while (!stderr.toString().lines().anyMatch(line::equals)) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || !stderrReader.isAlive()) {
+                        throw new AssertionError(what + " did not write '" + line + "' to stderr; it wrote: "
+                                + stderr);
+                    }
+                    try {
+                        stderr.wait(Math.max(1, left / 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new AssertionError(e);
+                    }
+                }
+            }
+        }
+
+        /** Kills the plugin with SIGKILL and waits until it is gone. */
+        public void kill() {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        /** Waits for the plugin to finish (120 s at most) and returns what it did. */
+        public Outcome finish() {
+            try {
+                if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new AssertionError(what + " did not finish within 120 s");
+                }
+                stderrReader.join();
+                return new Outcome(process.exitValue(), new String(stdout.get(), StandardCharsets.UTF_8),
+                        stderr());
+            } catch (InterruptedException | ExecutionException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        private String stderr() {
+            synchronized (stderr) {
+                return stderr.toString();
+            }
+        }
+
+        private void readStderr() {
+            try (var reader = new BufferedReader(new InputStreamReader(process.getErrorStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    synchronized (stderr) {
+                        stderr.append(line).append('\n');
+                        stderr.notifyAll();
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                synchronized (stderr) {
+                    stderr.notifyAll();
+                }
+            }
         }
     }
 
