@@ -1,6 +1,7 @@
 package org.userspacecni.host;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +31,8 @@ record CniEnvironment(
         Map<String, String> variables) {
 
     private static final Pattern CONTAINER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]*");
+    /** The container id names a directory of the file store, so it is kept to what one path element may be. */
+    private static final int CONTAINER_ID_MAX_LENGTH = 255;
     private static final int IFNAME_MAX_BYTES = 15;
 
     static CniEnvironment of(CniCommand command, Map<String, String> variables) {
@@ -50,7 +53,7 @@ record CniEnvironment(
         List<Path> cniPath = present(variables, Env.PATH).stream()
                 .flatMap(path -> Arrays.stream(path.split(":")))
                 .filter(dir -> !dir.isEmpty())
-                .map(Path::of)
+                .map(CniEnvironment::pathEntry)
                 .collect(Collectors.toList());
         return new CniEnvironment(command, containerId, netns, ifName,
                 parseArgs(variables.getOrDefault(Env.ARGS, "")), cniPath, Map.copyOf(variables));
@@ -76,6 +79,10 @@ record CniEnvironment(
         if (!CONTAINER_ID.matcher(id).matches()) {
             throw new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, "invalid characters in containerID", id);
         }
+        if (id.length() > CONTAINER_ID_MAX_LENGTH) {
+            throw new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES,
+                    "containerID is longer than " + CONTAINER_ID_MAX_LENGTH + " characters", id);
+        }
     }
 
     private static void checkInterfaceName(String name) {
@@ -86,16 +93,44 @@ record CniEnvironment(
             problem = "interface name is . or ..";
         } else if (name.chars().anyMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c) || c == 0)) {
             problem = "interface name contains / or : or whitespace characters";
+        } else if (name.chars().anyMatch(Character::isISOControl)) {
+            // Stricter than the specification: the name goes into file names, OVSDB and log lines.
+            problem = "interface name contains control characters";
+        } else if (!isPath(name)) {
+            problem = "interface name cannot be a file name here (characters the file system's encoding lacks)";
         }
         if (problem != null) {
             throw new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, problem, name);
         }
     }
 
+    /** An absolute, normalized path: no '.' or '..' element, no empty one, no NUL or line break. */
     private static void checkNetnsPath(String netns) {
-        if (!netns.startsWith("/") || netns.indexOf('\0') >= 0) {
+        boolean normalized = netns.startsWith("/") && netns.chars().noneMatch(c -> c == 0 || c == '\n' || c == '\r')
+                && Arrays.stream(netns.substring(1).split("/", -1)).noneMatch(e -> e.isEmpty() || e.equals(".")
+                        || e.equals(".."));
+        if (!normalized) {
             throw new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES,
-                    "CNI_NETNS must be an absolute path", netns);
+                    "CNI_NETNS must be an absolute, normalized path (no '.' or '..' elements)", netns);
+        }
+    }
+
+    /** Whether the file system can name {@code name}: it becomes part of the store's and sockets' file names. */
+    private static boolean isPath(String name) {
+        try {
+            Path.of(name);
+            return true;
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /** A directory of CNI_PATH; one the file system cannot name (a NUL, unmappable characters) is code 4. */
+    private static Path pathEntry(String dir) {
+        try {
+            return Path.of(dir);
+        } catch (InvalidPathException e) {
+            throw new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, "CNI_PATH: not a path: " + e.getReason());
         }
     }
 

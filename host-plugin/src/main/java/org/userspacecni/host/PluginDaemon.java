@@ -33,6 +33,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.net.ExtendedSocketOptions;
+import org.userspacecni.core.cni.CniErrors;
+import org.userspacecni.core.cni.CniVersion;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ErrorCode;
 
 /**
  * The thick-plugin mode: one long-lived JVM on the node runs the CNI commands that the launcher forwards to it
@@ -149,7 +153,9 @@ final class PluginDaemon implements AutoCloseable {
                 log.println("userspace daemon: refused a request from " + peer.getName());
                 return;
             }
-            byte[] request = Channels.newInputStream(connection).readNBytes(MAX_REQUEST_BYTES + 1);
+            InputStream in = Channels.newInputStream(connection);
+            // Never more than the limit in memory: a larger stdin reaches the plugin cut short, and it refuses it.
+            byte[] request = in.readNBytes(MAX_REQUEST_BYTES + 1);
             if (request.length == 0) {
                 return;
             }
@@ -162,6 +168,9 @@ final class PluginDaemon implements AutoCloseable {
             stderr.writeTo(out);
             stdout.writeTo(out);
             out.flush();
+            connection.shutdownOutput();
+            // The rest of an oversized stdin is read and dropped, so the client is not cut off before the answer.
+            in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException | RuntimeException e) {
             log.println("userspace daemon: a request failed: " + e);
         }
@@ -172,9 +181,10 @@ final class PluginDaemon implements AutoCloseable {
         int at = 0;
         while (true) {
             int end = indexOf(request, (byte) 0, at);
-            if (end < 0 || request.length > MAX_REQUEST_BYTES) {
-                stderr.println("userspace daemon: a request must be at most " + MAX_REQUEST_BYTES
-                        + " bytes: NUL-terminated NAME=VALUE entries, an empty one, then stdin");
+            if (end < 0) {
+                new CniOutput(stdout).print(CniErrors.render(new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES,
+                        "the environment of a request must be NUL-terminated NAME=VALUE entries and an empty one,"
+                        + " within " + MAX_REQUEST_BYTES + " bytes"), CniVersion.LATEST));
                 return 1;
             }
             String entry = new String(request, at, end - at, StandardCharsets.UTF_8);

@@ -109,6 +109,13 @@ class EnvironmentValidationTest {
         assertThat(full().env("CNI_NETNS", "netns/ctr").run("ADD", CONFIG).code()).isEqualTo(4);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/proc/self/../..", "/var/run/netns/../../etc", "/var/run/netns/./x", "/var//run/netns/x",
+        "/var/run/netns/x/", "/var/run/netns/x\ny", "/"})
+    void aNetnsPathThatIsNotNormalizedIsCodeFour(String netns) {
+        assertThat(full().env("CNI_NETNS", netns).run("ADD", CONFIG).code()).isEqualTo(4);
+    }
+
     static InProcessPlugin full() {
         return new InProcessPlugin()
                 .env("CNI_CONTAINERID", "c0ffee0123456789")

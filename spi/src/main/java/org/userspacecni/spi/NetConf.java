@@ -1,6 +1,7 @@
 package org.userspacecni.spi;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
@@ -94,6 +95,12 @@ public record NetConf(
             if (escapes) {
                 throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG,
                         "'" + key + "' must be an absolute path without '..': '" + p + "'");
+            }
+            try {
+                Path.of(p);
+            } catch (InvalidPathException e) {
+                // Characters the file system's encoding cannot hold would fail later, as an unchecked exception.
+                throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "'" + key + "' is not a path: " + e.getReason());
             }
         });
         return path;
