@@ -3,14 +3,18 @@ package org.userspacecni.core;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.text.MessageFormat;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.ResourceBundle;
+import java.util.Set;
 import org.userspacecni.spi.LogLevel;
 
 /**
@@ -18,6 +22,11 @@ import org.userspacecni.spi.LogLevel;
  * the configuration's {@code logLevel}. It never writes to stdout, which belongs to the CNI protocol.
  * A log file that cannot be opened is reported on stderr and otherwise ignored: logging never fails a
  * command.
+ *
+ * <p>The log file is created {@code 0600} (an existing one keeps its mode) and opened without following a
+ * symbolic link, so a link planted at its path cannot make a root process append to another file. Control
+ * characters in a message are escaped ({@code \n} as {@code \\n}): every entry is one line, and text that
+ * came from outside cannot forge another.
  */
 public final class CniLog implements System.Logger, AutoCloseable {
 
@@ -36,10 +45,14 @@ public final class CniLog implements System.Logger, AutoCloseable {
         this.level = level;
         logFile.ifPresent(path -> {
             try {
-                file = Optional.of(Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                        StandardOpenOption.WRITE));
+                file = Optional.of(Channels.newOutputStream(Files.newByteChannel(path, Set.of(
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(
+                                PosixFilePermissions.fromString("rw-------")))));
             } catch (IOException | RuntimeException e) {
-                stderr.println(line(LogLevel.WARNING, "cannot open log file " + path + ": " + e.getMessage()));
+                String why = Files.isSymbolicLink(path) ? "it is a symbolic link, which is not followed"
+                        : String.valueOf(e.getMessage());
+                stderr.println(line(LogLevel.WARNING, "cannot open log file " + path + ": " + why));
             }
         });
     }
@@ -102,7 +115,24 @@ public final class CniLog implements System.Logger, AutoCloseable {
     }
 
     private String line(LogLevel lineLevel, String msg) {
-        return Instant.now() + " [" + lineLevel.wireName() + "] " + name + ": " + msg;
+        return Instant.now() + " [" + lineLevel.wireName() + "] " + name + ": " + escaped(msg);
+    }
+
+    /** The text on one line: CR, LF and other control characters but tab written as escapes. */
+    static String escaped(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (Character.isISOControl(c) && c != '\t') {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
     }
 
     private static LogLevel toLogLevel(Level level) {

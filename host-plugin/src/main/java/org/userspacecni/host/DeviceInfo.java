@@ -3,8 +3,11 @@ package org.userspacecni.host;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import org.userspacecni.core.Json;
 import org.userspacecni.spi.CniException;
@@ -44,13 +47,19 @@ final class DeviceInfo {
         return info;
     }
 
-    /** Writes the document atomically (a temporary file renamed into place). */
+    /**
+     * Writes the document atomically: a {@code 0600} temporary file (only the node's root components, Multus
+     * among them, read it) renamed into place, so a symbolic link planted at the file's name is replaced itself,
+     * never written through.
+     */
     static void write(Path file, ObjectNode info) {
         Path temp = null;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".deviceinfo", ".tmp");
-            Files.write(temp, Json.mapper().writeValueAsBytes(info));
+            temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".deviceinfo", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(temp, Json.mapper().writeValueAsBytes(info), StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             if (temp != null) {
@@ -60,6 +69,7 @@ final class DeviceInfo {
         }
     }
 
+    /** Removes the file; a symbolic link in its place is removed itself, never its target. */
     static void delete(Path file) {
         try {
             Files.deleteIfExists(file);

@@ -3,8 +3,11 @@ package org.userspacecni.host;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -67,16 +70,17 @@ final class Pods implements AutoCloseable {
         if (store.isEmpty()) {
             return conf;
         }
-        Path dir = store.get().sharedDir().orElse(conf.sharedDirPath().resolve(id.shortContainerId()));
+        Optional<Path> volume = store.get().sharedDir();
+        Path dir = volume.orElse(conf.sharedDirPath().resolve(id.shortContainerId()));
         if (bytes(dir) + 1 + LONGEST_SOCKET_NAME <= MAX_SOCKET_PATH_BYTES) {
             if (create) {
-                createDirectories(dir);
+                createSocketDirectory(dir, volume.isEmpty());
             }
             return conf.withSharedDir(dir);
         }
         Path link = linkDir.resolve(store.get().podUid());
         if (create) {
-            createDirectories(dir);
+            createSocketDirectory(dir, volume.isEmpty());
             createDirectories(linkDir);
             try {
                 if (!Files.isSymbolicLink(link)) {
@@ -148,6 +152,31 @@ final class Pods implements AutoCloseable {
 
     private static int bytes(Path path) {
         return path.toString().getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /**
+     * The pod's socket directory: a volume as the pod spec names it, or {@code <sharedDir>/<short id>}, which is
+     * below the shared directory and so ours: made {@code 0700} one element at a time, and refused where a
+     * symbolic link stands in its place (it would put the sockets, and their removal, elsewhere).
+     */
+    private static void createSocketDirectory(Path dir, boolean belowSharedDir) {
+        if (!belowSharedDir) {
+            createDirectories(dir);
+            return;
+        }
+        createDirectories(dir.getParent());
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                    "rwx------")));
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                throw new CniException(ErrorCode.IO_FAILURE, "the socket directory " + dir + " is "
+                        + (Files.isSymbolicLink(dir) ? "a symbolic link" : "not a directory")
+                        + ": links below the shared directory are not followed");
+            }
+        } catch (IOException e) {
+            throw new CniException(ErrorCode.IO_FAILURE, "cannot create the socket directory " + dir, e);
+        }
     }
 
     private static void createDirectories(Path dir) {

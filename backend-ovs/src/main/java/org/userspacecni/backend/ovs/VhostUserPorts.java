@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -65,6 +66,7 @@ final class VhostUserPorts implements HostSide {
                     requireNoError(iface, plan);
                     if (plan.mode() == VhostMode.SERVER) {
                         linkServerSocket(ovs, plan);
+                        shareWithGroup(plan.socketPath(), attachment.host().vhost().group());
                     }
                 }
                 log.log(Level.INFO, "ovs-dpdk: port {0} ({1}) on {2}, uuid {3}", plan.name(), plan.interfaceType(),
@@ -248,6 +250,36 @@ final class VhostUserPorts implements HostSide {
         }
     }
 
+    /**
+     * In server mode the socket is ovs-vswitchd's (the shared directory holds a hard link to it, one inode):
+     * with {@code vhost.group} it becomes {@code 0660} and that group's, so a client in the group may connect.
+     * In client mode the container's end makes the socket, and nothing here touches it.
+     */
+    static void shareWithGroup(Path socket, Optional<String> group) {
+        if (group.isEmpty()) {
+            return;
+        }
+        try {
+            GroupPrincipal principal = socket.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByGroupName(group.get());
+            PosixFileAttributeView view = Files.getFileAttributeView(socket, PosixFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!view.readAttributes().isOther()) {
+                throw new CniException(ErrorCode.IO_FAILURE, socket + " is not a socket: its mode is left alone");
+            }
+            view.setGroup(principal);
+            // chmod(2): fchmod needs an open descriptor, and a socket cannot be opened; it was not a link above.
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        } catch (UserPrincipalNotFoundException e) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "host.vhost.group: no group named '"
+                    + group.get() + "'");
+        } catch (IOException e) {
+            throw new CniException(ErrorCode.IO_FAILURE, "cannot give the socket " + socket + " to group "
+                    + group.get(), e);
+        }
+    }
+
+    /** Removes the socket's name from the shared directory; a symbolic link there goes itself, never its target. */
     private static void removeSocket(NetConf netConf, String name) {
         try {
             Files.deleteIfExists(netConf.sharedDirPath().resolve(name));

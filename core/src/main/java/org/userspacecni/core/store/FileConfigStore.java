@@ -6,14 +6,19 @@ import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.userspacecni.core.Json;
 import org.userspacecni.spi.AttachmentId;
@@ -30,10 +35,18 @@ import org.userspacecni.spi.ErrorCode;
  * <p>Writes are atomic and private: a {@code 0600} temporary file in the same directory, written and
  * fsynced, renamed over the document, and the directory fsynced; directories are {@code 0700}. A reader
  * sees the old document or the new one, never a part.
+ *
+ * <p>The store's directory may itself be a symbolic link (the operator's choice); nothing below it is
+ * followed. A container directory that is a link is refused on write and read, and DEL removes the link
+ * alone; a document that is a link is replaced by the rename (the link, not its target), refused on read and
+ * removed as a link. So no link planted there leads a root process to write, read or delete outside.
  */
 public final class FileConfigStore implements ConfigStore {
 
     static final String SUFFIX = ".json";
+    static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
     private final Path root;
     private final boolean hostView;
@@ -66,16 +79,19 @@ public final class FileConfigStore implements ConfigStore {
         Path file = file(config.id());
         Path dir = file.getParent();
         try {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(root, PRIVATE_DIRECTORY);
+            if (hostView) {
+                createContainerDirectory(dir);
+            }
             Path temp = Files.createTempFile(dir, "." + config.ifName(), ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
-                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, NOFOLLOW)) {
                     channel.write(java.nio.ByteBuffer.wrap(mapper.writerWithDefaultPrettyPrinter()
                             .writeValueAsBytes(config)));
                     channel.force(true);
                 }
+                // rename(2) replaces whatever is at the document's name, a link included, never a link's target
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(temp);
@@ -90,17 +106,42 @@ public final class FileConfigStore implements ConfigStore {
         }
     }
 
+    /** A container's directory, {@code 0700}; one that is there as a link (or not a directory) is refused. */
+    private static void createContainerDirectory(Path dir) throws IOException {
+        try {
+            Files.createDirectory(dir, PRIVATE_DIRECTORY);
+        } catch (FileAlreadyExistsException e) {
+            requireOwnDirectory(dir);
+        }
+    }
+
+    private static void requireOwnDirectory(Path dir) {
+        if (!Files.isDirectory(dir, NOFOLLOW)) {
+            throw new CniException(ErrorCode.IO_FAILURE, dir + " is " + (Files.isSymbolicLink(dir)
+                    ? "a symbolic link" : "not a directory") + ": the store does not follow links below its directory");
+        }
+    }
+
     @Override
     public Optional<ContainerConfig> get(AttachmentId id) {
         Path file = file(id);
-        return Files.exists(file) ? Optional.of(read(file)) : Optional.empty();
+        if (hostView && Files.exists(file.getParent(), NOFOLLOW)) {
+            requireOwnDirectory(file.getParent());
+        }
+        return Files.exists(file, NOFOLLOW) ? Optional.of(read(file)) : Optional.empty();
     }
 
     @Override
     public void delete(AttachmentId id) {
         Path file = file(id);
         try {
-            Files.deleteIfExists(file);
+            if (hostView && Files.isSymbolicLink(file.getParent())) {
+                log.log(Level.WARNING, "removing the symbolic link " + file.getParent() + " where the store keeps a"
+                        + " directory; its target is left alone");
+                Files.delete(file.getParent());
+                return;
+            }
+            Files.deleteIfExists(file); // a link is removed itself, never its target
             if (hostView) {
                 try (DirectoryStream<Path> left = Files.newDirectoryStream(file.getParent())) {
                     if (!left.iterator().hasNext()) {
@@ -131,9 +172,13 @@ public final class FileConfigStore implements ConfigStore {
 
     /** Reads one document; a corrupt or unknown one is an error naming the file. */
     public ContainerConfig read(Path file) {
-        try {
-            return mapper.readValue(file.toFile(), ContainerConfig.class);
+        try (var in = Files.newInputStream(file, NOFOLLOW)) {
+            return mapper.readValue(in, ContainerConfig.class);
         } catch (IOException e) {
+            if (Files.isSymbolicLink(file)) {
+                throw new CniException(ErrorCode.IO_FAILURE, "cannot read " + file + ": it is a symbolic link,"
+                        + " which the store does not follow");
+            }
             Optional<CniException> cause = CniException.in(e);
             String problem = cause.map(Throwable::getMessage).orElse("not a container configuration");
             throw new CniException(ErrorCode.DECODING_FAILURE, "cannot read " + file + ": " + problem,
@@ -163,7 +208,8 @@ public final class FileConfigStore implements ConfigStore {
         if (!hostView) {
             return inDir.apply(root);
         }
-        try (DirectoryStream<Path> containers = Files.newDirectoryStream(root, Files::isDirectory)) {
+        // A container directory that is a link is not ours to read through: GC leaves it and its target alone.
+        try (DirectoryStream<Path> containers = Files.newDirectoryStream(root, dir -> Files.isDirectory(dir, NOFOLLOW))) {
             containers.forEach(dir -> files.addAll(inDir.apply(dir)));
         } catch (IOException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot list " + root, e);

@@ -47,14 +47,21 @@ final class KubernetesPodStore implements PodStore {
     private final String name;
     private final Path kubeletDir;
     private final System.Logger log;
+    private final ClientSecrets secrets;
     private Pod pod;
 
     KubernetesPodStore(KubernetesClient client, String namespace, String name, Path kubeletDir, System.Logger log) {
+        this(client, namespace, name, kubeletDir, log, ClientSecrets.none());
+    }
+
+    KubernetesPodStore(KubernetesClient client, String namespace, String name, Path kubeletDir, System.Logger log,
+            ClientSecrets secrets) {
         this.client = client;
         this.namespace = namespace;
         this.name = name;
         this.kubeletDir = kubeletDir;
         this.log = log;
+        this.secrets = secrets;
     }
 
     @Override
@@ -111,6 +118,8 @@ final class KubernetesPodStore implements PodStore {
             return Optional.ofNullable(client.pods().inNamespace(namespace).withName(name).get());
         } catch (KubernetesClientException e) {
             throw failure("cannot read pod", e);
+        } catch (RuntimeException e) {
+            throw unexpected("cannot read pod", e);
         }
     }
 
@@ -154,6 +163,8 @@ final class KubernetesPodStore implements PodStore {
                 }
                 log.log(Level.DEBUG, "pod {0}/{1} changed meanwhile (attempt {2}): reading it again", namespace, name,
                         attempt);
+            } catch (RuntimeException e) {
+                throw unexpected("cannot update the annotations of pod", e);
             }
         }
         throw new CniException(ErrorCode.TRY_AGAIN_LATER, "pod " + namespace + "/" + name + " kept changing: its"
@@ -199,14 +210,24 @@ final class KubernetesPodStore implements PodStore {
         return DEFAULT_MAPPED_DIR;
     }
 
+    /**
+     * The API's failure as a CNI error: the HTTP status, and as details the first line of what the client said,
+     * the configuration's secrets taken out (an answer or a proxy may echo the token). The exception itself is
+     * not the cause: its text would reach the log whole.
+     */
     private CniException failure(String doing, KubernetesClientException e) {
         int status = e.getCode();
         // No HTTP status: the API server was not reached at all.
         ErrorCode code = status <= 0 || status >= 500 || status == 429 ? ErrorCode.TRY_AGAIN_LATER
                 : ErrorCode.IO_FAILURE;
-        String why = status > 0 ? "HTTP " + status : Optional.ofNullable(e.getCause()).map(Throwable::toString)
-                .orElse("no answer");
+        String why = status > 0 ? "HTTP " + status : Optional.ofNullable(e.getCause())
+                .map(cause -> KubernetesPodStoreProvider.safeReason(cause, secrets)).orElse("no answer");
         return new CniException(code, doing + " " + namespace + "/" + name + " in the Kubernetes API (" + why + ")",
-                e);
+                KubernetesPodStoreProvider.safeReason(e, secrets));
+    }
+
+    private CniException unexpected(String doing, RuntimeException e) {
+        return new CniException(ErrorCode.IO_FAILURE, doing + " " + namespace + "/" + name + " in the Kubernetes API",
+                KubernetesPodStoreProvider.safeReason(e, secrets));
     }
 }

@@ -1,5 +1,6 @@
 package org.userspacecni.store.kubernetes;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -53,18 +54,54 @@ public final class KubernetesPodStoreProvider implements PodStoreProvider {
         }
         config.get().setRequestTimeout(REQUEST_TIMEOUT_MS);
         config.get().setRequestRetryBackoffLimit(0);
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config.get()).build();
-        return Optional.of(new KubernetesPodStore(client, namespace, pod, kubeletDir(context), context.logger()));
+        ClientSecrets secrets = ClientSecrets.of(config.get());
+        KubernetesClient client;
+        try {
+            client = new KubernetesClientBuilder().withConfig(config.get()).build();
+        } catch (RuntimeException e) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "the Kubernetes client cannot be set up from "
+                    + netConf.kubeconfig().orElse("the in-cluster credentials") + ": " + safeReason(e, secrets));
+        }
+        return Optional.of(new KubernetesPodStore(client, namespace, pod, kubeletDir(context), context.logger(),
+                secrets));
     }
 
+    /**
+     * The kubeconfig's client configuration. A failure names the file and what kind of failure it is, never
+     * what the parser quotes: that could be a line of the file, a token or a key.
+     */
     private static Config fromKubeconfig(String file) {
+        Path path = Path.of(file);
+        String content;
         try {
-            Path path = Path.of(file);
-            return Config.fromKubeconfig(null, Files.readString(path), path.toString());
-        } catch (IOException | RuntimeException e) {
-            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "kubeconfig " + file + " cannot be read: "
-                    + e.getMessage(), e);
+            content = Files.readString(path);
+        } catch (IOException e) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "kubeconfig " + file + " cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
         }
+        try {
+            return Config.fromKubeconfig(null, content, path.toString());
+        } catch (RuntimeException e) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "kubeconfig " + file + " is not a valid"
+                    + " kubeconfig" + syntaxErrorAt(e).orElse(" (" + e.getClass().getSimpleName() + ")"));
+        }
+    }
+
+    /** Where a YAML or JSON syntax error is, if that is the failure: the place, not the text there. */
+    private static Optional<String> syntaxErrorAt(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof JsonProcessingException json && json.getLocation() != null) {
+                return Optional.of(" (a syntax error at line " + json.getLocation().getLineNr() + ", column "
+                        + json.getLocation().getColumnNr() + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The exception's kind and first line, with the configuration's secrets taken out. */
+    static String safeReason(Throwable thrown, ClientSecrets secrets) {
+        String first = String.valueOf(thrown.getMessage()).lines().findFirst().orElse("");
+        return secrets.redact(thrown.getClass().getSimpleName() + ": " + first);
     }
 
     private static Optional<Config> inCluster(BackendContext context) {
