@@ -28,19 +28,26 @@ import org.userspacecni.spi.DatapathStatus;
  * the container side of its engine, every one that went away removed. It reacts to changes of the store's
  * directory (the data directory, or the directory of the pod annotations file, where the kubelet swaps in each
  * new copy) as the kernel reports them (a {@link WatchService}), not by polling.
+ *
+ * <p>Its first pass starts from what an earlier run noted as applied ({@link AppliedAttachments}), so that an
+ * agent killed and started again converges: what went from the store while it was down is removed from the
+ * datapath, what is still there unchanged is left alone, and the rest is applied.
  */
 final class Agent {
 
     private final AttachmentSource source;
+    private final AppliedAttachments earlier;
     private final ConfigStore store;
     private final Path watchedDir;
     private final BackendRegistry backends;
     private final BackendContext context;
     private final System.Logger log;
     private final Map<AttachmentId, ContainerConfig> applied = new HashMap<>();
+    private boolean recovered;
 
-    Agent(AttachmentSource source, BackendRegistry backends, BackendContext context) {
+    Agent(AttachmentSource source, AppliedAttachments earlier, BackendRegistry backends, BackendContext context) {
         this.source = source;
+        this.earlier = earlier;
         this.store = source.store();
         this.watchedDir = source.watchedDir();
         this.backends = backends;
@@ -81,6 +88,7 @@ final class Agent {
         while (true) {
             try (WatchService watcher = watch()) {
                 reconcile();
+                log.log(Level.INFO, "following " + source.describe());
                 // A key stops being valid when its directory is removed (DEL of the container's last
                 // attachment), and watching the parent ends once the directory is there: watch anew.
                 boolean watchingStoreDir = Files.isDirectory(watchedDir);
@@ -110,11 +118,16 @@ final class Agent {
                     + (e.details().isEmpty() ? "" : " (" + e.details() + ")"));
             return false;
         }
+        if (!recovered) {
+            recover(wanted);
+            recovered = true;
+        }
         for (ContainerConfig gone : List.copyOf(applied.values())) {
             if (!gone.equals(wanted.get(gone.id()))) {
                 try {
                     side(gone).remove(gone);
                     applied.remove(gone.id());
+                    earlier.removed(gone.id());
                     log.log(Level.INFO, "removed " + gone.id());
                 } catch (CniException e) {
                     log.log(Level.ERROR, "cannot remove " + gone.id() + ": " + e.getMessage());
@@ -127,6 +140,7 @@ final class Agent {
                 continue;
             }
             try {
+                earlier.applying(config);
                 side(config).apply(config, sharedDir.resolve(config.socket()));
                 applied.put(config.id(), config);
                 log.log(Level.INFO, "applied " + config.id() + " (" + config.config().engine() + ", "
@@ -138,6 +152,34 @@ final class Agent {
             }
         }
         return allUp;
+    }
+
+    /**
+     * Takes over what an earlier run applied or began to apply. Still wanted unchanged and still in the
+     * datapath: applied, left alone. Anything else counts as applied too, so that this pass removes it (gone
+     * from the store, or changed) — except a wanted one the datapath does not have, which is applied again.
+     */
+    private void recover(Map<AttachmentId, ContainerConfig> wanted) {
+        for (ContainerConfig config : earlier.list()) {
+            boolean wantedAsItIs = config.equals(wanted.get(config.id()));
+            if (wantedAsItIs && !inDatapath(config)) {
+                continue;
+            }
+            applied.put(config.id(), config);
+            if (wantedAsItIs) {
+                log.log(Level.INFO, "kept " + config.id() + " as an earlier run of the agent left it");
+            }
+        }
+    }
+
+    private boolean inDatapath(ContainerConfig config) {
+        try {
+            return !side(config).linkState(config).equals("absent");
+        } catch (CniException e) {
+            log.log(Level.WARNING, "cannot read the link of " + config.id() + " (" + e.getMessage()
+                    + "); applying it again");
+            return false;
+        }
     }
 
     /** The diagnosis of this container's setup; the datapath checked is the first stored engine's, or OVS. */

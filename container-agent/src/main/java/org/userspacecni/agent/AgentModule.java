@@ -11,7 +11,7 @@ import org.userspacecni.spi.BackendContext;
 /**
  * The agent's own parts: where it finds the container's attachments (the config store's files or the pod's
  * annotations, {@link AttachmentSource}), and the context its backends get, in which {@code --ovsdb} and
- * {@code --vpp-api} name the container's OVS database and VPP API socket.
+ * {@code --vpp-api} name the container's OVS database and VPP API socket, and where it notes what it applied.
  */
 @Module
 interface AgentModule {
@@ -30,7 +30,8 @@ interface AgentModule {
     }
 
     @Provides
-    static Agent agent(AttachmentSource source, BackendRegistry backends, BackendContext context) {
-        return new Agent(source, backends, context);
+    static Agent agent(AttachmentSource source, BackendRegistry backends, BackendContext context,
+            AgentOptions options, System.Logger log) {
+        return new Agent(source, new AppliedAttachments(options.stateDir(), log), backends, context);
     }
 }

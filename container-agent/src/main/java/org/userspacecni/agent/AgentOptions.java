@@ -10,12 +10,12 @@ import org.userspacecni.spi.LogLevel;
 /**
  * The command line of {@code usrsp-agent}: where the container sees the config store (a data directory, or the
  * pod annotations file of a Downward API volume) and the shared directory, each only if given (the defaults are
- * chosen by {@link AttachmentSource}), its own OVS database and VPP API socket, the log level, the subcommand
- * and its flags.
+ * chosen by {@link AttachmentSource}), its own OVS database and VPP API socket, the directory where it notes what it
+ * applied ({@link AppliedAttachments}), the log level, the subcommand and its flags.
  */
 record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<Path> podinfo, String ovsdb,
-        Path vppApi, LogLevel logLevel, String command, boolean once, Duration timeout, boolean json, long socketMemMb,
-        boolean beforeStart, boolean inMemory, boolean sockets) {
+        Path vppApi, Path stateDir, LogLevel logLevel, String command, boolean once, Duration timeout, boolean json,
+        long socketMemMb, boolean beforeStart, boolean inMemory, boolean sockets) {
 
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/cni/usrspcni/data");
     static final Path DEFAULT_SHARED_DIR = Path.of("/var/lib/cni/usrspcni/shared");
@@ -23,9 +23,11 @@ record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<P
     static final Path DEFAULT_PODINFO = Path.of("/etc/podinfo/annotations");
     static final String DEFAULT_OVSDB = "unix:/var/run/openvswitch/db.sock";
     static final Path DEFAULT_VPP_API = Path.of("/run/vpp/api.sock");
+    /** In the container's {@code /run}: what was applied lives as long as the container's datapath does. */
+    static final Path DEFAULT_STATE_DIR = Path.of("/run/usrsp-agent");
 
     static final String USAGE = "usage: usrsp-agent [--data-dir DIR | --podinfo FILE] [--shared-dir DIR]"
-            + " [--ovsdb unix:PATH] [--vpp-api PATH]"
+            + " [--ovsdb unix:PATH] [--vpp-api PATH] [--state-dir DIR]"
             + " [--log-level LEVEL] run [--once] [--timeout SECONDS] | status [--sockets] | eal-args"
             + " | doctor [--json] [--socket-mem MB] [--before-start] [--in-memory] | engines | help";
 
@@ -36,6 +38,7 @@ record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<P
         Optional<Path> podinfo = Optional.empty();
         String ovsdb = DEFAULT_OVSDB;
         Path vppApi = DEFAULT_VPP_API;
+        Path stateDir = DEFAULT_STATE_DIR;
         LogLevel level = LogLevel.INFO;
         Optional<String> command = Optional.empty();
         boolean once = false;
@@ -63,6 +66,9 @@ record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<P
                     break;
                 case "--vpp-api":
                     vppApi = Path.of(value(arg, rest));
+                    break;
+                case "--state-dir":
+                    stateDir = Path.of(value(arg, rest));
                     break;
                 case "--log-level":
                     level = LogLevel.of(value(arg, rest));
@@ -101,8 +107,8 @@ record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<P
         if (dataDir.isPresent() && podinfo.isPresent()) {
             throw new IllegalArgumentException("--data-dir and --podinfo name two different config stores; give one");
         }
-        return new AgentOptions(dataDir, sharedDir, podinfo, ovsdb, vppApi, level, command.orElse("help"), once,
-                timeout, json, socketMemMb, beforeStart, inMemory, sockets);
+        return new AgentOptions(dataDir, sharedDir, podinfo, ovsdb, vppApi, stateDir, level, command.orElse("help"),
+                once, timeout, json, socketMemMb, beforeStart, inMemory, sockets);
     }
 
     /** The path of the container's OVS database socket. */

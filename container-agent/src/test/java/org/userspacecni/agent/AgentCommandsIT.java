@@ -57,7 +57,7 @@ class AgentCommandsIT {
 
     static String[] agent(String... more) {
         List<String> args = new ArrayList<>(List.of("--data-dir", root.resolve("data").resolve(CONTAINER_ID).toString(),
-                "--shared-dir", root.resolve("shared").toString()));
+                "--shared-dir", root.resolve("shared").toString(), "--state-dir", root.resolve("agent").toString()));
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
     }

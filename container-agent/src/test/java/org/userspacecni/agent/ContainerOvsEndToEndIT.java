@@ -67,20 +67,23 @@ class ContainerOvsEndToEndIT {
         String dataDir = root.resolve("data").resolve(containerId).toString();
         if (mode.equals("client")) {
             // Once, as an entrypoint would: apply, wait for the link, exit 0. The agent started next then
-            // re-applies the same attachment, as after a restart, without making a second port.
+            // keeps what that run applied, as after a restart, without making a second port.
             AgentProcess.Outcome once = AgentProcess.run("--data-dir", dataDir, "--shared-dir",
-                    root.resolve("shared").toString(), "--ovsdb", "unix:" + container.dbSocket(), "run", "--once",
+                    root.resolve("shared").toString(), "--ovsdb", "unix:" + container.dbSocket(), "--state-dir",
+                    root.resolve("agent-" + mode).toString(), "run", "--once",
                     "--timeout", "60");
             assertThat(once.exitCode()).as(once.stderr()).isZero();
             assertThat(container.vsctl("get", "Interface", "net1", "link_state").strip()).isEqualTo("up");
         }
         Process agent = new ProcessBuilder(System.getProperty("usrsp.agent"), "--data-dir",
                 root.resolve("data").resolve(containerId).toString(), "--shared-dir", root.resolve("shared").toString(),
-                "--ovsdb", "unix:" + container.dbSocket(), "run").redirectErrorStream(true).start();
+                "--ovsdb", "unix:" + container.dbSocket(), "--state-dir", root.resolve("agent-" + mode).toString(), "run")
+                .redirectErrorStream(true).start();
         BufferedReader agentLog = new BufferedReader(new InputStreamReader(agent.getInputStream(),
                 StandardCharsets.UTF_8));
         try {
-            assertThat(awaitLine(agentLog, "applied " + containerId + "/net1")).isTrue();
+            assertThat(awaitLine(agentLog, (mode.equals("client") ? "kept " : "applied ") + containerId + "/net1"))
+                    .isTrue();
             container.vsctl("--timeout=60", "wait-until", "Interface", "net1", "link_state=up");
             assertThat(container.vsctl("list-ports", "br0").strip()).isEqualTo("net1");
             AgentProcess.Outcome status = AgentProcess.run("--data-dir", root.resolve("data").resolve(containerId)

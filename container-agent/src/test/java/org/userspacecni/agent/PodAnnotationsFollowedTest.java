@@ -72,7 +72,8 @@ class PodAnnotationsFollowedTest {
     Agent agent() {
         AgentOptions options = AgentOptions.parse(List.of("--podinfo", podinfo.file().toString(), "run"));
         CniLog log = new CniLog("usrsp-agent", System.err);
-        return new Agent(AttachmentSource.of(options, log), new BackendRegistry(BackendRegistryModule.providers()),
+        return new Agent(AttachmentSource.of(options, log), new AppliedAttachments(dir.resolve("agent"), log),
+                new BackendRegistry(BackendRegistryModule.providers()),
                 new ProgramContext(Map.of(RecordingBackend.DIR_VARIABLE, dir.resolve("datapath").toString()), log));
     }
 

@@ -131,7 +131,8 @@ class VppContainerSideIT {
             // The container's end, as the agent makes it in the container's VPP.
             Path agentLog = root.resolve("agent-" + label.replaceAll("[^A-Za-z0-9]", "") + ".log");
             Process agent = new ProcessBuilder(System.getProperty("usrsp.agent"), "--data-dir", dataDir.toString(),
-                    "--shared-dir", shared.toString(), "--vpp-api", containerVpp.apiSocket().toString(), "run")
+                    "--shared-dir", shared.toString(), "--vpp-api", containerVpp.apiSocket().toString(),
+                    "--state-dir", root.resolve("agent-" + label.replaceAll("[^A-Za-z0-9]", "")).toString(), "run")
                     .redirectErrorStream(true).redirectOutput(agentLog.toFile()).start();
             cleanup.add(0, () -> stop(agent));
             // The agent says so once every step of the attachment is done, addresses last.

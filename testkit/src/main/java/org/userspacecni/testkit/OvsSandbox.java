@@ -30,6 +30,7 @@ public final class OvsSandbox implements AutoCloseable {
 
     private final Path dir;
     private Optional<NetworkNamespace> netns = Optional.empty();
+    private boolean vswitchdFrozen;
 
     private OvsSandbox(Path dir) {
         this.dir = dir;
@@ -94,18 +95,71 @@ public final class OvsSandbox implements AutoCloseable {
                         + " --file-prefix=" + filePrefix + (moreEalArguments.isEmpty() ? "" : " " + moreEalArguments));
         NetworkNamespace namespace = NetworkNamespace.create();
         netns = Optional.of(namespace);
+        launchVswitchd(namespace);
+        try {
+            vsctl("--timeout=60", "wait-until", "Open_vSwitch", ".", "dpdk_initialized=true");
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("DPDK did not initialise in ovs-vswitchd within 60 s; see "
+                    + dir.resolve("ovs-vswitchd.log"), e);
+        }
+    }
+
+    /** The pid of the running ovs-vswitchd, from its pid file. */
+    public long vswitchdPid() {
+        try {
+            return Long.parseLong(Files.readString(dir.resolve("ovs-vswitchd.pid")).strip());
+        } catch (IOException e) {
+            throw new IllegalStateException("ovs-vswitchd is not running: no pid file in " + dir, e);
+        }
+    }
+
+    /**
+     * Kills ovs-vswitchd (SIGKILL, by its pid) and waits until it is gone, as a crash would: it cleans up
+     * nothing, its network namespace and taps stay for {@link #restartVswitchd()}.
+     */
+    public void killVswitchd() {
+        vswitchdPid();
+        stop(dir.resolve("ovs-vswitchd.pid"), true);
+        vswitchdFrozen = false;
+    }
+
+    /** Stops ovs-vswitchd where it is (SIGSTOP): it holds its database connection but applies nothing. */
+    public void freezeVswitchd() {
+        run(List.of("kill", "-STOP", String.valueOf(vswitchdPid())));
+        vswitchdFrozen = true;
+    }
+
+    /** Lets a frozen ovs-vswitchd go on (SIGCONT). */
+    public void thawVswitchd() {
+        run(List.of("kill", "-CONT", String.valueOf(vswitchdPid())));
+        vswitchdFrozen = false;
+    }
+
+    /**
+     * Starts ovs-vswitchd again after {@link #killVswitchd()}, in the same network namespace and with the same
+     * configuration, and waits until it has caught up with the database: {@code ovs-vsctl init}, a no-op on a
+     * database already initialised, waits like every change until ovs-vswitchd has applied it.
+     */
+    public void restartVswitchd() {
+        if (Files.exists(dir.resolve("ovs-vswitchd.pid"))) {
+            throw new IllegalStateException("ovs-vswitchd is still running (pid " + vswitchdPid() + ")");
+        }
+        launchVswitchd(netns());
+        try {
+            vsctl("--timeout=60", "init");
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("the restarted ovs-vswitchd did not apply the database within 60 s;"
+                    + " see " + dir.resolve("ovs-vswitchd.log"), e);
+        }
+    }
+
+    private void launchVswitchd(NetworkNamespace namespace) {
         try {
             run(List.of("ip", "netns", "exec", namespace.name(), VSWITCHD_DPDK.toString(), "unix:" + dbSocket(),
                     "--pidfile=" + dir.resolve("ovs-vswitchd.pid"), "--unixctl=" + dir.resolve("ovs-vswitchd.ctl"),
                     "--log-file=" + dir.resolve("ovs-vswitchd.log"), "--detach", "-vconsole:off"));
         } catch (IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + "\n" + tail(dir.resolve("ovs-vswitchd.log")), e);
-        }
-        try {
-            vsctl("--timeout=60", "wait-until", "Open_vSwitch", ".", "dpdk_initialized=true");
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException("DPDK did not initialise in ovs-vswitchd within 60 s; see "
-                    + dir.resolve("ovs-vswitchd.log"), e);
         }
     }
 
@@ -130,6 +184,10 @@ public final class OvsSandbox implements AutoCloseable {
 
     @Override
     public void close() {
+        if (vswitchdFrozen) {
+            // A stopped process would keep SIGTERM pending for ever.
+            killVswitchd();
+        }
         netns.ifPresent(ns -> {
             stop(dir.resolve("ovs-vswitchd.pid"), false);
             ns.close();

@@ -74,9 +74,12 @@ final class BridgePorts {
                 ops.addAll(newBridge(spec.bridge()));
             }
             try {
-                ArrayNode result = ovs.change(ops);
+                OvsSwitch.Commit commit = ovs.commit(ops);
+                ArrayNode result = commit.results();
                 if (bridgeMutation < 0 || result.get(bridgeMutation).path("count").asInt() == 1) {
-                    return Ovsdb.uuidOf(result.get(portInsert).path("uuid"));
+                    String portUuid = Ovsdb.uuidOf(result.get(portInsert).path("uuid"));
+                    awaitApplied(ovs, commit, spec, portUuid);
+                    return portUuid;
                 }
                 log.log(Level.DEBUG, "bridge {0} went away while a port was added; trying again", spec.bridge());
             } catch (OvsdbTransactionException e) {
@@ -90,6 +93,26 @@ final class BridgePorts {
                 throw new CniException(ErrorCode.TRY_AGAIN_LATER, "bridge " + spec.bridge()
                         + " kept changing while port " + spec.name() + " was added");
             }
+        }
+    }
+
+    /**
+     * Waits until ovs-vswitchd has made the port just committed. If it does not (it is not running, or stuck),
+     * the port is taken out of the database again, without waiting for the switch that is not applying
+     * anything: a switch that comes back must not make a port whose ADD failed.
+     */
+    private void awaitApplied(OvsSwitch ovs, OvsSwitch.Commit commit, PortSpec spec, String portUuid) {
+        try {
+            ovs.awaitApplied(commit);
+        } catch (CniException e) {
+            CniException failed = new CniException(e.code(), "port " + spec.name() + ": " + e.getMessage(),
+                    e.details(), e);
+            try {
+                commitRemoval(ovs, List.of(new OvsSwitch.PortRow(portUuid, spec.name(), Map.of())));
+            } catch (RuntimeException rollback) {
+                failed.addSuppressed(rollback);
+            }
+            throw failed;
         }
     }
 
@@ -118,6 +141,19 @@ final class BridgePorts {
         if (ports.isEmpty()) {
             return;
         }
+        OvsSwitch.Commit commit = commitRemoval(ovs, ports);
+        try {
+            ovs.awaitApplied(commit);
+        } catch (CniException e) {
+            // The database is the switch's configuration: a restarted ovs-vswitchd reads it and makes none of
+            // these ports again, so their removal stands; waiting longer would only keep DEL from finishing.
+            log.log(Level.WARNING, "ovs-dpdk: removed {0} from OVSDB; ovs-vswitchd has not applied it yet: {1}",
+                    ports.stream().map(OvsSwitch.PortRow::name).toList(), e.getMessage());
+        }
+    }
+
+    /** Commits the removal of {@code ports} (and of the plugin's bridges it empties) without awaiting the switch. */
+    private OvsSwitch.Commit commitRemoval(OvsSwitch ovs, List<OvsSwitch.PortRow> ports) {
         Set<String> removed = new HashSet<>();
         ports.forEach(port -> removed.add(port.uuid()));
         for (int attempt = 1; ; attempt++) {
@@ -146,8 +182,7 @@ final class BridgePorts {
             }
             ops.addAll(bridgeRemovals);
             try {
-                ovs.change(ops);
-                return;
+                return ovs.commit(ops);
             } catch (OvsdbTransactionException e) {
                 if (attempt >= ATTEMPTS) {
                     throw e;

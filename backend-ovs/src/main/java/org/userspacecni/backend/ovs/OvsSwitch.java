@@ -99,15 +99,35 @@ final class OvsSwitch implements AutoCloseable {
      * configured not to) until ovs-vswitchd has applied it. Returns the results of {@code operations}.
      */
     ArrayNode change(List<ObjectNode> operations) {
+        Commit commit = commit(operations);
+        awaitApplied(commit);
+        return commit.results();
+    }
+
+    /** A transaction OVSDB committed: the results of its operations and the configuration number it made. */
+    record Commit(ArrayNode results, long nextCfg) {
+    }
+
+    /**
+     * Commits {@code operations} in one transaction with a {@code next_cfg} bump, without waiting for
+     * ovs-vswitchd: the change is in the database, and {@link #awaitApplied} tells when it is in the switch.
+     */
+    Commit commit(List<ObjectNode> operations) {
         List<ObjectNode> all = new ArrayList<>(operations);
         all.add(Ovsdb.mutate("Open_vSwitch", Ovsdb.all(), "next_cfg", "+=", NODES.numberNode(1)));
         all.add(Ovsdb.select("Open_vSwitch", Ovsdb.all(), "next_cfg"));
         ArrayNode result = transact(all);
-        long nextCfg = result.get(all.size() - 1).path("rows").path(0).path("next_cfg").asLong();
+        return new Commit(result, result.get(all.size() - 1).path("rows").path(0).path("next_cfg").asLong());
+    }
+
+    /**
+     * Waits until ovs-vswitchd has applied {@code commit}, unless configured not to wait; 11 (try again later)
+     * when it does not within the apply timeout (not running, or stuck) or OVSDB is lost meanwhile.
+     */
+    void awaitApplied(Commit commit) {
         if (settings.waitForVswitchd()) {
-            awaitApplied(nextCfg);
+            awaitApplied(commit.nextCfg());
         }
-        return result;
     }
 
     ArrayNode transact(List<ObjectNode> operations) {
