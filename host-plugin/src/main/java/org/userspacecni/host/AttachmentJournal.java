@@ -61,8 +61,12 @@ final class AttachmentJournal {
 
     /** Forgets {@code id}; nothing to do if it was never recorded. */
     void forget(String network, AttachmentId id) {
+        Path file = dir.resolve(fileName(network, id));
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return; // nothing to remove, even where the data directory cannot be written
+        }
         try {
-            Files.deleteIfExists(dir.resolve(fileName(network, id)));
+            Files.delete(file);
         } catch (IOException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot remove attachment " + id + " from " + dir, e);
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.Optional;
 import org.userspacecni.core.Json;
 import org.userspacecni.spi.CniException;
@@ -28,10 +29,20 @@ final class DeviceInfo {
     private DeviceInfo() {
     }
 
-    /** The file {@code runtimeConfig.CNIDeviceInfoFile} names, if any. */
+    /** The file {@code runtimeConfig.CNIDeviceInfoFile} names, if any: an absolute, normalized path. */
     static Optional<Path> file(CniRequest request) {
         String path = request.config().path("runtimeConfig").path("CNIDeviceInfoFile").asText("");
-        return path.isEmpty() ? Optional.empty() : Optional.of(Path.of(path));
+        if (path.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean plain = path.startsWith("/") && path.indexOf('\0') < 0 && path.indexOf('\n') < 0
+                && !path.contains("//") && !path.endsWith("/")
+                && Arrays.stream(path.substring(1).split("/")).noneMatch(part -> part.equals(".") || part.equals(".."));
+        if (!plain) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "runtimeConfig.CNIDeviceInfoFile must be an"
+                    + " absolute, normalized path: '" + path + "'");
+        }
+        return Optional.of(Path.of(path));
     }
 
     static ObjectNode of(ContainerConfig config, String socketPath) {

@@ -179,7 +179,7 @@ final class HostPlugin {
                     ipam.del(section.type(), request.config(), request.version());
                 }
             }));
-            DeviceInfo.file(request).ifPresent(file -> failures.attempt(() -> DeviceInfo.delete(file)));
+            deviceInfoToRemove(request).ifPresent(file -> failures.attempt(() -> DeviceInfo.delete(file)));
             failures.attempt(() -> pods.release(request.netConf(), id));
         }
         if (failures.none()) {
@@ -196,6 +196,16 @@ final class HostPlugin {
         } catch (CniException e) {
             log.log(Level.WARNING, "DEL: the pod''s platform cannot be asked: " + e.getMessage());
             return Pods.none(context);
+        }
+    }
+
+    /** The device-info file DEL removes: one that ADD would have refused cannot have been written. */
+    private Optional<Path> deviceInfoToRemove(CniRequest request) {
+        try {
+            return DeviceInfo.file(request);
+        } catch (CniException e) {
+            log.log(Level.WARNING, "DEL: no device-info file to remove: " + e.getMessage());
+            return Optional.empty();
         }
     }
 

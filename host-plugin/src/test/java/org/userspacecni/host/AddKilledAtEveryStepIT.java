@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.userspacecni.host.HoldPoints.Step;
 import org.userspacecni.testkit.CniInvocation;
+import org.userspacecni.testkit.HostState;
 
 /**
  * The plugin SIGKILLed at every step of ADD (held there by {@link HoldPoints}), against a private ovsdb-server
@@ -45,7 +46,7 @@ class AddKilledAtEveryStepIT {
     @ParameterizedTest(name = "killed at {0}, then {1}")
     @MethodSource("stepsAndCleanups")
     void theNextDelOrGcLeavesTheNodeAsItWas(Step step, String cleanup) {
-        OvsdbHost.HostState before = host.state();
+        HostState before = host.state();
 
         CniInvocation.Running add = host.plugin(CONTAINER).env(HoldPoints.VARIABLE, step.wireName())
                 .start("ADD", host.config(CONTAINER));

@@ -143,7 +143,7 @@ class OvsVswitchdFaultIT {
     }
 
     private static HostState host() {
-        return HostState.of(ovs, root.resolve("shared"), root.resolve("data"), ipam);
+        return HostState.of(ovs, ipam, root.resolve("shared"), root.resolve("data"));
     }
 
     private static String config(String mode) {

@@ -1,15 +1,11 @@
 package org.userspacecni.host;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.userspacecni.core.StateLock;
 import org.userspacecni.testkit.CniInvocation;
 import org.userspacecni.testkit.HostLocalIpam;
+import org.userspacecni.testkit.HostState;
 import org.userspacecni.testkit.NetworkNamespace;
 import org.userspacecni.testkit.OvsSandbox;
 
@@ -79,36 +75,11 @@ final class OvsdbHost implements AutoCloseable {
 
     /** What attachments can leave on this node now. */
     HostState state() {
-        return new HostState(
-                rows("Bridge"), rows("Port"), rows("Interface"),
-                files(sharedDir()), storeEntries(), files(deviceInfoDir()), ipam.leases());
+        return HostState.of(ovs, ipam, sharedDir(), dataDir(), deviceInfoDir());
     }
 
     List<String> ports() {
         return ovs.vsctl("list-ports", BRIDGE).strip().lines().collect(Collectors.toList());
-    }
-
-    private List<String> rows(String table) {
-        return ovs.vsctl("--format=table", "--no-headings", "--columns=name", "list", table).strip().lines()
-                .map(String::strip).sorted().collect(Collectors.toList());
-    }
-
-    /** The store's documents and the journal; the node's lock file is not an attachment's. */
-    private List<String> storeEntries() {
-        return files(dataDir()).stream().filter(file -> !file.equals(StateLock.FILE_NAME))
-                .collect(Collectors.toList());
-    }
-
-    private static List<String> files(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(path -> !Files.isDirectory(path)).map(path -> dir.relativize(path).toString())
-                    .sorted().collect(Collectors.toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override
@@ -120,8 +91,4 @@ final class OvsdbHost implements AutoCloseable {
         }
     }
 
-    /** Everything an attachment may leave on a node: switch rows, files in the plugin's roots, leases. */
-    record HostState(List<String> bridges, List<String> ports, List<String> interfaces, List<String> sockets,
-            List<String> storeEntries, List<String> deviceInfo, List<String> leases) {
-    }
 }

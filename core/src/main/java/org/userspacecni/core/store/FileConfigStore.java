@@ -141,7 +141,10 @@ public final class FileConfigStore implements ConfigStore {
                 Files.delete(file.getParent());
                 return;
             }
-            Files.deleteIfExists(file); // a link is removed itself, never its target
+            if (!Files.exists(file, NOFOLLOW)) {
+                return; // nothing to remove, even where the store cannot be written (a read-only file system)
+            }
+            Files.delete(file); // a link is removed itself, never its target
             if (hostView) {
                 try (DirectoryStream<Path> left = Files.newDirectoryStream(file.getParent())) {
                     if (!left.iterator().hasNext()) {
@@ -173,7 +176,12 @@ public final class FileConfigStore implements ConfigStore {
     /** Reads one document; a corrupt or unknown one is an error naming the file. */
     public ContainerConfig read(Path file) {
         try (var in = Files.newInputStream(file, NOFOLLOW)) {
-            return mapper.readValue(in, ContainerConfig.class);
+            ContainerConfig config = mapper.readValue(in, ContainerConfig.class);
+            if (config == null) {
+                throw new CniException(ErrorCode.DECODING_FAILURE,
+                        "cannot read " + file + ": not a container configuration");
+            }
+            return config;
         } catch (IOException e) {
             if (Files.isSymbolicLink(file)) {
                 throw new CniException(ErrorCode.IO_FAILURE, "cannot read " + file + ": it is a symbolic link,"
