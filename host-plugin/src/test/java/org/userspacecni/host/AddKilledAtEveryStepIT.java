@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,6 +22,7 @@ import org.userspacecni.testkit.HostState;
  * leaves the node exactly as it was before the ADD (switch rows, sockets, store entries and journal,
  * device-info, leases), and the same ADD then works.
  */
+@Tag(DaemonMode.KILLS_PLUGIN_PROCESS)
 class AddKilledAtEveryStepIT {
 
     static final String CONTAINER = "crash0000001";

@@ -19,6 +19,8 @@ import org.userspacecni.testkit.CniInvocation;
 public final class DaemonMode implements LauncherSessionListener {
 
     static final String PROPERTY = "userspace.daemon";
+    /** The tag of tests that SIGKILL the plugin's own process, which a daemon does not have: not run here. */
+    static final String KILLS_PLUGIN_PROCESS = "kills-plugin-process";
 
     private Path directory;
     private DaemonProcess daemon;

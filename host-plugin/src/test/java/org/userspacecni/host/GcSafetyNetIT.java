@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.host.HoldPoints.Step;
@@ -26,6 +27,7 @@ import org.userspacecni.testkit.HostState;
  * and lease of it, and nothing else: the operator's own bridge and ports, including one the operator put on the
  * plugin's bridge, and another network's attachment survive.
  */
+@Tag(DaemonMode.KILLS_PLUGIN_PROCESS)
 class GcSafetyNetIT {
 
     @TempDir
