@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.userspacecni.host.HoldPoints.Step;
+import org.userspacecni.testkit.HostCommand;
 
 /**
  * An ADD held at one of its steps through a FIFO ({@link HoldPoints}): the test knows the plugin is there when
@@ -27,17 +28,7 @@ final class HeldAdd implements AutoCloseable {
     HeldAdd(Path dir, Step step) {
         this.fifo = dir.resolve("hold-" + step.wireName());
         this.step = step;
-        try {
-            Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", fifo.toString()).inheritIO().start();
-            if (mkfifo.waitFor() != 0) {
-                throw new IllegalStateException("mkfifo " + fifo + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        HostCommand.run("mkfifo", "-m", "600", fifo.toString());
     }
 
     /** The value of {@link HoldPoints#VARIABLE} for the ADD. */

@@ -3,7 +3,6 @@ package org.userspacecni.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.host.HoldPoints.Step;
 import org.userspacecni.testkit.CniInvocation;
+import org.userspacecni.testkit.HostCommand;
 import org.userspacecni.testkit.HostState;
 
 /**
@@ -37,7 +37,7 @@ class StoreFaultIT {
     void start() throws IOException {
         host = new OvsdbHost(root);
         Files.createDirectories(host.dataDir());
-        run("mount", "-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", host.dataDir().toString());
+        HostCommand.run("mount", "-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", host.dataDir().toString());
         mounts.add(host.dataDir());
     }
 
@@ -45,7 +45,7 @@ class StoreFaultIT {
     void stop() {
         try {
             for (Path mount : mounts) {
-                run("umount", mount.toString());
+                HostCommand.run("umount", mount.toString());
             }
         } finally {
             host.close();
@@ -118,21 +118,7 @@ class StoreFaultIT {
     }
 
     private void remount(String mode) {
-        run("mount", "-o", "remount," + mode, host.dataDir().toString());
+        HostCommand.run("mount", "-o", "remount," + mode, host.dataDir().toString());
     }
 
-    private static void run(String... command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (process.waitFor() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

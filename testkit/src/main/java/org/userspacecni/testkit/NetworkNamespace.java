@@ -1,8 +1,7 @@
 package org.userspacecni.testkit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -39,19 +38,8 @@ public final class NetworkNamespace implements AutoCloseable {
     }
 
     private static void ip(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of("ip"));
+        List<String> command = new ArrayList<>(List.of("ip"));
         command.addAll(List.of(args));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (process.waitFor() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        HostCommand.run(command);
     }
 }

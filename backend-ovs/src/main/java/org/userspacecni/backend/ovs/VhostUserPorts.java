@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.BackendContext;
@@ -28,6 +29,7 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.SocketDirectory;
 import org.userspacecni.spi.VhostMode;
 
 /**
@@ -54,7 +56,7 @@ final class VhostUserPorts implements HostSide {
     public HostPort add(Attachment attachment) {
         PortPlan plan = PortPlan.of(attachment);
         try (OvsSwitch ovs = connect(attachment.netConf())) {
-            prepareSharedDirectory(attachment, plan);
+            SocketDirectory.prepare(plan.socketPath().getParent(), attachment.host().vhost().group());
             String portUuid = bridgePorts.add(ovs, new BridgePorts.PortSpec(plan.bridge(), plan.name(),
                     interfaceRow(plan), portRow(plan), attachment.id()));
             try {
@@ -90,13 +92,24 @@ final class VhostUserPorts implements HostSide {
 
     @Override
     public void delete(Attachment attachment) {
-        PortPlan plan = PortPlan.of(attachment);
         try (OvsSwitch ovs = connect(attachment.netConf())) {
             List<OvsSwitch.PortRow> ports = ovs.ports(ownedBy(attachment.id()));
             bridgePorts.remove(ovs, ports);
-            removeSocket(attachment.netConf(), plan.name());
+            Set<String> sockets = new TreeSet<>();
+            ports.forEach(port -> sockets.add(port.name()));
+            plannedName(attachment).ifPresent(sockets::add);
+            sockets.forEach(name -> removeSocket(attachment.netConf(), name));
         } catch (OvsdbTransactionException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot remove the port of " + attachment.id(), e);
+        }
+    }
+
+    /** The port and socket name the configuration gives; none if ADD would refuse it, so it made nothing. */
+    private static Optional<String> plannedName(Attachment attachment) {
+        try {
+            return Optional.of(PortPlan.of(attachment).name());
+        } catch (CniException e) {
+            return Optional.empty();
         }
     }
 
@@ -198,35 +211,6 @@ final class VhostUserPorts implements HostSide {
     }
 
     /**
-     * The shared directory, created if missing: {@code 0700}, or {@code 0770} owned by {@code vhost.group}
-     * when one is given, so that QEMU or a non-root DPDK application in that group can reach the sockets.
-     */
-    private void prepareSharedDirectory(Attachment attachment, PortPlan plan) {
-        Path dir = plan.socketPath().getParent();
-        Optional<String> group = attachment.host().vhost().group();
-        try {
-            Optional<GroupPrincipal> principal = Optional.empty();
-            if (group.isPresent()) {
-                principal = Optional.of(dir.getFileSystem().getUserPrincipalLookupService()
-                        .lookupPrincipalByGroupName(group.get()));
-            }
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString(group.isPresent() ? "rwxrwx---" : "rwx------")));
-            }
-            if (principal.isPresent()) {
-                Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(principal.get());
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
-            }
-        } catch (UserPrincipalNotFoundException e) {
-            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "host.vhost.group: no group named '"
-                    + group.orElse("") + "'");
-        } catch (IOException e) {
-            throw new CniException(ErrorCode.IO_FAILURE, "cannot prepare the shared directory " + dir, e);
-        }
-    }
-
-    /**
      * In server mode ovs-vswitchd makes the socket in its run directory under {@code vhost-sock-dir}; a hard
      * link puts it in the shared directory under the same name. A hard link needs one filesystem: where
      * they differ, point {@code other_config:vhost-sock-dir} into the shared directory, or use client mode.
@@ -280,7 +264,11 @@ final class VhostUserPorts implements HostSide {
     }
 
     /** Removes the socket's name from the shared directory; a symbolic link there goes itself, never its target. */
+    /** Removes the socket (or a link in its place) named after a port; a name that is not a plain name has none. */
     private static void removeSocket(NetConf netConf, String name) {
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")) {
+            return;
+        }
         try {
             Files.deleteIfExists(netConf.sharedDirPath().resolve(name));
         } catch (IOException e) {

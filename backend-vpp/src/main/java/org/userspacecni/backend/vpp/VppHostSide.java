@@ -1,13 +1,7 @@
 package org.userspacecni.backend.vpp;
 
-import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +18,7 @@ import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.SocketDirectory;
 
 /**
  * The host end of {@code vpp} attachments: a memif (master unless {@code memif.role} says otherwise) or a
@@ -52,7 +47,8 @@ final class VppHostSide implements HostSide {
     @Override
     public HostPort add(Attachment attachment) {
         VppPlan plan = plan(attachment);
-        prepareSocketDirectory(plan.socket().getParent(), group(attachment));
+        // The socket itself is VPP's, made in VPP's own mode.
+        SocketDirectory.prepare(plan.socket().getParent(), group(attachment));
         try (Vpp vpp = VppSettings.of(attachment.host(), context).open()) {
             Interface iface = VppInterfaces.add(vpp, plan, Optional.empty(), List.of());
             context.logger().log(Level.INFO, "vpp: {0} is {1} on {2}", attachment.id(), iface.name(), plan.socket());
@@ -66,31 +62,6 @@ final class VppHostSide implements HostSide {
     private static Optional<String> group(Attachment attachment) {
         return attachment.host().iftype() == InterfaceType.VHOSTUSER ? attachment.host().vhost().group()
                 : Optional.empty();
-    }
-
-    /**
-     * The directory VPP makes the socket in (a memif master's listener, a vhost-user server's): created
-     * {@code 0700}, or {@code 0770} and the group's with {@code vhost.group}, as the ovs-dpdk engine does. The
-     * socket itself is VPP's, made with VPP's own mode.
-     */
-    private static void prepareSocketDirectory(Path dir, Optional<String> group) {
-        try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString(group.isPresent() ? "rwxrwx---" : "rwx------")));
-            }
-            if (group.isPresent()) {
-                GroupPrincipal principal = dir.getFileSystem().getUserPrincipalLookupService()
-                        .lookupPrincipalByGroupName(group.get());
-                Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(principal);
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
-            }
-        } catch (UserPrincipalNotFoundException e) {
-            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "host.vhost.group: no group named '"
-                    + group.orElse("") + "'");
-        } catch (IOException e) {
-            throw new CniException(ErrorCode.IO_FAILURE, "cannot prepare the socket directory " + dir, e);
-        }
     }
 
     @Override
