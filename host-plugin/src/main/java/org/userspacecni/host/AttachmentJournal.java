@@ -5,12 +5,17 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +37,12 @@ final class AttachmentJournal {
 
     static final String DIRECTORY = ".attachments";
 
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
+    /** How often a record is tried while other attachments' forgets keep removing the emptied directory. */
+    private static final int ATTEMPTS = 100;
+
     private final Path dir;
 
     AttachmentJournal(Path dataDir) {
@@ -41,25 +52,37 @@ final class AttachmentJournal {
     /** Records that {@code id} of {@code network} is being made; it may already be recorded. */
     void record(String network, AttachmentId id, Optional<Path> deviceInfo) {
         Path file = dir.resolve(fileName(network, id));
-        try {
-            Files.createDirectories(dir.getParent(), PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwx------")));
+        byte[] content = deviceInfo.map(Path::toString).orElse("").getBytes(StandardCharsets.UTF_8);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Files.createDirectories(dir.getParent(), PRIVATE_DIRECTORY);
+                try {
+                    Files.createDirectory(dir, PRIVATE_DIRECTORY);
+                } catch (FileAlreadyExistsException e) {
+                    // One look: a directory is fine, a link or a file is refused, and none (removed again since)
+                    // is a NoSuchFileException for the retry.
+                    if (!Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()) {
+                        throw e;
+                    }
+                }
+                try (SeekableByteChannel created = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+                    created.write(ByteBuffer.wrap(content));
+                }
+                return;
+            } catch (NoSuchFileException e) {
+                // Another attachment's forget removed the emptied directory meanwhile: make it again.
+                if (attempt == ATTEMPTS) {
+                    throw new CniException(ErrorCode.IO_FAILURE, "cannot record attachment " + id + " in " + dir, e);
+                }
+            } catch (IOException e) {
+                throw new CniException(ErrorCode.IO_FAILURE, "cannot record attachment " + id + " in " + dir, e);
             }
-            try (SeekableByteChannel created = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                created.write(ByteBuffer.wrap(deviceInfo.map(Path::toString).orElse("")
-                        .getBytes(StandardCharsets.UTF_8)));
-            }
-        } catch (IOException e) {
-            throw new CniException(ErrorCode.IO_FAILURE, "cannot record attachment " + id + " in " + dir, e);
         }
     }
 
-    /** Forgets {@code id}; nothing to do if it was never recorded. */
+    /** Forgets {@code id}, and the directory once it is empty; nothing to do if it was never recorded. */
     void forget(String network, AttachmentId id) {
         Path file = dir.resolve(fileName(network, id));
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -67,6 +90,9 @@ final class AttachmentJournal {
         }
         try {
             Files.delete(file);
+            Files.delete(dir);
+        } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+            // Other attachments are recorded, or another forget removed the directory first.
         } catch (IOException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot remove attachment " + id + " from " + dir, e);
         }
