@@ -152,17 +152,18 @@ class VppContainerSideIT {
             assertThat(slave.mac()).isEqualTo(storedMac(dataDir.resolve(IF_NAME + ".json")));
             assertThat(containerVpp.interfaces()).extracting(Interface::name).containsExactly("local0", slave.name());
 
-            // status reports the link as the container's VPP has it: down until the peer connects.
+            // status reports the link as the container's VPP has it: up, as the slave reached the host's master
+            // (the agent applied it only then), and down once the peer goes away.
             String[] status = {"--data-dir", dataDir.toString(), "--shared-dir", shared.toString(), "--vpp-api",
                     containerVpp.apiSocket().toString(), "status"};
             String line = IF_NAME + " vpp " + socket.getFileName() + " ";
-            AgentProcess.Outcome down = AgentProcess.run(status);
-            assertThat(down.stdout().strip()).as(down.stderr()).isEqualTo(line + "down");
-            assertThat(down.exitCode()).isEqualTo(1);
-            containerVpp.setLinkUp(slave.swIfIndex(), true);
             AgentProcess.Outcome up = AgentProcess.run(status);
             assertThat(up.stdout().strip()).as(up.stderr()).isEqualTo(line + "up");
             assertThat(up.exitCode()).isZero();
+            containerVpp.setLinkUp(slave.swIfIndex(), false);
+            AgentProcess.Outcome down = AgentProcess.run(status);
+            assertThat(down.stdout().strip()).as(down.stderr()).isEqualTo(line + "down");
+            assertThat(down.exitCode()).isEqualTo(1);
 
             // DEL: nothing of the attachment is left on the host, and the agent removes the container's end.
             CniInvocation.Outcome deleted = plugin.run("DEL", config);

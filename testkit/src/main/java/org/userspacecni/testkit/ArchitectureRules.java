@@ -7,6 +7,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.junit.ArchTests;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
@@ -42,6 +43,12 @@ public final class ArchitectureRules {
             .should().callMethodWhere(exitOutsideMain())
             .because("only the entry point decides the exit code");
 
+    /** A backend is built against the published SPI: the programs, their core and the testkit may change. */
+    public static final ArchRule BACKEND_USES_ONLY_THE_SPI = noClasses()
+            .should().dependOnClassesThat().resideInAnyPackage("org.userspacecni.core..", "org.userspacecni.host..",
+                    "org.userspacecni.agent..", "org.userspacecni.image..", "org.userspacecni.testkit..")
+            .because("a backend runs in both programs and reaches them only through org.userspacecni.spi");
+
     public static final ArchRule NO_PACKAGE_CYCLES = slices()
             .matching("org.userspacecni.(**)")
             .should().beFreeOfCycles();
@@ -65,6 +72,24 @@ public final class ArchitectureRules {
         static final ArchRule noCycles = NO_PACKAGE_CYCLES;
 
         private Library() {
+        }
+    }
+
+    /**
+     * The rules a datapath backend keeps, its own or a third party's, for its architecture test to take whole:
+     * {@code @AnalyzeClasses(packages = "com.example.backend", importOptions = ImportOption.DoNotIncludeTests.class)}
+     * on the test class, and {@code @ArchTest static final ArchTests backend = ArchTests.in(ArchitectureRules.Backend.class);}
+     * in it. They are the library rules and {@link #BACKEND_USES_ONLY_THE_SPI}.
+     */
+    public static final class Backend {
+
+        @ArchTest
+        static final ArchTests library = ArchTests.in(Library.class);
+
+        @ArchTest
+        static final ArchRule onlySpi = BACKEND_USES_ONLY_THE_SPI;
+
+        private Backend() {
         }
     }
 

@@ -4,6 +4,8 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,9 +27,13 @@ import org.userspacecni.spi.NetType;
  * host's with the role turned round (a memif slave to the host's master, a vhost-user server for a host
  * client), on the socket as the container sees it, with the attachment's MAC, admin up, and either the IPAM
  * addresses ({@code netType: interface}, any prefix length, IPv4 and IPv6) or a bridge domain. The link comes
- * up when the host's end answers; {@link #linkState} reports it.
+ * up when the host's end answers; {@link #apply} returns once it has, and {@link #linkState} reports it.
  */
 final class VppContainerSide implements ContainerSide {
+
+    /** How long {@link #apply} waits for the link, as the ovs-dpdk engine's container side does. */
+    static final Duration LINK_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration LINK_POLL = Duration.ofMillis(100);
 
     private final BackendContext context;
 
@@ -43,9 +49,33 @@ final class VppContainerSide implements ContainerSide {
         byte[] mac = HexFormat.ofDelimiter(":").parseHex(config.mac());
         try (Vpp vpp = VppSettings.of(config.config(), context).open()) {
             Interface iface = VppInterfaces.add(vpp, plan, Optional.of(mac), addresses);
+            awaitLinkUp(vpp, config, iface);
             context.logger().log(Level.INFO, "vpp: {0} joined {1} as {2}", config.ifName(), socket, iface.name());
         } catch (VppApiException e) {
             throw VppErrors.of("cannot apply " + config.id(), e);
+        }
+    }
+
+    /**
+     * Waits until the interface's link is up (the host's end answered), looking every {@link #LINK_POLL}; after
+     * {@link #LINK_TIMEOUT} it removes the interface and fails with 11, so that the agent tries again.
+     */
+    private static void awaitLinkUp(Vpp vpp, ContainerConfig config, Interface added) {
+        String tag = VppTag.of(config.name(), config.id());
+        Instant deadline = Instant.now().plus(LINK_TIMEOUT);
+        while (vpp.tagged(tag).stream().noneMatch(Interface::linkUp)) {
+            if (Instant.now().isAfter(deadline)) {
+                VppInterfaces.remove(vpp, tag);
+                throw new CniException(ErrorCode.TRY_AGAIN_LATER, "vpp: the link of " + added.name() + " ("
+                        + config.id() + ") did not come up within " + LINK_TIMEOUT.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(LINK_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CniException(ErrorCode.TRY_AGAIN_LATER, "vpp: interrupted while waiting for the link of "
+                        + config.id(), e);
+            }
         }
     }
 

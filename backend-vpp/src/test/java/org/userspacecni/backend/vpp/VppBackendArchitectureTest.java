@@ -10,5 +10,5 @@ import org.userspacecni.testkit.ArchitectureRules;
 class VppBackendArchitectureTest {
 
     @ArchTest
-    static final ArchTests library = ArchTests.in(ArchitectureRules.Library.class);
+    static final ArchTests library = ArchTests.in(ArchitectureRules.Backend.class);
 }

@@ -58,7 +58,9 @@ import org.userspacecni.backend.vpp.api.Frames;
  * in VPP); a deleted interface leaves its bridge domain, while an interface cross-connected to it keeps
  * pointing at the dead index, as VPP leaves it.
  *
- * <p>Simplified: no data plane, so link state changes only through {@link #setLinkUp}; the listening sockets
+ * <p>Simplified: no data plane, so link state changes only through {@link #setLinkUp}, and for a memif slave
+ * when it is set admin up: it comes up if a master listens on its socket file (its connection is accepted by
+ * the kernel; nothing is spoken on it) and stays up until it is set down or deleted; the listening sockets
  * are stream sockets that accept connections and speak nothing (VPP's memif socket is SOCK_SEQPACKET); ids of
  * non-memclnt messages start at {@value #FIRST_NON_MEMCLNT_ID} in file order; freed sw_if_index, bridge domain
  * and memif socket ids are reused lowest first (VPP reuses the most recently freed index and picks random free
@@ -749,8 +751,21 @@ public final class VppSimulator implements AutoCloseable {
             return reply(INVALID_SW_IF_INDEX);
         }
         boolean up = (number(request, "flags") & IF_STATUS_ADMIN_UP) != 0;
-        interfaces.put(found.get().swIfIndex(), found.get().withAdminUp(up));
+        Interface changed = found.get().withAdminUp(up);
+        if (changed.memif().filter(memif -> memif.role() == MemifRole.SLAVE).isPresent()) {
+            changed = changed.withLinkUp(up && masterAnswers(memifSockets.get(changed.memif().get().socketId())));
+        }
+        interfaces.put(changed.swIfIndex(), changed);
         return reply(0);
+    }
+
+    /** Whether a memif master listens on {@code file}: a slave set admin up connects to it, as VPP's does. */
+    private static boolean masterAnswers(String file) {
+        try (SocketChannel peer = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            return peer.connect(UnixDomainSocketAddress.of(file));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private Map<String, Object> tag(Map<String, Object> request) {

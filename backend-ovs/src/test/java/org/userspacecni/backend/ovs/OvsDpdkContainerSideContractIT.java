@@ -1,0 +1,92 @@
+package org.userspacecni.backend.ovs;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.userspacecni.spi.AttachmentId;
+import org.userspacecni.testkit.OvsSandbox;
+import org.userspacecni.testkit.tck.ContainerDatapath;
+import org.userspacecni.testkit.tck.ContainerSideContract;
+
+/**
+ * The backend TCK's container-side contract: the container's own OVS-DPDK (its own database, file prefix and
+ * network namespace) joined by virtio-user to a host OVS-DPDK's {@code dpdkvhostuserclient} port, both on the
+ * hugepages scripts/test reserved. "Unreachable" is the container's ovsdb-server stopped.
+ */
+class OvsDpdkContainerSideContractIT extends ContainerSideContract {
+
+    @Override
+    protected ContainerDatapath start(Path root) {
+        OvsSandbox host = OvsSandbox.start(root.resolve("host"));
+        OvsSandbox container = null;
+        try {
+            host.startVswitchd("usrsp-tck-h");
+            container = OvsSandbox.start(root.resolve("container"));
+            container.startVswitchd("usrsp-tck-c", "--single-file-segments");
+        } catch (RuntimeException e) {
+            try (OvsSandbox started = container; OvsSandbox hostOvs = host) {
+                throw e;
+            }
+        }
+        return new OvsDatapaths(host, container);
+    }
+
+    /** The host's switch, where the host ends are, and the container's, which the contract checks. */
+    private record OvsDatapaths(OvsSandbox host, OvsSandbox container) implements ContainerDatapath {
+
+        @Override
+        public String containerSection() {
+            // The host's port is a vhost-user client, so the container's frontend serves the socket.
+            return "{\"engine\":\"ovs-dpdk\",\"iftype\":\"vhostuser\",\"vhost\":{\"mode\":\"server\"},"
+                    + "\"options\":{\"ovsdbSocket\":\"" + container.dbSocket() + "\"}}";
+        }
+
+        @Override
+        public Map<String, String> environment() {
+            return Map.of("USERSPACE_CNI_OVSDB_SOCKET", container.dbSocket().toString());
+        }
+
+        @Override
+        public void openHostEnd(String network, AttachmentId id, Path socket) {
+            String port = portName(id);
+            host.vsctl("--may-exist", "add-br", "br-host", "--", "set", "Bridge", "br-host", "datapath_type=netdev",
+                    "--", "add-port", "br-host", port, "--", "set", "Interface", port, "type=dpdkvhostuserclient",
+                    "options:vhost-server-path=" + socket);
+        }
+
+        @Override
+        public void closeHostEnd(String network, AttachmentId id) {
+            host.vsctl("--if-exists", "del-port", "br-host", portName(id));
+        }
+
+        private static String portName(AttachmentId id) {
+            return id.shortContainerId() + "-" + id.ifName();
+        }
+
+        @Override
+        public int applied(String network) {
+            return OvsdbMarks.interfaces(container, network);
+        }
+
+        @Override
+        public boolean holds(String network, AttachmentId id) {
+            return OvsdbMarks.holds(container, network, id);
+        }
+
+        @Override
+        public void stop() {
+            container.stopDatabase(false);
+        }
+
+        @Override
+        public void restart() {
+            container.startDatabase();
+        }
+
+        @Override
+        public void close() {
+            try (OvsSandbox hostOvs = host; OvsSandbox containerOvs = container) {
+                // Closes both, even when one fails to.
+            }
+        }
+    }
+}
