@@ -13,6 +13,7 @@ import org.userspacecni.core.CniLog;
 import org.userspacecni.core.ProgramContext;
 import org.userspacecni.spi.DatapathBackendProvider;
 import org.userspacecni.spi.InterfaceType;
+import org.userspacecni.spi.SpiVersion;
 import org.userspacecni.testkit.ArchitectureRules;
 
 /** The engine is found through its ServiceLoader entry, and keeps the architecture rules. */
@@ -35,6 +36,7 @@ class OvsBackendTest {
                 .singleElement()
                 .satisfies(provider -> {
                     assertThat(provider.engine()).isEqualTo("ovs-dpdk");
+                    assertThat(provider.spiVersion()).isEqualTo(SpiVersion.CURRENT);
                     assertThat(provider.create(new ProgramContext(Map.of(), new CniLog("test", System.err)))
                             .interfaceTypes()).containsExactly(InterfaceType.VHOSTUSER);
                 });
