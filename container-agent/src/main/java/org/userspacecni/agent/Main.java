@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.userspacecni.core.CniLog;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ContainerConfig;
+import org.userspacecni.spi.SpiVersion;
 
 /**
  * The entry point of {@code usrsp-agent}, the agent inside a data-plane container: {@code run} applies the
@@ -17,7 +18,8 @@ import org.userspacecni.spi.ContainerConfig;
  * links, exit 0 when all are up); {@code status} shows each attachment's link (exit 0 when all are up;
  * {@code --sockets}: whether its socket is there, for containers whose DPDK application is the datapath);
  * {@code eal-args} prints the DPDK arguments for an application that attaches itself; {@code doctor} diagnoses hugepages, directories,
- * sockets and the container's OVS; {@code engines} lists the engines it can drive. All read the attachments
+ * sockets and the container's OVS; {@code engines} lists the engines on its class path with
+ * the SPI version each was built for, and which it refuses. All read the attachments
  * from the same place: the config store's files, or the pod's annotations ({@link AttachmentSource}).
  */
 public final class Main {
@@ -68,7 +70,9 @@ public final class Main {
                     out.println(String.join(" ", EalArgs.of(agent.agent().stored(), agent.agent().sharedDir())));
                     return 0;
                 case "engines":
-                    agent.backends().engines().forEach(out::println);
+                    agent.backends().builds().forEach((engine, build) -> out.println(engine + " built "
+                            + build.builtFor() + (build.runsHere() ? ""
+                                    : ", refused: this program provides SPI " + SpiVersion.CURRENT)));
                     return 0;
                 case "help":
                     out.println(AgentOptions.USAGE);

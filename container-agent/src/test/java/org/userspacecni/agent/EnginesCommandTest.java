@@ -7,7 +7,8 @@ import java.io.PrintStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The agent is assembled by Dagger from the same backend registry as the plugin and lists its engines. */
+/** The agent is assembled by Dagger from the same backend registry as the plugin and lists its engines with
+ * the SPI version each was built for. */
 class EnginesCommandTest {
 
     @Test
@@ -15,7 +16,8 @@ class EnginesCommandTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int exit = Main.run(List.of("engines"), new AgentConsole(new PrintStream(out, true)), System.err);
         assertThat(exit).isZero();
-        assertThat(out.toString()).isEqualTo("ovs-dpdk\nrecording\nvpp\n");
+        assertThat(out.toString()).isEqualTo("ovs-dpdk built for SPI 1.0\nrecording built for SPI 1.0\n"
+                + "vpp built for SPI 1.0\n");
     }
 
     @Test

@@ -73,7 +73,7 @@ class PodAnnotationsFollowedTest {
         AgentOptions options = AgentOptions.parse(List.of("--podinfo", podinfo.file().toString(), "run"));
         CniLog log = new CniLog("usrsp-agent", System.err);
         return new Agent(AttachmentSource.of(options, log), new AppliedAttachments(dir.resolve("agent"), log),
-                new BackendRegistry(BackendRegistryModule.providers()),
+                new BackendRegistry(BackendRegistryModule.providers(), log),
                 new ProgramContext(Map.of(RecordingBackend.DIR_VARIABLE, dir.resolve("datapath").toString()), log));
     }
 

@@ -320,13 +320,17 @@ final class HostPlugin {
     /**
      * Runs {@code action} with the host engine's backend. An engine that is not installed, or does not take
      * this interface type, cannot have made anything for this plugin to remove, so DEL and GC go on without
-     * it; any other failure of the backend is reported.
+     * it; any other failure of the backend is reported, and so is an installed engine this program refuses for
+     * its SPI version: an earlier build of it may have made ports that are still there.
      */
     private void withBackendIfInstalled(NetConf conf, Consumer<DatapathBackend> action) {
         DatapathBackendProvider provider;
         try {
             provider = registry.provider(conf.host().engine());
         } catch (CniException e) {
+            if (registry.installed(conf.host().engine())) {
+                throw e;
+            }
             log.log(Level.WARNING, "nothing to remove on the host switch: " + e.getMessage());
             return;
         }

@@ -14,6 +14,16 @@ public interface DatapathBackendProvider {
     /** The engine name in the network configuration, e.g. {@code ovs-dpdk} or {@code vpp}. */
     String engine();
 
+    /**
+     * The SPI version this provider was compiled against; implement it as {@code return SpiVersion.CURRENT;}.
+     * {@link SpiVersion#CURRENT} is a compile-time constant, so javac copies its value into the provider's class:
+     * the method reports the version the provider was built for, not the version it runs with. A program refuses
+     * a provider that {@link SpiVersion#runs} says cannot run on its SPI, or that was built before this method
+     * existed, and names it when a configuration asks for its engine. It is abstract, not {@code default}, because
+     * a default would report the program's version.
+     */
+    String spiVersion();
+
     /** Creates the backend for one program run; called at most once per run. */
     DatapathBackend create(BackendContext context);
 }

@@ -14,6 +14,14 @@ public interface PodStoreProvider {
     String name();
 
     /**
+     * The SPI version this provider was compiled against; implement it as {@code return SpiVersion.CURRENT;}.
+     * As for {@link DatapathBackendProvider#spiVersion()}, javac copies the constant into the provider's class, so
+     * it reports the version the provider was built for, not the version it runs with; a provider that cannot run
+     * on this SPI, or that predates this method, is refused and the command fails naming it.
+     */
+    String spiVersion();
+
+    /**
      * The store of the pod this attachment belongs to, or empty when the platform is not in use for it (no
      * pod named in {@code CNI_ARGS}, no credentials). Opening is cheap; the platform is asked when needed.
      */

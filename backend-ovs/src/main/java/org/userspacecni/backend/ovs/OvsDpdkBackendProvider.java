@@ -6,6 +6,7 @@ import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
 import org.userspacecni.spi.InterfaceType;
+import org.userspacecni.spi.SpiVersion;
 
 /**
  * The ServiceLoader entry of the {@code ovs-dpdk} engine: vhost-user ports on the host's OVS-DPDK,
@@ -18,6 +19,11 @@ public final class OvsDpdkBackendProvider implements DatapathBackendProvider {
     @Override
     public String engine() {
         return ENGINE;
+    }
+
+    @Override
+    public String spiVersion() {
+        return SpiVersion.CURRENT;
     }
 
     @Override

@@ -5,6 +5,7 @@ import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
 import org.userspacecni.spi.InterfaceType;
+import org.userspacecni.spi.SpiVersion;
 
 /** The ServiceLoader entry of the {@code vpp} engine. */
 public final class VppBackendProvider implements DatapathBackendProvider {
@@ -14,6 +15,11 @@ public final class VppBackendProvider implements DatapathBackendProvider {
     @Override
     public String engine() {
         return ENGINE;
+    }
+
+    @Override
+    public String spiVersion() {
+        return SpiVersion.CURRENT;
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.PodStore;
 import org.userspacecni.spi.PodStoreProvider;
+import org.userspacecni.spi.SpiVersion;
 
 /**
  * The {@code kubernetes} pod store, for an attachment whose {@code CNI_ARGS} name its pod
@@ -35,6 +36,11 @@ public final class KubernetesPodStoreProvider implements PodStoreProvider {
     @Override
     public String name() {
         return "kubernetes";
+    }
+
+    @Override
+    public String spiVersion() {
+        return SpiVersion.CURRENT;
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -294,11 +295,13 @@ public abstract class HostSideContract {
                 + "\"sharedDir\":\"" + root.resolve("shared").resolve(name) + "\",\"host\":" + hostSection + "}");
     }
 
-    /** An attachment of {@code net} with a container id of its own. */
+    /**
+     * An attachment of {@code net} with a container id of its own, whose first 12 characters (which engines put
+     * in port and socket names) differ between networks and interfaces.
+     */
     protected static Attachment attachment(NetConf net, String ifName) {
-        String containerId = String.format("%012x%052x", Math.abs((long) (net.name() + ifName).hashCode()),
-                NETWORKS.incrementAndGet());
-        int n = NETWORKS.get();
+        int n = NETWORKS.incrementAndGet();
+        String containerId = String.format("%012x%052x", Integer.toUnsignedLong((net.name() + ifName).hashCode()), n);
         return new Attachment(new AttachmentId(containerId, ifName), Optional.of("/proc/self/ns/net"), net,
                 String.format("02:00:00:%02x:%02x:%02x", (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff));
     }
@@ -327,7 +330,7 @@ public abstract class HostSideContract {
         }
     }
 
-    private static void inParallel(List<Attachment> attachments, java.util.function.Consumer<Attachment> change)
+    private static void inParallel(List<Attachment> attachments, Consumer<Attachment> change)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(attachments.size());
         try {

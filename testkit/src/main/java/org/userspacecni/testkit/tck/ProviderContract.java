@@ -13,12 +13,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
+import org.userspacecni.spi.SpiVersion;
 
 /**
  * The contract of a backend's {@link DatapathBackendProvider}, which the programs find through
  * {@link java.util.ServiceLoader}: its {@code META-INF/services} entry is present and names it, it is found
- * once under its engine name, it is cheap to construct, and it creates a backend that says which interface
- * types it attaches. Extend it with the engine's name: {@code class OvsProviderTest extends ProviderContract}.
+ * once under its engine name, it was built for an SPI version this SPI runs, and it creates a backend that
+ * says which interface types it attaches. Extend it with the engine's name: {@code class OvsProviderTest extends ProviderContract}.
  */
 public abstract class ProviderContract {
 
@@ -59,6 +60,13 @@ public abstract class ProviderContract {
     @Test
     void hasAnEngineNameThatAConfigurationCanSpell() {
         assertThat(engine()).matches("[a-z0-9][a-z0-9.-]*");
+    }
+
+    @Test
+    void reportsAnSpiVersionThisSpiRuns() {
+        String builtFor = BackendUnderTest.provider(engine()).spiVersion();
+        assertThat(SpiVersion.runs(builtFor)).as("built for SPI " + builtFor + ", running on " + SpiVersion.CURRENT)
+                .isTrue();
     }
 
     @Test
