@@ -7,7 +7,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * {@code CNI_PATH}. The plugin receives the whole configuration, so its own fields need no model here.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record IpamConfig(String type) {
+public record IpamConfig(
+        @ConfigDoc(value = "The IPAM plugin's file name, found on `CNI_PATH`; not found is error 7.",
+                defaultValue = "required", allowed = "a letter or digit, then letters, digits, `_`, `.`, `+`, `-`")
+        String type) {
 
     public IpamConfig {
         if (type == null || type.isEmpty()) {

@@ -2,7 +2,7 @@ package org.userspacecni.spi;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 
-/** The log levels of the original plugin, most severe first; the default is warning. */
+/** The log levels of the original plugin, most severe first. */
 public enum LogLevel implements WireName {
     PANIC,
     ERROR,

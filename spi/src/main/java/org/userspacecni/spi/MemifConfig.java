@@ -5,38 +5,63 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * memif settings: the role of this end (an absent role is {@link #DEFAULT_ROLE} on the host, and the
- * opposite in the container), the mode (ethernet unless said otherwise, as in the original), a socket
- * file name that replaces the default {@code memif-<first 12 chars of container id>-<ifname>.sock}, and the
- * ring: queues per direction (1-255), ring size (a power of 2 up to 32768), buffer size in bytes (up to
- * 65535) and the shared secret (at most 23 characters). Unset ring settings are the engine's defaults (VPP:
- * 1 queue, 1024 slots, 2048 bytes, no secret).
+ * memif settings: the role of this end, the mode, a socket file name that replaces the default one, and the
+ * ring (queues, ring and buffer sizes, the shared secret), which both ends share.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record MemifConfig(Optional<MemifRole> role, MemifMode mode, Optional<String> socketfile,
-        Optional<Integer> queues, Optional<Integer> ringSize, Optional<Integer> bufferSize, Optional<String> secret) {
+public record MemifConfig(
+        @ConfigDoc(value = "The master owns the shared memory and listens on the socket; the slave connects.",
+                defaultValue = "{DEFAULT_ROLE} on the host; in the container, the host's turned round")
+        Optional<MemifRole> role,
+        @ConfigDoc(value = "What the interface carries; a DPDK application in the container speaks `ethernet`"
+                + " only.", defaultValue = "{DEFAULT_MODE}")
+        MemifMode mode,
+        @ConfigDoc(value = "The socket's file name in the shared directory; the container uses the host's.",
+                defaultValue = "`memif-<first 12 characters of the container id>-<ifname>.sock`",
+                allowed = "a plain file name")
+        Optional<String> socketfile,
+        @ConfigDoc(value = "Queues per direction.", defaultValue = "the engine's (VPP: 1); in the container, the"
+                + " host's", allowed = "1 to {MAX_QUEUES}")
+        Optional<Integer> queues,
+        @ConfigDoc(value = "Slots per ring.", defaultValue = "the engine's (VPP: 1024); in the container, the"
+                + " host's", allowed = "a power of 2 up to {MAX_RING_SIZE}")
+        Optional<Integer> ringSize,
+        @ConfigDoc(value = "Bytes per buffer.", defaultValue = "the engine's (VPP: 2048); in the container, the"
+                + " host's", allowed = "1 to {MAX_BUFFER_SIZE}")
+        Optional<Integer> bufferSize,
+        @ConfigDoc(value = "The secret both ends must present.", defaultValue = "none; in the container, the"
+                + " host's", allowed = "at most {MAX_SECRET_LENGTH} printable ASCII characters, no spaces")
+        Optional<String> secret) {
 
     /** The host listens (master) and the container connects, as in the original. */
     public static final MemifRole DEFAULT_ROLE = MemifRole.MASTER;
+    /** As in the original. */
+    public static final MemifMode DEFAULT_MODE = MemifMode.ETHERNET;
 
-    public static final MemifConfig EMPTY = new MemifConfig(Optional.empty(), MemifMode.ETHERNET, Optional.empty(),
+    public static final int MAX_QUEUES = 255;
+    public static final int MAX_RING_SIZE = 32768;
+    public static final int MAX_BUFFER_SIZE = 65535;
+    /** memif's secret field holds 24 bytes with the terminating NUL. */
+    public static final int MAX_SECRET_LENGTH = 23;
+
+    public static final MemifConfig EMPTY = new MemifConfig(Optional.empty(), DEFAULT_MODE, Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     public MemifConfig {
         role = Objects.requireNonNullElse(role, Optional.empty());
-        mode = Objects.requireNonNullElse(mode, MemifMode.ETHERNET);
+        mode = Objects.requireNonNullElse(mode, DEFAULT_MODE);
         socketfile = SocketFileName.check(socketfile);
-        queues = check("memif.queues", queues, 1, 255);
-        ringSize = check("memif.ringSize", ringSize, 1, 32768);
+        queues = check("memif.queues", queues, 1, MAX_QUEUES);
+        ringSize = check("memif.ringSize", ringSize, 1, MAX_RING_SIZE);
         ringSize.filter(size -> Integer.bitCount(size) != 1).ifPresent(size -> {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "memif.ringSize must be a power of 2, not " + size);
         });
-        bufferSize = check("memif.bufferSize", bufferSize, 1, 65535);
+        bufferSize = check("memif.bufferSize", bufferSize, 1, MAX_BUFFER_SIZE);
         secret = Objects.requireNonNullElse(secret, Optional.empty());
-        secret.filter(text -> text.length() > 23 || !text.chars().allMatch(c -> c > 0x20 && c < 0x7f))
+        secret.filter(text -> text.length() > MAX_SECRET_LENGTH || !text.chars().allMatch(c -> c > 0x20 && c < 0x7f))
                 .ifPresent(text -> {
-                    throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG,
-                            "memif.secret must be at most 23 printable ASCII characters without spaces");
+                    throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "memif.secret must be at most "
+                            + MAX_SECRET_LENGTH + " printable ASCII characters without spaces");
                 });
     }
 

@@ -15,12 +15,26 @@ import java.util.Optional;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Side(
+        @ConfigDoc(value = "The datapath engine that serves this end; one not installed is error 7 listing the"
+                + " installed ones.", defaultValue = "required on the host; in the container, the host's",
+                allowed = "an installed engine's name ([engine options](#engine-options))")
         String engine,
+        @ConfigDoc(value = "The kind of socket that joins the container to the switch.",
+                defaultValue = "required on the host; in the container, the host's",
+                allowed = "one the engine takes ([engine options](#engine-options))")
         InterfaceType iftype,
+        @ConfigDoc(value = "How the end joins the switch: added to a bridge, or an interface of its own that"
+                + " carries the addresses (`interface` is for vpp; ovs-dpdk ports always join a bridge).",
+                defaultValue = "none; in the container, `interface` when IPAM gave addresses")
         Optional<NetType> netType,
+        @ConfigDoc(value = "vhost-user settings.")
         VhostConfig vhost,
+        @ConfigDoc(value = "memif settings.", engines = "vpp")
         MemifConfig memif,
+        @ConfigDoc(value = "The bridge the end joins; the container's comes only from its own section.")
         BridgeConfig bridge,
+        @ConfigDoc(value = "Settings of the engine, each a string ([engine options](#engine-options)); a value of"
+                + " another JSON type is error 6. The container's come only from its own section.")
         Map<String, Object> options) {
 
     public Side {

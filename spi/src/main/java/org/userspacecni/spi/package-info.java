@@ -6,7 +6,9 @@
  * engine name a network configuration asks for. Everything here is an immutable value record or a small
  * interface, and the package depends on the JDK and Jackson's annotations only, so a backend compiles
  * against it without pulling in any framework. Failures are reported as {@link org.userspacecni.spi.CniException},
- * which carries the CNI error code the runtime will see.
+ * which carries the CNI error code the runtime will see. Each setting of the network configuration, and each
+ * engine's option, says what it means, its default and the values it takes in a {@link org.userspacecni.spi.ConfigDoc}
+ * annotation, from which the configuration reference is generated.
  *
  * <p>The SPI has a version, {@link org.userspacecni.spi.SpiVersion} ({@code MAJOR.MINOR}), and every provider
  * says which it was compiled against ({@code spiVersion()}, implemented as {@code return SpiVersion.CURRENT;}).

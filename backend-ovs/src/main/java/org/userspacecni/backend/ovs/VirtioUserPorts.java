@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ConfigDoc;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.ContainerSide;
 import org.userspacecni.spi.DatapathStatus;
@@ -28,7 +29,16 @@ import org.userspacecni.spi.VhostMode;
 final class VirtioUserPorts implements ContainerSide {
 
     static final String DEFAULT_BRIDGE = "br0";
-    static final int QUEUE_SIZE = 1024;
+
+    @ConfigDoc(value = "Queue pairs of the container's virtio-user frontend; read in `container` only.",
+            defaultValue = "{DEFAULT_QUEUES}", allowed = "a positive number")
+    static final String QUEUES = "queues";
+    static final int DEFAULT_QUEUES = 1;
+
+    @ConfigDoc(value = "Ring size of the container's virtio-user frontend; read in `container` only.",
+            defaultValue = "{DEFAULT_QUEUE_SIZE}", allowed = "a positive number")
+    static final String QUEUE_SIZE = "queueSize";
+    static final int DEFAULT_QUEUE_SIZE = 1024;
 
     private final ObjectMapper mapper;
     private final BackendContext context;
@@ -104,14 +114,11 @@ final class VirtioUserPorts implements ContainerSide {
                 Ovsdb.map(Ownership.of(config.id())))));
     }
 
-    /**
-     * The virtio-user frontend's device arguments; the vdev name is unique in this OVS per interface. The
-     * container section's options {@code queues} and {@code queueSize} set the queue pairs and ring size.
-     */
+    /** The virtio-user frontend's device arguments; the vdev name is unique in this OVS per interface. */
     static String devargs(ContainerConfig config, Path socket, boolean server) {
         String device = "net_virtio_user_" + config.ifName().replaceAll("[^A-Za-z0-9]", "_");
-        int queues = number(config, "queues", 1);
-        int queueSize = number(config, "queueSize", QUEUE_SIZE);
+        int queues = number(config, QUEUES, DEFAULT_QUEUES);
+        int queueSize = number(config, QUEUE_SIZE, DEFAULT_QUEUE_SIZE);
         return device + ",path=" + socket + ",server=" + (server ? 1 : 0) + ",queues=" + queues + ",queue_size="
                 + queueSize + ",mac=" + config.mac();
     }

@@ -3,19 +3,18 @@ package org.userspacecni.backend.vpp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import org.userspacecni.backend.vpp.api.VppApiClient;
 import org.userspacecni.spi.BackendContext;
+import org.userspacecni.spi.ConfigDoc;
 import org.userspacecni.spi.Side;
 
-/**
- * Where this engine finds VPP: the side's {@code options.apiSocket} in the network configuration, else the
- * environment variable {@code USERSPACE_CNI_VPP_API_SOCKET}, else {@code /run/vpp/api.sock}; and how long
- * one API call may take.
- */
+/** Where this engine finds VPP, and how long one API call may take. */
 record VppSettings(Path apiSocket, Duration timeout) {
 
+    @ConfigDoc(value = "VPP's binary API socket; else the environment variable {VARIABLE}.",
+            defaultValue = "{DEFAULT_API_SOCKET}")
     static final String OPTION = "apiSocket";
     static final String VARIABLE = "USERSPACE_CNI_VPP_API_SOCKET";
+    static final Path DEFAULT_API_SOCKET = Path.of("/run/vpp/api.sock");
 
     static VppSettings of(Side side, BackendContext context) {
         return of(side.option(OPTION), context);
@@ -28,7 +27,7 @@ record VppSettings(Path apiSocket, Duration timeout) {
 
     private static VppSettings of(Optional<String> option, BackendContext context) {
         return new VppSettings(option.or(() -> context.environment(VARIABLE)).filter(value -> !value.isEmpty())
-                .map(Path::of).orElse(VppApiClient.DEFAULT_SOCKET), Duration.ofSeconds(10));
+                .map(Path::of).orElse(DEFAULT_API_SOCKET), Duration.ofSeconds(10));
     }
 
     Vpp open() {

@@ -27,7 +27,6 @@ import java.util.TreeSet;
  */
 public final class VppApiClient implements AutoCloseable {
 
-    public static final Path DEFAULT_SOCKET = Path.of("/run/vpp/api.sock");
     static final int SOCKCLNT_CREATE_ID = 15;
     static final int SOCKCLNT_CREATE_REPLY_ID = 16;
     static final String CLIENT_NAME = "userspace-cni";
