@@ -10,9 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.testkit.CniInvocation;
@@ -33,15 +32,17 @@ class AgentRestartIT {
     static final Duration WAIT = Duration.ofSeconds(90);
 
     @TempDir
-    static Path root;
-    static OvsSandbox host;
-    static OvsSandbox container;
-    static HostLocalIpam ipam;
+    Path root;
+    OvsSandbox host;
+    OvsSandbox container;
+    HostLocalIpam ipam;
 
     final List<Process> agents = new ArrayList<>();
 
-    @BeforeAll
-    static void start() {
+    // Switches of its own for each test: after ovs-vswitchd was frozen and thawed (the second test), the host's
+    // ovs-vswitchd no longer brought up the links of new vhost-user client ports.
+    @BeforeEach
+    void start() {
         host = OvsSandbox.start(root.resolve("host-ovs"));
         host.startVswitchd("usrsp-rhost");
         container = OvsSandbox.start(root.resolve("container-ovs"));
@@ -49,18 +50,14 @@ class AgentRestartIT {
         ipam = HostLocalIpam.in(root.resolve("ipam"));
     }
 
-    @AfterAll
-    static void stop() {
-        try (OvsSandbox hostOvs = host; OvsSandbox containerOvs = container) {
-            // Closes whichever of the two start() got to, even when it failed half-way.
-        }
-    }
-
     @AfterEach
-    void stopAgents() throws InterruptedException {
+    void stop() throws InterruptedException {
         for (Process agent : agents) {
             agent.destroy();
             agent.waitFor(30, TimeUnit.SECONDS);
+        }
+        try (OvsSandbox hostOvs = host; OvsSandbox containerOvs = container) {
+            // Closes whichever of the two start() got to, even when it failed half-way.
         }
     }
 
@@ -138,7 +135,7 @@ class AgentRestartIT {
         container.vsctl("--timeout=30", "init");
     }
 
-    private static void plugin(String ifName, String command) {
+    private void plugin(String ifName, String command) {
         String config = "{\"cniVersion\":\"1.1.0\",\"name\":\"ovs-restart\",\"type\":\"userspace\",\"sharedDir\":\""
                 + root.resolve("shared") + "\",\"dataDir\":\"" + root.resolve("data") + "\",\"host\":{"
                 + "\"engine\":\"ovs-dpdk\",\"iftype\":\"vhostuser\",\"netType\":\"bridge\",\"vhost\":{\"mode\":"
@@ -167,17 +164,17 @@ class AgentRestartIT {
     }
 
     /** SIGKILL to the agent's pid (the launcher execs java), and waits until it is gone. */
-    private static void kill(Process agent) {
+    private void kill(Process agent) {
         agent.destroyForcibly();
         agent.onExit().join();
     }
 
-    private static void awaitLog(Path log, String text) {
+    private void awaitLog(Path log, String text) {
         Await.until("the agent logs '" + text + "'", WAIT, () -> read(log).contains(text),
                 () -> "agent: " + read(log) + "\ncontainer OVS: " + container.vsctl("show"));
     }
 
-    private static String read(Path log) {
+    private String read(Path log) {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
         } catch (IOException e) {
@@ -186,13 +183,13 @@ class AgentRestartIT {
     }
 
     /** The names in a table of the container's OVS, sorted. */
-    private static List<String> names(String table) {
+    private List<String> names(String table) {
         return List.of(container.vsctl("--bare", "--columns=name", "list", table).split("\\s+")).stream()
                 .filter(name -> !name.isEmpty()).sorted().toList();
     }
 
     /** Every Bridge, Port and Interface row of the container's OVS with its uuid. */
-    private static String rows() {
+    private String rows() {
         return container.vsctl("--columns=_uuid,name", "list", "Bridge") + container.vsctl("--columns=_uuid,name",
                 "list", "Port") + container.vsctl("--columns=_uuid,name", "list", "Interface");
     }
