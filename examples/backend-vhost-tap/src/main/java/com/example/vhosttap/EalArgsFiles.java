@@ -30,6 +30,7 @@ import org.userspacecni.spi.InterfaceType;
  *
  * <p>The EAL directory is the container section's option {@code ealDir}, else {@value #EAL_DIR_VARIABLE}, else
  * {@code /run/vhost-tap/eal}; it is the application's, shared with the agent, and this side never makes it.
+ * STATUS, which has no configuration to read, looks at the variable's directory or the default.
  */
 final class EalArgsFiles implements ContainerSide {
 

@@ -53,12 +53,14 @@ final class TapForwarders implements HostSide {
         forwarder.settings().unusable().ifPresent(reason -> {
             throw new CniException(ErrorCode.TRY_AGAIN_LATER, reason);
         });
-        HostPort port = new HostPort(forwarder.name().value(), forwarder.socket().toString(), Optional.empty(),
-                Optional.empty());
-        if (forwarder.running()) {
-            forwarder.awaitReady(READY_TIMEOUT);
-            bridge.ifPresent(name -> join(forwarder, name));
-            return port;
+        Forwarder recorded = forwarder.asRecorded();
+        if (recorded.running()) {
+            recorded.awaitReady(READY_TIMEOUT);
+            bridge.ifPresent(name -> join(recorded, name));
+            return port(recorded);
+        }
+        if (!recorded.equals(forwarder)) {
+            recorded.removeLeftovers();
         }
         forwarder.removeLeftovers();
         SocketDirectory.prepare(forwarder.socket().getParent(), attachment.host().vhost().group());
@@ -71,7 +73,7 @@ final class TapForwarders implements HostSide {
         }
         log.log(Level.INFO, "vhost-tap: forwarder {0} of {1} serves {2}", forwarder.name(), attachment.id(),
                 forwarder.socket());
-        return port;
+        return port(forwarder);
     }
 
     @Override
@@ -184,6 +186,12 @@ final class TapForwarders implements HostSide {
             }
         });
         return bridge;
+    }
+
+    /** The port of a forwarder: the TAP device's name and the socket it serves. */
+    private static HostPort port(Forwarder forwarder) {
+        return new HostPort(forwarder.name().value(), forwarder.socket().toString(), Optional.empty(),
+                Optional.empty());
     }
 
     private static void join(Forwarder forwarder, String bridge) {
