@@ -45,6 +45,16 @@ public interface HostDatapath extends AutoCloseable {
     /** Whether the operator's port {@code name} is still there. */
     boolean hasOperatorPort(String name);
 
+    /**
+     * Whether the engine's GC needs the datapath that {@link #stop()} takes away. It does where the engine's
+     * marks live in the datapath (rows of the switch's database), and GC then fails with code 11 while it is
+     * stopped. An engine whose marks are its own files and processes finds and removes what is not valid
+     * without it, and should: its GC then succeeds while the datapath is stopped.
+     */
+    default boolean gcNeedsTheDatapath() {
+        return true;
+    }
+
     /** Makes the datapath unreachable: its control plane stops answering. */
     void stop();
 

@@ -1,0 +1,232 @@
+package com.example.vhosttap;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.userspacecni.spi.Attachment;
+import org.userspacecni.spi.AttachmentId;
+import org.userspacecni.spi.BackendContext;
+import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.DatapathStatus;
+import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.HostPort;
+import org.userspacecni.spi.HostSide;
+import org.userspacecni.spi.InterfaceType;
+import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Side;
+import org.userspacecni.spi.SocketDirectory;
+import org.userspacecni.spi.VhostMode;
+
+/**
+ * The host side of {@code vhost-tap}: a {@link Forwarder} per attachment, its TAP device enslaved to
+ * {@code host.bridge.bridgeName} when one is given. The host end is always the vhost-user server. The port's
+ * name is the TAP device's. Attachments touch only files and devices of their own name, so ADD and DEL of
+ * different attachments run at once.
+ */
+final class TapForwarders implements HostSide {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** A unix socket's path, NUL included, fits in 108 bytes. */
+    private static final int MAX_SOCKET_PATH = 107;
+
+    private final BackendContext context;
+    private final System.Logger log;
+
+    TapForwarders(BackendContext context) {
+        this.context = context;
+        this.log = context.logger();
+    }
+
+    @Override
+    public HostPort add(Attachment attachment) {
+        Forwarder forwarder = forwarder(attachment);
+        Optional<String> bridge = bridge(attachment.host());
+        forwarder.settings().unusable().ifPresent(reason -> {
+            throw new CniException(ErrorCode.TRY_AGAIN_LATER, reason);
+        });
+        Forwarder recorded = forwarder.asRecorded();
+        if (recorded.running()) {
+            recorded.awaitReady(READY_TIMEOUT);
+            bridge.ifPresent(name -> join(recorded, name));
+            return port(recorded);
+        }
+        if (!recorded.equals(forwarder)) {
+            recorded.removeLeftovers();
+        }
+        forwarder.removeLeftovers();
+        SocketDirectory.prepare(forwarder.socket().getParent(), attachment.host().vhost().group());
+        try {
+            forwarder.start(READY_TIMEOUT);
+            bridge.ifPresent(name -> join(forwarder, name));
+        } catch (RuntimeException e) {
+            undo(forwarder, e);
+            throw e;
+        }
+        log.log(Level.INFO, "vhost-tap: forwarder {0} of {1} serves {2}", forwarder.name(), attachment.id(),
+                forwarder.socket());
+        return port(forwarder);
+    }
+
+    @Override
+    public void delete(Attachment attachment) {
+        Forwarder forwarder;
+        try {
+            forwarder = forwarder(attachment);
+        } catch (CniException e) {
+            // ADD refuses such a configuration before it makes anything, so there is nothing to remove.
+            log.log(Level.WARNING, "vhost-tap: nothing to remove for " + attachment.id() + ": " + e.getMessage());
+            return;
+        }
+        remove(forwarder.asRecorded());
+    }
+
+    @Override
+    public void check(Attachment attachment) {
+        Forwarder forwarder = forwarder(attachment).asRecorded();
+        AttachmentId id = attachment.id();
+        if (!forwarder.running()) {
+            throw differs("the forwarder " + forwarder.name() + " of " + id + " is not running");
+        }
+        if (!forwarder.tap().exists()) {
+            throw differs("the TAP device " + forwarder.name() + " of " + id + " is missing");
+        }
+        if (!Files.exists(forwarder.socket())) {
+            throw differs("the socket " + forwarder.socket() + " of " + id + " is missing");
+        }
+        Optional<String> bridge = attachment.host().bridge().bridgeName();
+        Optional<String> master = forwarder.tap().master();
+        if (bridge.isPresent() && !bridge.equals(master)) {
+            throw differs("the TAP device " + forwarder.name() + " of " + id + " is not on bridge " + bridge.get()
+                    + " but on " + master.orElse("none"));
+        }
+    }
+
+    @Override
+    public void gc(NetConf netConf, Set<AttachmentId> valid) {
+        HostSettings settings = HostSettings.of(netConf.host(), context);
+        Set<String> kept = valid.stream().map(id -> ForwarderName.of(netConf.name(), id).value() + ".pid")
+                .collect(Collectors.toSet());
+        for (Path pidFile : pidFiles(settings.networkDir(netConf.name()))) {
+            if (!kept.contains(pidFile.getFileName().toString())) {
+                Optional<Forwarder> forwarder = Forwarder.recorded(pidFile, netConf.name(), settings);
+                if (forwarder.isPresent()) {
+                    log.log(Level.INFO, "vhost-tap: GC removes forwarder {0}", forwarder.get().name());
+                    remove(forwarder.get());
+                } else {
+                    log.log(Level.WARNING, "vhost-tap: GC leaves " + pidFile + ", which is not a forwarder's pid file");
+                }
+            }
+        }
+    }
+
+    @Override
+    public DatapathStatus status(NetConf netConf) {
+        Optional<String> unusable = HostSettings.of(netConf.host(), context).unusable();
+        if (unusable.isPresent()) {
+            return DatapathStatus.unavailable(unusable.get());
+        }
+        Optional<String> bridge = netConf.host().bridge().bridgeName();
+        if (bridge.isPresent() && !TapDevice.isBridge(bridge.get())) {
+            return DatapathStatus.limited("vhost-tap: there is no Linux bridge " + bridge.get() + " for the TAP"
+                    + " devices to join; ADD refuses this network until there is");
+        }
+        return DatapathStatus.up();
+    }
+
+    @Override
+    public boolean takesConcurrentChanges() {
+        return true;
+    }
+
+    /** The attachment's forwarder, for a configuration this engine serves; 2 or 7 before anything is made. */
+    private Forwarder forwarder(Attachment attachment) {
+        Side host = attachment.host();
+        if (host.iftype() != InterfaceType.VHOSTUSER) {
+            throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "vhost-tap: host.iftype must be vhostuser, not "
+                    + host.iftype().wireName());
+        }
+        if (host.vhost().mode().filter(VhostMode.CLIENT::equals).isPresent()) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vhost-tap: the forwarder is the vhost-user"
+                    + " server, so host.vhost.mode must be server (or absent), not client");
+        }
+        if (host.bridge().vlanId().isPresent()) {
+            throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "vhost-tap: host.bridge.vlanId is not supported");
+        }
+        AttachmentId id = attachment.id();
+        Path socket = attachment.netConf().sharedDirPath()
+                .resolve(host.vhost().socketfile().orElse(id.shortContainerId() + "-" + id.ifName()));
+        // The socket path goes into DPDK device arguments, which commas separate.
+        if (socket.toString().contains(",") || socket.toString().getBytes(StandardCharsets.UTF_8).length
+                > MAX_SOCKET_PATH) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vhost-tap: the socket path " + socket
+                    + " must have no ',' and be at most " + MAX_SOCKET_PATH + " bytes: change sharedDir or"
+                    + " vhost.socketfile");
+        }
+        return new Forwarder(ForwarderName.of(attachment.netConf().name(), id), attachment.netConf().name(), socket,
+                HostSettings.of(host, context));
+    }
+
+    /** The bridge the TAP device joins, if any; 7 if it is not a Linux bridge of the host. */
+    private static Optional<String> bridge(Side host) {
+        Optional<String> bridge = host.bridge().bridgeName();
+        bridge.ifPresent(name -> {
+            boolean deviceName = name.matches("[^/:\\s]{1,15}") && !name.equals(".") && !name.equals("..");
+            if (!deviceName || !TapDevice.isBridge(name)) {
+                throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vhost-tap: host.bridge.bridgeName '" + name
+                        + "' is not a Linux bridge of this host");
+            }
+        });
+        return bridge;
+    }
+
+    /** The port of a forwarder: the TAP device's name and the socket it serves. */
+    private static HostPort port(Forwarder forwarder) {
+        return new HostPort(forwarder.name().value(), forwarder.socket().toString(), Optional.empty(),
+                Optional.empty());
+    }
+
+    private static void join(Forwarder forwarder, String bridge) {
+        if (!forwarder.tap().master().equals(Optional.of(bridge))) {
+            forwarder.tap().join(bridge);
+        }
+    }
+
+    private void remove(Forwarder forwarder) {
+        forwarder.stop();
+        forwarder.removeLeftovers();
+    }
+
+    /** Undoes a failed ADD; what the undo itself cannot do is logged, and the ADD's failure is what is reported. */
+    private void undo(Forwarder forwarder, RuntimeException failure) {
+        try {
+            remove(forwarder);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            log.log(Level.WARNING, "vhost-tap: could not undo the forwarder " + forwarder.name() + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private static List<Path> pidFiles(Path networkDir) {
+        try (Stream<Path> files = Files.list(networkDir)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".pid")).toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new CniException(ErrorCode.IO_FAILURE, "vhost-tap: cannot list " + networkDir, e);
+        }
+    }
+
+    private static CniException differs(String what) {
+        return new CniException(ErrorCode.ATTACHMENT_DIFFERS, "vhost-tap: " + what);
+    }
+}

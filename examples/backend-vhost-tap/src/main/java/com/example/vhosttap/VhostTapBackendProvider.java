@@ -1,0 +1,35 @@
+package com.example.vhosttap;
+
+import java.util.Set;
+import org.userspacecni.spi.BackendContext;
+import org.userspacecni.spi.DatapathBackend;
+import org.userspacecni.spi.DatapathBackendProvider;
+import org.userspacecni.spi.InterfaceType;
+import org.userspacecni.spi.SpiVersion;
+
+/**
+ * The ServiceLoader entry of the {@code vhost-tap} engine: on the host, a DPDK forwarder per attachment between
+ * its vhost-user socket and a TAP device of the host's kernel; in the container, the EAL arguments a DPDK
+ * application needs to reach that socket. Construction is free: the programs make one provider per run.
+ */
+public final class VhostTapBackendProvider implements DatapathBackendProvider {
+
+    public static final String ENGINE = "vhost-tap";
+
+    @Override
+    public String engine() {
+        return ENGINE;
+    }
+
+    /** The SPI this jar was compiled against: the constant's value is copied into this class by javac. */
+    @Override
+    public String spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public DatapathBackend create(BackendContext context) {
+        return DatapathBackend.of(Set.of(InterfaceType.VHOSTUSER), new TapForwarders(context),
+                new EalArgsFiles(context));
+    }
+}
