@@ -47,5 +47,9 @@ ovs_stop() {
         pid=$(cat "$pidfile")
         kill "$pid" 2>/dev/null && tail --pid="$pid" -f /dev/null
     done
-    if [ -f "$dir/netns" ]; then ip netns del "$(cat "$dir/netns")" 2>/dev/null || true; fi
+    if [ -f "$dir/netns" ]; then
+        ip netns del "$(cat "$dir/netns")" 2>/dev/null || true
+        # DPDK's runtime directory, named after the file prefix, outlives ovs-vswitchd.
+        rm -rf "/var/run/dpdk/$(cat "$dir/netns")"
+    fi
 }

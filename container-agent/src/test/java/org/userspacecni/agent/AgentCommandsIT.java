@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.testkit.CniInvocation;
+import org.userspacecni.testkit.DpdkRuntime;
 import org.userspacecni.testkit.HostLocalIpam;
 import org.userspacecni.testkit.NetworkNamespace;
 import org.userspacecni.testkit.OvsSandbox;
@@ -73,8 +74,9 @@ class AgentCommandsIT {
                 + "-net1 missing");
         assertThat(before.exitCode()).isEqualTo(1);
 
+        String filePrefix = "usrsp-eal-" + UUID.randomUUID();
         List<String> command = new ArrayList<>(List.of("dpdk-testpmd", "-l", "0,1", "-m", "128", "--in-memory",
-                "--single-file-segments", "--no-pci", "--file-prefix=usrsp-eal-" + UUID.randomUUID()));
+                "--single-file-segments", "--no-pci", "--file-prefix=" + filePrefix));
         command.addAll(List.of(eal.stdout().strip().split(" ")));
         command.addAll(List.of("--", "--forward-mode=txonly", "--stats-period=5"));
         Process testpmd = new ProcessBuilder(command).redirectErrorStream(true)
@@ -88,6 +90,7 @@ class AgentCommandsIT {
         } finally {
             testpmd.destroy();
             testpmd.waitFor();
+            DpdkRuntime.remove(filePrefix);
         }
     }
 

@@ -25,6 +25,7 @@ import org.userspacecni.backend.vpp.sim.VppSimulator.MemifMode;
 import org.userspacecni.backend.vpp.sim.VppSimulator.MemifRole;
 import org.userspacecni.backend.vpp.sim.VppSimulator.MemifSocket;
 import org.userspacecni.testkit.CniInvocation;
+import org.userspacecni.testkit.DpdkRuntime;
 import org.userspacecni.testkit.HostLocalIpam;
 import org.userspacecni.testkit.NetworkNamespace;
 import org.userspacecni.testkit.OvsSandbox;
@@ -106,16 +107,18 @@ class VppMemifDataPathIT {
         // Each testpmd has an lcore for its main loop and one that forwards, both on a CPU of its own.
         Path hostLog = root.resolve("testpmd-host.log");
         Path containerLog = root.resolve("testpmd-container.log");
+        String hostPrefix = "usrsp-memif-host-" + UUID.randomUUID();
+        String containerPrefix = "usrsp-memif-container-" + UUID.randomUUID();
         Process host = null;
         Process container = null;
         try {
-            host = testpmd("(0,1)@0", "host", hugepages, hostVdev, "rxonly", hostLog);
+            host = testpmd("(0,1)@0", hostPrefix, hugepages, hostVdev, "rxonly", hostLog);
             Process hostProcess = host;
             Await.until("the host's testpmd listens on " + socket, WAIT,
                     () -> isSocket(socket) || !hostProcess.isAlive(), () -> read(hostLog));
             assertThat(host.isAlive()).as("the host's testpmd runs: " + read(hostLog)).isTrue();
 
-            container = testpmd("(0,1)@1", "container", hugepages, containerVdev, "txonly", containerLog);
+            container = testpmd("(0,1)@1", containerPrefix, hugepages, containerVdev, "txonly", containerLog);
             long received = Await.find("packets received by the host's testpmd", WAIT,
                     () -> rxPackets(read(hostLog)).filter(count -> count > 0),
                     () -> "host:\n" + read(hostLog) + "\ncontainer:\n" + read(containerLog));
@@ -124,6 +127,8 @@ class VppMemifDataPathIT {
         } finally {
             stop(container);
             stop(host);
+            DpdkRuntime.remove(containerPrefix);
+            DpdkRuntime.remove(hostPrefix);
             Files.deleteIfExists(socket);
         }
     }
@@ -136,11 +141,11 @@ class VppMemifDataPathIT {
                 + memif.secret();
     }
 
-    static Process testpmd(String lcores, String name, String hugepages, String vdev, String forwardMode, Path log)
-            throws IOException {
+    static Process testpmd(String lcores, String filePrefix, String hugepages, String vdev, String forwardMode,
+            Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of("dpdk-testpmd", "--lcores=" + lcores, "--in-memory",
                 "--no-pci", "--single-file-segments", "--no-telemetry", "--huge-dir=" + hugepages,
-                "--file-prefix=usrsp-memif-" + name + "-" + UUID.randomUUID()));
+                "--file-prefix=" + filePrefix));
         command.addAll(List.of(vdev.split(" ")));
         command.addAll(List.of("--", "--forward-mode=" + forwardMode, "--stats-period=1", "--total-num-mbufs=4096"));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

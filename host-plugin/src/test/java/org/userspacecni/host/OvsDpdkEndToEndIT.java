@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.testkit.CniInvocation;
+import org.userspacecni.testkit.DpdkRuntime;
 import org.userspacecni.testkit.HostLocalIpam;
 import org.userspacecni.testkit.NetworkNamespace;
 import org.userspacecni.testkit.OvsSandbox;
@@ -69,8 +70,9 @@ class OvsDpdkEndToEndIT {
         assertThat(ovs.vsctl("get", "Interface", port, "error").strip()).isEqualTo("[]");
         assertThat(ovs.vsctl("get", "Port", port, "tag").strip()).isEqualTo("42");
 
+        String filePrefix = "usrsp-tp-" + UUID.randomUUID();
         Process testpmd = new ProcessBuilder("dpdk-testpmd", "-l", "0,1", "-m", "128", "--in-memory",
-                "--single-file-segments", "--no-pci", "--file-prefix=usrsp-tp-" + UUID.randomUUID(),
+                "--single-file-segments", "--no-pci", "--file-prefix=" + filePrefix,
                 "--vdev=net_virtio_user0,path=" + socket + ",server=1", "--", "--forward-mode=txonly",
                 "--stats-period=5")
                 .redirectErrorStream(true).redirectOutput(root.resolve("testpmd.log").toFile()).start();
@@ -87,6 +89,7 @@ class OvsDpdkEndToEndIT {
         } finally {
             testpmd.destroy();
             testpmd.waitFor();
+            DpdkRuntime.remove(filePrefix);
         }
 
         CniInvocation.Outcome deleted = plugin("e2e000000001").run("DEL", config);

@@ -31,6 +31,7 @@ public final class OvsSandbox implements AutoCloseable {
     private final Path dir;
     private Optional<NetworkNamespace> netns = Optional.empty();
     private boolean vswitchdFrozen;
+    private Optional<String> filePrefix = Optional.empty();
 
     private OvsSandbox(Path dir) {
         this.dir = dir;
@@ -93,6 +94,7 @@ public final class OvsSandbox implements AutoCloseable {
                 "other_config:per-port-memory=true",
                 "other_config:dpdk-extra=--no-pci --no-telemetry --huge-dir=" + hugepages
                         + " --file-prefix=" + filePrefix + (moreEalArguments.isEmpty() ? "" : " " + moreEalArguments));
+        this.filePrefix = Optional.of(filePrefix);
         NetworkNamespace namespace = NetworkNamespace.create();
         netns = Optional.of(namespace);
         launchVswitchd(namespace);
@@ -192,6 +194,7 @@ public final class OvsSandbox implements AutoCloseable {
             stop(dir.resolve("ovs-vswitchd.pid"), false);
             ns.close();
         });
+        filePrefix.ifPresent(DpdkRuntime::remove);
         stopDatabase(false);
     }
 
