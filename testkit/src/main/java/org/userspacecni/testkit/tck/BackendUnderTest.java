@@ -37,6 +37,20 @@ final class BackendUnderTest {
         return NetConfDecoder.netConf(NetConfDecoder.parseObject(json.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * The container id of the {@code n}th attachment a contract makes: its first 12 characters, which engines put
+     * in port and socket names, come from {@code distinct} (the network and interface), so they differ between
+     * attachments that may exist at once.
+     */
+    static String containerId(String distinct, int n) {
+        return String.format("%012x%052x", Integer.toUnsignedLong(distinct.hashCode()), n);
+    }
+
+    /** A locally administered MAC address of the {@code n}th attachment. */
+    static String mac(int n) {
+        return String.format("02:00:00:%02x:%02x:%02x", (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
+    }
+
     /** The {@code engine} field of a host or container section. */
     static String engineOf(String section) {
         return netConf("{\"cniVersion\":\"1.1.0\",\"name\":\"tck\",\"type\":\"userspace\",\"host\":" + section + "}")

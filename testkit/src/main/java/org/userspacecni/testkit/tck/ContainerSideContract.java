@@ -162,16 +162,15 @@ public abstract class ContainerSideContract {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String containerId = String.format("c0ffee%058x", n);
         String network = "tck-net-" + n;
+        String containerId = BackendUnderTest.containerId(network + "net1", n);
         String json = "{\"cniVersion\":\"1.1.0\",\"name\":\"" + network + "\",\"type\":\"userspace\",\"host\":"
                 + datapath.containerSection() + "}";
         return new ContainerConfig(ContainerConfig.SCHEMA_VERSION, containerId, "net1", network,
                 BackendUnderTest.netConf(json).host(),
                 Map.of("cniVersion", "1.1.0", "ips", List.of(Map.of("address", "10.77." + (n / 250) + "." + (n % 250 + 2)
                         + "/16"))), containerId.substring(0, 12) + "-net1",
-                String.format("02:00:00:%02x:%02x:%02x", (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff),
-                Optional.empty(), Optional.empty());
+                BackendUnderTest.mac(n), Optional.empty(), Optional.empty());
     }
 
     /** Where the attachment's socket is, as the container sees the shared directory. */

@@ -300,15 +300,11 @@ public abstract class HostSideContract {
                 + "\"sharedDir\":\"" + root.resolve("shared").resolve(name) + "\",\"host\":" + hostSection + "}");
     }
 
-    /**
-     * An attachment of {@code net} with a container id of its own, whose first 12 characters (which engines put
-     * in port and socket names) differ between networks and interfaces.
-     */
+    /** An attachment of {@code net} with a container id and MAC address of its own. */
     protected static Attachment attachment(NetConf net, String ifName) {
         int n = NETWORKS.incrementAndGet();
-        String containerId = String.format("%012x%052x", Integer.toUnsignedLong((net.name() + ifName).hashCode()), n);
-        return new Attachment(new AttachmentId(containerId, ifName), Optional.of("/proc/self/ns/net"), net,
-                String.format("02:00:00:%02x:%02x:%02x", (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff));
+        return new Attachment(new AttachmentId(BackendUnderTest.containerId(net.name() + ifName, n), ifName),
+                Optional.of("/proc/self/ns/net"), net, BackendUnderTest.mac(n));
     }
 
     private static Attachment withoutNetns(Attachment a) {
