@@ -20,8 +20,8 @@ final class Rollback {
         this.log = log;
     }
 
-    /** Registers how to undo a step, before the step runs (the undo steps are idempotent). */
-    void push(String what, Runnable undo) {
+    /** Registers how to undo a step, once the step has succeeded: a step that failed made nothing to undo. */
+    void done(String what, Runnable undo) {
         steps.push(new Step(what, undo));
     }
 
