@@ -197,8 +197,7 @@ final class HostPlugin {
             NetConf attached = conf;
             failures.attempt(() -> deleteStored(id, network));
             failures.attempt(() -> pods.delete(id));
-            failures.attempt(() -> withBackendIfInstalled(attached,
-                    backend -> onTheSwitch(attached, backend.host(), () -> backend.host().delete(attachment))));
+            failures.attempt(() -> deleteHostPort(attachment));
             attached.ipam().ifPresent(section -> failures.attempt(() -> {
                 if (ipamInstalled(section.type())) {
                     ipam.del(section.type(), request.config(), request.version());
@@ -213,6 +212,24 @@ final class HostPlugin {
         }
         failures.rethrow();
         log.log(Level.INFO, "DEL {0}: done", id);
+    }
+
+    /**
+     * DEL's change to the switch. A configuration the engine refuses (2 or 7: a setting out of range, an
+     * interface type it does not take) is one that ADD refused too, so it made nothing there to remove.
+     */
+    private void deleteHostPort(Attachment attachment) {
+        NetConf conf = attachment.netConf();
+        try {
+            withBackendIfInstalled(conf,
+                    backend -> onTheSwitch(conf, backend.host(), () -> backend.host().delete(attachment)));
+        } catch (CniException e) {
+            if (e.code() != ErrorCode.INVALID_NETWORK_CONFIG.code() && e.code() != ErrorCode.UNSUPPORTED_FIELD.code()) {
+                throw e;
+            }
+            log.log(Level.WARNING, "DEL {0}: nothing to remove on the host switch with a configuration it refuses: {1}",
+                    attachment.id(), e.getMessage());
+        }
     }
 
     /**
