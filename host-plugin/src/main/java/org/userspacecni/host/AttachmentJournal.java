@@ -21,10 +21,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -33,11 +30,13 @@ import org.userspacecni.core.Json;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.PortName;
 
 /**
  * The attachments this node's plugin has begun and not yet finished removing: one file each in
- * {@code <dataDir>/.attachments/}, named by the SHA-256 of network, container id and interface name (so that a
- * 255-character container id and a long network name still make a valid file name), holding those three and,
+ * {@code <dataDir>/.attachments/}, named by the attachment's digest ({@link PortName#digest}, so that a
+ * 255-character container id and a long network name still make a valid file name), holding network, container
+ * id and interface name and,
  * once ADD has written it, the attachment's device-info file with the identity (device and inode) it had when
  * it was made. ADD begins an attachment before its first change, and a second ADD of the same attachment finds
  * it there; DEL forgets it after its last change, so a GC finds whatever a crash in between left behind, even a
@@ -210,18 +209,8 @@ final class AttachmentJournal {
         }
     }
 
-    /** The entry's file name: hex SHA-256 of network, container id and interface name, each NUL-terminated. */
     private static String fileName(String network, AttachmentId id) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String part : new String[] {network, id.containerId(), id.ifName()}) {
-                sha.update(part.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return PortName.digest(network, id);
     }
 
     /** The earlier layout's file, where its name was a valid one. */
