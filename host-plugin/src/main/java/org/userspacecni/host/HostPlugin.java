@@ -135,7 +135,12 @@ final class HostPlugin {
             CniResult addresses = CniResult.empty();
             if (conf.ipam().isPresent()) {
                 String type = conf.ipam().get().type();
-                addresses = ipam.add(type, request.config(), request.version());
+                try {
+                    addresses = ipam.add(type, request.config(), request.version());
+                } catch (RuntimeException e) {
+                    rollback.mayRemain("whatever the IPAM plugin holds for " + id + " after its failed ADD");
+                    throw e;
+                }
                 rollback.done("IPAM lease of " + id, () -> ipam.del(type, request.config(), request.version()));
                 holds.reached(Step.IPAM_LEASED);
             }
@@ -220,16 +225,18 @@ final class HostPlugin {
      */
     private void deleteHostPort(Attachment attachment) {
         NetConf conf = attachment.netConf();
-        try {
-            withBackendIfInstalled(conf,
-                    backend -> onTheSwitch(conf, backend.host(), () -> backend.host().delete(attachment)));
-        } catch (CniException e) {
-            if (e.code() != ErrorCode.INVALID_NETWORK_CONFIG.code() && e.code() != ErrorCode.UNSUPPORTED_FIELD.code()) {
-                throw e;
+        withBackendIfInstalled(conf, backend -> {
+            try {
+                onTheSwitch(conf, backend.host(), () -> backend.host().delete(attachment));
+            } catch (CniException e) {
+                if (e.code() != ErrorCode.INVALID_NETWORK_CONFIG.code()
+                        && e.code() != ErrorCode.UNSUPPORTED_FIELD.code()) {
+                    throw e;
+                }
+                log.log(Level.WARNING, "DEL {0}: nothing to remove on the host switch with a configuration the"
+                        + " engine refuses: {1}", attachment.id(), e.getMessage());
             }
-            log.log(Level.WARNING, "DEL {0}: nothing to remove on the host switch with a configuration it refuses: {1}",
-                    attachment.id(), e.getMessage());
-        }
+        });
     }
 
     /**
