@@ -176,7 +176,12 @@ final class HostPlugin {
      * attachment's (one the runtime never deleted), and ADD leaves it alone rather than write over it.
      */
     private void requireNotInAnotherNetwork(AttachmentId id, String network) {
-        Optional<ContainerConfig> stored = store.get(id);
+        Optional<ContainerConfig> stored;
+        try {
+            stored = store.get(id);
+        } catch (CniException e) {
+            return; // no attachment's document (a link, a corrupt file): the store replaces it, never writing through
+        }
         if (stored.isPresent() && !stored.get().name().equals(network)) {
             throw new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, "container " + id.containerId()
                     + " already has interface " + id.ifName() + " in network " + stored.get().name()
