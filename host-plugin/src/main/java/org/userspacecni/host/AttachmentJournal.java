@@ -209,7 +209,8 @@ final class AttachmentJournal {
         }
     }
 
-    private static String fileName(String network, AttachmentId id) {
+    /** The name of the entry of {@code id} in {@code network}. */
+    static String fileName(String network, AttachmentId id) {
         return PortName.digest(network, id);
     }
 

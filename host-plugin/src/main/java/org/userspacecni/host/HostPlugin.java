@@ -93,6 +93,7 @@ final class HostPlugin {
     private CniResult add(CniRequest request) {
         AttachmentId id = request.environment().attachmentId();
         String network = request.netConf().name();
+        requireValid(request);
         if (!journal.begin(network, id)) {
             throw new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, "container " + id.containerId()
                     + " already has interface " + id.ifName() + " in network " + network
@@ -169,6 +170,13 @@ final class HostPlugin {
             holds.reached(Step.ADDED);
             return result;
         }
+    }
+
+    /** What ADD refuses before it changes anything, the journal included: a bad request leaves no trace. */
+    private void requireValid(CniRequest request) {
+        requireNetns(attachment(request, request.netConf()));
+        DeviceInfo.file(request);
+        open(request.netConf()).close();
     }
 
     /**

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.host.HoldPoints.Step;
 import org.userspacecni.spi.AttachmentId;
-import org.userspacecni.spi.PortName;
 import org.userspacecni.testkit.CniInvocation;
 import org.userspacecni.testkit.HostState;
 
@@ -83,7 +82,7 @@ class GcSafetyNetIT {
         assertThat(host.ipam.leases()).hasSize(1);
         assertThat(host.state().files().get(host.dataDir())).containsExactlyInAnyOrder(
                 "gcother00001/net1.json", AttachmentJournal.DIRECTORY + "/"
-                        + PortName.digest("other-net", new AttachmentId("gcother00001", "net1")));
+                        + AttachmentJournal.fileName("other-net", new AttachmentId("gcother00001", "net1")));
         assertThat(host.state().files().get(host.sharedDir())).isEmpty();
         assertThat(host.state().files().get(host.deviceInfoDir())).containsExactly("gcother00001.json");
 
