@@ -242,14 +242,14 @@ final class PluginDaemon implements AutoCloseable {
             Answer answer = run(request);
             boolean added = request.command().equals(CniCommand.ADD.name()) && answer.exitCode() == 0;
             if (added && launcher.isPresent() && !launcher.get().alive()) {
-                undo(request, "its launcher (pid " + launcher.get().pid() + ") is gone");
+                undo(request, attachment, "its launcher (pid " + launcher.get().pid() + ") is gone");
                 return;
             }
             try {
                 answer.writeTo(out);
             } catch (IOException e) {
                 if (added) {
-                    undo(request, "its answer could not be written (" + e.getMessage() + ")");
+                    undo(request, attachment, "its answer could not be written (" + e.getMessage() + ")");
                 }
                 throw e;
             }
@@ -257,8 +257,8 @@ final class PluginDaemon implements AutoCloseable {
     }
 
     /** Undoes an ADD that succeeded for a runtime that did not get the result: DEL with the same request. */
-    private void undo(Request add, String reason) {
-        String what = add.attachment().map(PluginDaemon::describe).orElse("an attachment");
+    private void undo(Request add, Optional<AttachmentLocks.Key> attachment, String reason) {
+        String what = attachment.map(PluginDaemon::describe).orElse("an attachment");
         log.println("userspace daemon: ADD of " + what + " succeeded, but " + reason + ": undoing it with DEL");
         Answer undone = run(add.as(CniCommand.DEL));
         String stderr = new String(undone.stderr(), StandardCharsets.UTF_8).strip();
