@@ -222,43 +222,51 @@ final class PluginDaemon implements AutoCloseable {
     }
 
     /**
-     * Runs the request, after any earlier one for the same attachment, and answers it; undoes an ADD whose
-     * launcher is gone by the time it succeeded, or whose answer cannot be written.
+     * Runs the request, after any earlier one for the same attachment, and answers it. An ADD whose launcher is
+     * gone before it runs is not run; one whose launcher is gone by the time it succeeded, or whose answer cannot
+     * be written, is undone.
      */
     private void serve(Request request, UserPrincipal peer, OutputStream out) throws IOException {
-        Optional<LauncherProcess> launcher = request.launcherPid().flatMap(pid -> {
-            Optional<LauncherProcess> found = LauncherProcess.claimedBy(pid, peer);
-            if (found.isEmpty()) {
-                log.println("userspace daemon: the launcher of a request, pid " + pid + ", is not a live process of "
-                        + peer.getName() + "; its ADD is undone only if the answer cannot be written");
-            }
-            return found;
-        });
+        // A launcher that named itself but is not a live process of the peer's is taken for gone.
+        Optional<LauncherProcess> launcher = request.launcherPid().flatMap(pid -> LauncherProcess.claimedBy(pid, peer));
+        boolean add = request.command().equals(CniCommand.ADD.name());
         Optional<AttachmentLocks.Key> attachment = request.attachment();
+        String what = attachment.map(PluginDaemon::describe).orElse("an attachment");
         try (AttachmentLocks.Held held = attachment.isPresent()
                 ? attachments.hold(attachment.get(), () -> log.println("userspace daemon: " + request.command()
-                        + " of " + describe(attachment.get()) + " waits for the request before it"))
+                        + " of " + what + " waits for the request before it"))
                 : () -> { }) {
+            Optional<String> gone = gone(request, launcher);
+            if (add && gone.isPresent()) {
+                log.println("userspace daemon: ADD of " + what + " not run: " + gone.get());
+                return;
+            }
             Answer answer = run(request);
-            boolean added = request.command().equals(CniCommand.ADD.name()) && answer.exitCode() == 0;
-            if (added && launcher.isPresent() && !launcher.get().alive()) {
-                undo(request, attachment, "its launcher (pid " + launcher.get().pid() + ") is gone");
+            boolean added = add && answer.exitCode() == 0;
+            gone = gone(request, launcher);
+            if (added && gone.isPresent()) {
+                undo(request, what, gone.get());
                 return;
             }
             try {
                 answer.writeTo(out);
             } catch (IOException e) {
                 if (added) {
-                    undo(request, attachment, "its answer could not be written (" + e.getMessage() + ")");
+                    undo(request, what, "its answer could not be written (" + e.getMessage() + ")");
                 }
                 throw e;
             }
         }
     }
 
+    /** Why no one waits for the request's answer any more, if its launcher named itself and is gone. */
+    private static Optional<String> gone(Request request, Optional<LauncherProcess> launcher) {
+        return request.launcherPid().filter(pid -> launcher.map(process -> !process.alive()).orElse(true))
+                .map(pid -> "its launcher (pid " + pid + ") is gone");
+    }
+
     /** Undoes an ADD that succeeded for a runtime that did not get the result: DEL with the same request. */
-    private void undo(Request add, Optional<AttachmentLocks.Key> attachment, String reason) {
-        String what = attachment.map(PluginDaemon::describe).orElse("an attachment");
+    private void undo(Request add, String what, String reason) {
         log.println("userspace daemon: ADD of " + what + " succeeded, but " + reason + ": undoing it with DEL");
         Answer undone = run(add.as(CniCommand.DEL));
         String stderr = new String(undone.stderr(), StandardCharsets.UTF_8).strip();

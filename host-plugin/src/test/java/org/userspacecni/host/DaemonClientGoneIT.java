@@ -20,7 +20,8 @@ import org.userspacecni.testkit.HostState;
  * netcat lives on, holding the connection) while the ADD is under way in the daemon, held at one of its steps,
  * and sends DEL. The DEL waits for the ADD, the daemon undoes the ADD once it succeeds, and afterwards the node
  * is exactly as it was (switch rows, sockets, store documents and journal, device-info, leases); the same holds
- * with no DEL at all. A launcher that lives through the hold gets its attachment.
+ * with no DEL at all. An ADD whose launcher is killed while it waits for its turn is not run. A launcher that
+ * lives through the hold gets its attachment.
  */
 class DaemonClientGoneIT {
 
@@ -85,6 +86,28 @@ class DaemonClientGoneIT {
             held.release();
         }
         daemon.awaitLine("userspace daemon: undid ADD of " + attachment(), Duration.ofSeconds(60));
+        assertThat(host.state()).isEqualTo(before);
+    }
+
+    @Test
+    void anAddWhoseLauncherIsGoneBeforeItsTurnIsNotRun() {
+        HostState before = host.state();
+        try (HeldAdd held = new HeldAdd(root, Step.ADDED)) {
+            CniInvocation.Running first = plugin().env(HoldPoints.VARIABLE, held.variable())
+                    .start("ADD", host.config(CONTAINER));
+            held.awaitReached(Duration.ofSeconds(60));
+            CniInvocation.Running retried = plugin().start("ADD", host.config(CONTAINER));
+            daemon.awaitLine("userspace daemon: ADD of " + attachment() + " waits for the request before it",
+                    Duration.ofSeconds(60));
+            retried.kill();
+            held.release();
+            CniInvocation.Outcome added = first.finish();
+            assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
+            daemon.awaitLine("userspace daemon: ADD of " + attachment() + " not run: its launcher (pid "
+                    + retried.pid() + ") is gone", Duration.ofSeconds(60));
+        }
+        assertThat(host.ports()).containsExactly(CONTAINER + "-net1");
+        assertThat(plugin().run("DEL", host.config(CONTAINER)).exitCode()).isZero();
         assertThat(host.state()).isEqualTo(before);
     }
 
