@@ -302,10 +302,6 @@ final class HostPlugin {
                     + nic.sandbox().orElse("no sandbox") + ", not in " + attachment.netns().orElse(""));
         }
         requireNetns(attachment);
-        conf.ipam().ifPresent(section -> ipam.check(section.type(), request.config(), request.version()));
-        try (DatapathBackend backend = open(conf)) {
-            backend.host().check(attachment);
-        }
         ContainerConfig stored = store.get(attachment.id()).orElseThrow(() -> new CniException(
                 ErrorCode.ATTACHMENT_DIFFERS, "no stored container configuration for " + attachment.id()));
         if (!stored.name().equals(conf.name())) {
@@ -325,6 +321,10 @@ final class HostPlugin {
         if (!claimed.equals(held)) {
             throw new CniException(ErrorCode.ATTACHMENT_DIFFERS, "prevResult gives " + ifName + " the addresses "
                     + claimed + ", but attachment " + attachment.id() + " holds " + held);
+        }
+        conf.ipam().ifPresent(section -> ipam.check(section.type(), request.config(), request.version()));
+        try (DatapathBackend backend = open(conf)) {
+            backend.host().check(attachment);
         }
     }
 

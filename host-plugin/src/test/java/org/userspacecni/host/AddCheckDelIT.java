@@ -13,7 +13,8 @@ import org.userspacecni.testkit.CniInvocation;
 
 /**
  * The whole life of an attachment through the built plugin, in every supported version: ADD returns the
- * host-local lease in the version asked for, CHECK passes on that result, DEL three times in a row
+ * host-local lease in the version asked for, CHECK passes on that result and fails with 100 on one whose address
+ * or socket is not what the attachment holds, DEL three times in a row
  * succeeds, and nothing is left: no port, no lease.
  */
 class AddCheckDelIT extends PluginFixtureTest {
@@ -55,6 +56,18 @@ class AddCheckDelIT extends PluginFixtureTest {
             CniInvocation.Outcome checked = plugin.run("CHECK", withResult);
             assertThat(checked.exitCode()).as(checked.stdout() + checked.stderr()).isZero();
             assertThat(checked.stdout()).isEmpty();
+
+            String otherAddress = result.toString().replace(result.at("/ips/0/address").asText(), "10.56.217.250/24");
+            CniInvocation.Outcome address = plugin.run("CHECK", fixture.config(version, ",\"prevResult\":" + otherAddress));
+            assertThat(address.json().path("code").asInt()).as(address.stdout()).isEqualTo(100);
+            assertThat(address.json().path("msg").asText()).contains("10.56.217.250/24").contains(leased);
+            if (version.equals("1.1.0")) {
+                String otherSocket = result.toString().replace(result.at("/interfaces/0/socketPath").asText(),
+                        fixture.sharedDir().resolve("elsewhere").toString());
+                CniInvocation.Outcome socket = plugin.run("CHECK", fixture.config(version, ",\"prevResult\":" + otherSocket));
+                assertThat(socket.json().path("code").asInt()).as(socket.stdout()).isEqualTo(100);
+                assertThat(socket.json().path("msg").asText()).contains("elsewhere");
+            }
         }
 
         for (int i = 0; i < 3; i++) {
