@@ -26,6 +26,25 @@ record SwitchRows(Map<String, String> ports, Map<String, String> interfaces) {
         return new SwitchRows(without(ports, before.ports), without(interfaces, before.interfaces));
     }
 
+    /** These rows but those named {@code name} (a bridge's own port and interface). */
+    SwitchRows except(String name) {
+        return new SwitchRows(named(ports, name), named(interfaces, name));
+    }
+
+    private static Map<String, String> named(Map<String, String> rows, String name) {
+        Map<String, String> kept = new TreeMap<>();
+        rows.forEach((uuid, row) -> {
+            try {
+                if (!Json.mapper().readTree(row).path(1).asText().equals(name)) {
+                    kept.put(uuid, row);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        return kept;
+    }
+
     /** These rows as they are in {@code now}: a row that is gone is missing. */
     SwitchRows in(SwitchRows now) {
         return new SwitchRows(only(now.ports, ports), only(now.interfaces, interfaces));
