@@ -1,5 +1,7 @@
 package org.userspacecni.host;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -11,34 +13,48 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.userspacecni.core.Json;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.PortName;
 
 /**
- * The attachments this node's plugin has begun and not yet finished removing: one empty file each in
- * {@code <dataDir>/.attachments/}, named {@code <network>:<containerId>:<ifName>} (none of the three may
- * hold a ':'), holding the path of the attachment's device-info file, if it has one. ADD records an
- * attachment before its first change and DEL forgets it after its last, so a GC finds whatever a crash in
- * between left behind, even a lease that only the IPAM plugin knows of, or a device-info file outside the
- * plugin's roots.
+ * The attachments this node's plugin has begun and not yet finished removing: one file each in
+ * {@code <dataDir>/.attachments/}, named by the attachment's digest ({@link PortName#digest}, so that a
+ * 255-character container id and a long network name still make a valid file name), holding network, container
+ * id and interface name and,
+ * once ADD has written it, the attachment's device-info file with the identity (device and inode) it had when
+ * it was made. ADD begins an attachment before its first change, and a second ADD of the same attachment finds
+ * it there; DEL forgets it after its last change, so a GC finds whatever a crash in between left behind, even a
+ * lease that only the IPAM plugin knows of. A file named {@code <network>:<containerId>:<ifName>} is an entry of
+ * the earlier layout, read as such.
  */
 final class AttachmentJournal {
 
     static final String DIRECTORY = ".attachments";
 
+    /** One attachment as the journal knows it. */
+    record Entry(String network, AttachmentId id, Optional<DeviceInfo.Written> deviceInfo) {
+    }
+
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     /** How often a record is tried while other attachments' forgets keep removing the emptied directory. */
     private static final int ATTEMPTS = 100;
@@ -49,65 +65,75 @@ final class AttachmentJournal {
         this.dir = dataDir.resolve(DIRECTORY);
     }
 
-    /** Records that {@code id} of {@code network} is being made; it may already be recorded. */
-    void record(String network, AttachmentId id, Optional<Path> deviceInfo) {
-        Path file = dir.resolve(fileName(network, id));
-        byte[] content = deviceInfo.map(Path::toString).orElse("").getBytes(StandardCharsets.UTF_8);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                Files.createDirectories(dir.getParent(), PRIVATE_DIRECTORY);
-                try {
-                    Files.createDirectory(dir, PRIVATE_DIRECTORY);
-                } catch (FileAlreadyExistsException e) {
-                    // One look: a directory is fine, a link or a file is refused, and none (removed again since)
-                    // is a NoSuchFileException for the retry.
-                    if (!Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()) {
-                        throw e;
-                    }
-                }
-                try (SeekableByteChannel created = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS),
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                    created.write(ByteBuffer.wrap(content));
-                }
-                return;
-            } catch (NoSuchFileException e) {
-                // Another attachment's forget removed the emptied directory meanwhile: make it again.
-                if (attempt == ATTEMPTS) {
-                    throw new CniException(ErrorCode.IO_FAILURE, "cannot record attachment " + id + " in " + dir, e);
-                }
-            } catch (IOException e) {
-                throw new CniException(ErrorCode.IO_FAILURE, "cannot record attachment " + id + " in " + dir, e);
+    /**
+     * Records that {@code id} of {@code network} is being made; false, with nothing changed, if the journal
+     * holds it already (an ADD that was not followed by a DEL).
+     */
+    boolean begin(String network, AttachmentId id) {
+        if (find(network, id).isPresent()) {
+            return false;
+        }
+        try {
+            write(new Entry(network, id, Optional.empty()), Set.of(StandardOpenOption.CREATE_NEW));
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        }
+    }
+
+    /** Records the device-info file ADD wrote for the attachment, so that only that file is ever removed. */
+    void deviceInfoWritten(String network, AttachmentId id, DeviceInfo.Written file) {
+        Path temp = dir.resolve("." + fileName(network, id) + ".new");
+        try {
+            Files.deleteIfExists(temp);
+            write(temp, new Entry(network, id, Optional.of(file)), Set.of(StandardOpenOption.CREATE_NEW));
+            Files.move(temp, dir.resolve(fileName(network, id)), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new CniException(ErrorCode.IO_FAILURE, "cannot record the device-info file of " + id + " in " + dir,
+                    e);
+        }
+    }
+
+    /** The entry of {@code id} in {@code network}, if the journal holds one. */
+    Optional<Entry> find(String network, AttachmentId id) {
+        for (Path file : new Path[] {dir.resolve(fileName(network, id)), legacyFile(network, id)}) {
+            if (file != null && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                return Optional.of(read(file));
             }
         }
+        return Optional.empty();
     }
 
     /** Forgets {@code id}, and the directory once it is empty; nothing to do if it was never recorded. */
     void forget(String network, AttachmentId id) {
-        Path file = dir.resolve(fileName(network, id));
-        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            return; // nothing to remove, even where the data directory cannot be written
-        }
-        try {
-            Files.delete(file);
-            Files.delete(dir);
-        } catch (DirectoryNotEmptyException | NoSuchFileException e) {
-            // Other attachments are recorded, or another forget removed the directory first.
-        } catch (IOException e) {
-            throw new CniException(ErrorCode.IO_FAILURE, "cannot remove attachment " + id + " from " + dir, e);
+        for (Path file : new Path[] {dir.resolve(fileName(network, id)), legacyFile(network, id)}) {
+            if (file == null || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                continue; // nothing to remove, even where the data directory cannot be written
+            }
+            try {
+                Files.delete(file);
+                Files.delete(dir);
+            } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+                // Other attachments are recorded, or another forget removed the directory first.
+            } catch (IOException e) {
+                throw new CniException(ErrorCode.IO_FAILURE, "cannot remove attachment " + id + " from " + dir, e);
+            }
         }
     }
 
-    /** The attachments of {@code network} recorded now, with their device-info files. */
-    Map<AttachmentId, Optional<Path>> of(String network) {
-        Map<AttachmentId, Optional<Path>> recorded = new LinkedHashMap<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, network + ":*")) {
+    /** The attachments of {@code network} recorded now. */
+    Map<AttachmentId, Entry> of(String network) {
+        Map<AttachmentId, Entry> recorded = new LinkedHashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, file -> !file.getFileName().toString()
+                .startsWith("."))) {
             for (Path file : files) {
-                String[] parts = file.getFileName().toString().split(":", 3);
-                if (parts.length == 3) {
-                    String deviceInfo = new String(read(file), StandardCharsets.UTF_8);
-                    recorded.put(new AttachmentId(parts[1], parts[2]),
-                            deviceInfo.isEmpty() ? Optional.empty() : Optional.of(Path.of(deviceInfo)));
+                try {
+                    Entry entry = read(file);
+                    if (entry.network().equals(network)) {
+                        recorded.put(entry.id(), entry);
+                    }
+                } catch (CniException e) {
+                    // An entry removed meanwhile, or one that is not ours to read: not this network's to collect.
                 }
             }
         } catch (NoSuchFileException e) {
@@ -118,13 +144,81 @@ final class AttachmentJournal {
         return recorded;
     }
 
-    private static byte[] read(Path file) throws IOException {
+    private void write(Entry entry, Set<? extends OpenOption> how) throws FileAlreadyExistsException {
+        try {
+            write(dir.resolve(fileName(entry.network(), entry.id())), entry, how);
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new CniException(ErrorCode.IO_FAILURE, "cannot record attachment " + entry.id() + " in " + dir, e);
+        }
+    }
+
+    private void write(Path file, Entry entry, Set<? extends OpenOption> how) throws IOException {
+        ObjectNode document = Json.mapper().createObjectNode().put("network", entry.network())
+                .put("containerId", entry.id().containerId()).put("ifName", entry.id().ifName());
+        entry.deviceInfo().ifPresent(info -> document.putObject("deviceInfo").put("path", info.path().toString())
+                .put("fileKey", info.fileKey()));
+        byte[] content = Json.mapper().writeValueAsBytes(document);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Files.createDirectories(dir.getParent(), PRIVATE_DIRECTORY);
+                try {
+                    Files.createDirectory(dir, PRIVATE_DIRECTORY);
+                } catch (FileAlreadyExistsException e) {
+                    // One look: a directory is fine, a link or a file is refused, and none (removed again since)
+                    // is a NoSuchFileException for the retry.
+                    if (!Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()) {
+                        throw new IOException(dir + " is not a directory");
+                    }
+                }
+                Set<OpenOption> options = new HashSet<>(how);
+                options.add(StandardOpenOption.WRITE);
+                options.add(LinkOption.NOFOLLOW_LINKS);
+                try (SeekableByteChannel created = Files.newByteChannel(file, options, PRIVATE_FILE)) {
+                    created.write(ByteBuffer.wrap(content));
+                }
+                return;
+            } catch (NoSuchFileException e) {
+                // Another attachment's forget removed the emptied directory meanwhile: make it again.
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Entry read(Path file) {
+        String name = file.getFileName().toString();
         try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            return in.readAllBytes();
+            byte[] content = in.readAllBytes();
+            String[] legacy = name.split(":", 3);
+            if (legacy.length == 3) {
+                String deviceInfo = new String(content, StandardCharsets.UTF_8);
+                return new Entry(legacy[0], new AttachmentId(legacy[1], legacy[2]), deviceInfo.isEmpty()
+                        ? Optional.empty() : Optional.of(new DeviceInfo.Written(Path.of(deviceInfo), "")));
+            }
+            JsonNode document = Json.mapper().readTree(content);
+            JsonNode info = document.path("deviceInfo");
+            return new Entry(document.path("network").asText(), new AttachmentId(
+                    document.path("containerId").asText(), document.path("ifName").asText()),
+                    info.isObject() ? Optional.of(new DeviceInfo.Written(Path.of(info.path("path").asText()),
+                            info.path("fileKey").asText())) : Optional.empty());
+        } catch (IOException | RuntimeException e) {
+            throw new CniException(ErrorCode.IO_FAILURE, "cannot read the journal entry " + file, e);
         }
     }
 
     private static String fileName(String network, AttachmentId id) {
-        return network + ":" + id.containerId() + ":" + id.ifName();
+        return PortName.digest(network, id);
+    }
+
+    /** The earlier layout's file, where its name was a valid one. */
+    private Path legacyFile(String network, AttachmentId id) {
+        String name = network + ":" + id.containerId() + ":" + id.ifName();
+        if (name.getBytes(StandardCharsets.UTF_8).length > 255 || name.contains("/") || name.indexOf('\0') >= 0) {
+            return null;
+        }
+        return dir.resolve(name);
     }
 }

@@ -2,11 +2,14 @@ package org.userspacecni.host;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Optional;
@@ -58,12 +61,16 @@ final class DeviceInfo {
         return info;
     }
 
+    /** A device-info file this plugin made: its path and its identity then (device and inode). */
+    record Written(Path path, String fileKey) {
+    }
+
     /**
-     * Writes the document atomically: a {@code 0600} temporary file (only the node's root components, Multus
-     * among them, read it) renamed into place, so a symbolic link planted at the file's name is replaced itself,
-     * never written through.
+     * Writes the document as a new file: a {@code 0600} temporary file (only the node's root components, Multus
+     * among them, read it), complete before it is linked at its name, so a reader never sees a part. A file
+     * already there (another attachment's, or a link planted in its place) is refused with 7 and left alone.
      */
-    static void write(Path file, ObjectNode info) {
+    static Written write(Path file, ObjectNode info) {
         Path temp = null;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -71,21 +78,58 @@ final class DeviceInfo {
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(temp, Json.mapper().writeValueAsBytes(info), StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.createLink(file, temp);
+            return new Written(file, fileKey(temp));
+        } catch (FileAlreadyExistsException e) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "the device-info file " + file
+                    + " exists already and is not this attachment's: runtimeConfig.CNIDeviceInfoFile must name a"
+                    + " file of this attachment alone");
         } catch (IOException e) {
-            if (temp != null) {
-                temp.toFile().delete(); // nothing half-written is left beside the file
-            }
             throw new CniException(ErrorCode.IO_FAILURE, "cannot write the device-info file " + file, e);
+        } finally {
+            if (temp != null) {
+                temp.toFile().delete(); // the document stays under its name alone
+            }
         }
     }
 
-    /** Removes the file; a symbolic link in its place is removed itself, never its target. */
-    static void delete(Path file) {
+    /**
+     * Removes the file ADD wrote, if it is still that file (same device and inode; an entry of the earlier journal
+     * layout has no identity, and its path alone is taken); a file that has replaced it is someone else's and stays.
+     */
+    static void delete(Written written, System.Logger log) {
         try {
-            Files.deleteIfExists(file);
+            Optional<String> now = existingKey(written.path());
+            if (now.isEmpty()) {
+                return;
+            }
+            if (!written.fileKey().isEmpty() && !written.fileKey().equals(now.get())) {
+                log.log(System.Logger.Level.WARNING, "the device-info file " + written.path()
+                        + " is not the one this attachment wrote; left alone");
+                return;
+            }
+            Files.deleteIfExists(written.path());
         } catch (IOException e) {
-            throw new CniException(ErrorCode.IO_FAILURE, "cannot remove the device-info file " + file, e);
+            throw new CniException(ErrorCode.IO_FAILURE, "cannot remove the device-info file " + written.path(), e);
+        }
+    }
+
+    private static String fileKey(Path file) throws IOException {
+        return String.valueOf(Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .fileKey());
+    }
+
+    /** The file's identity, none if nothing is there (or its directory is not one). */
+    private static Optional<String> existingKey(Path file) throws IOException {
+        try {
+            return Optional.of(fileKey(file));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (FileSystemException e) {
+            if ("Not a directory".equals(e.getReason())) {
+                return Optional.empty();
+            }
+            throw e;
         }
     }
 }

@@ -8,11 +8,13 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.inject.Inject;
 import org.userspacecni.core.BackendRegistry;
+import org.userspacecni.core.Json;
 import org.userspacecni.core.StateLock;
 import org.userspacecni.core.cni.CniResult;
 import org.userspacecni.core.cni.CniVersion;
@@ -89,59 +91,76 @@ final class HostPlugin {
     }
 
     private CniResult add(CniRequest request) {
-        Optional<CniResult> prevResult = NetConfDecoder.prevResult(request.config(), request.version());
         AttachmentId id = request.environment().attachmentId();
+        String network = request.netConf().name();
+        if (!journal.begin(network, id)) {
+            throw new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, "container " + id.containerId()
+                    + " already has interface " + id.ifName() + " in network " + network
+                    + " (an ADD that was not followed by a DEL): DEL it before adding it again; it is left as it is");
+        }
+        holds.reached(Step.JOURNALED);
+        boolean undone = true;
         try (Pods pods = Pods.open(request.netConf(), request.environment().args(), context)) {
+            Rollback rollback = new Rollback(log);
             try {
-                NetConf conf = pods.attachmentConf(request.netConf(), id, true);
-                Attachment attachment = attachment(request, conf);
-                requireNetns(attachment);
-                try (DatapathBackend backend = open(conf)) {
-                    return add(request, attachment, backend, pods, prevResult);
-                }
+                return add(request, pods, rollback);
             } catch (RuntimeException e) {
-                pods.release(request.netConf(), id);
+                undone = rollback.undo(e);
                 throw e;
             }
+        } catch (RuntimeException e) {
+            if (undone) {
+                journal.forget(network, id);
+            }
+            throw e;
         }
     }
 
     /**
-     * ADD step by step, every step undone if a later one fails. The attachment is journaled first and
-     * forgotten only when every undo succeeded, so that whatever a crash or a failed undo leaves, DEL or GC
-     * finds.
+     * ADD step by step. Each step's undo is registered once the step has succeeded in this invocation, so a
+     * failure undoes exactly what this ADD made: never a lease, port, document or file that was there before.
+     * The attachment stays journaled unless every undo succeeded, so that whatever a crash or a failed undo
+     * leaves, DEL or GC finds.
      */
-    private CniResult add(CniRequest request, Attachment attachment, DatapathBackend backend, Pods pods,
-            Optional<CniResult> prevResult) {
-        NetConf conf = attachment.netConf();
-        AttachmentId id = attachment.id();
+    private CniResult add(CniRequest request, Pods pods, Rollback rollback) {
+        Optional<CniResult> prevResult = NetConfDecoder.prevResult(request.config(), request.version());
+        AttachmentId id = request.environment().attachmentId();
+        requireNotInAnotherNetwork(id, request.netConf().name());
+        NetConf conf = pods.attachmentConf(request.netConf(), id, true);
+        rollback.done("the socket directory made for " + id, () -> pods.releaseMade(request.netConf(), id));
+        Attachment attachment = attachment(request, conf);
+        requireNetns(attachment);
         Optional<Path> deviceInfo = DeviceInfo.file(request);
-        journal.record(conf.name(), id, deviceInfo);
-        holds.reached(Step.JOURNALED);
-        Rollback rollback = new Rollback(log);
-        try {
+        try (DatapathBackend backend = open(conf)) {
             CniResult addresses = CniResult.empty();
             if (conf.ipam().isPresent()) {
                 String type = conf.ipam().get().type();
-                rollback.push("IPAM lease of " + id, () -> ipam.del(type, request.config(), request.version()));
-                addresses = ipam.add(type, request.config(), request.version());
+                try {
+                    addresses = ipam.add(type, request.config(), request.version());
+                } catch (RuntimeException e) {
+                    rollback.mayRemain("whatever the IPAM plugin holds for " + id + " after its failed ADD");
+                    throw e;
+                }
+                rollback.done("IPAM lease of " + id, () -> ipam.del(type, request.config(), request.version()));
                 holds.reached(Step.IPAM_LEASED);
             }
-            rollback.push("host port of " + id,
-                    () -> onTheSwitch(conf, backend.host(), () -> backend.host().delete(attachment)));
             HostPort port = onTheSwitch(conf, backend.host(), () -> backend.host().add(attachment));
+            rollback.done("host port of " + id,
+                    () -> onTheSwitch(conf, backend.host(), () -> backend.host().delete(attachment)));
             log.log(Level.INFO, "ADD {0}: port {1}, socket {2}", id, port.name(), port.socketPath());
             holds.reached(Step.PORT_ADDED);
             ContainerConfig stored = ContainerConfigs.of(attachment, port, addresses, request.version());
-            rollback.push("stored configuration of " + id, () -> store.delete(id));
             store.put(stored);
+            rollback.done("stored configuration of " + id, () -> store.delete(id));
             holds.reached(Step.STORED);
-            rollback.push("the pod's configuration of " + id, () -> pods.delete(id));
             pods.put(stored);
+            rollback.done("the pod's configuration of " + id, () -> pods.delete(id));
             holds.reached(Step.POD_ANNOTATED);
             if (deviceInfo.isPresent()) {
-                rollback.push("device-info file of " + id, () -> DeviceInfo.delete(deviceInfo.get()));
-                DeviceInfo.write(deviceInfo.get(), DeviceInfo.of(stored, port.socketPath()));
+                DeviceInfo.Written written = DeviceInfo.write(deviceInfo.get(), DeviceInfo.of(stored,
+                        port.socketPath()));
+                rollback.done("device-info file of " + id, () -> DeviceInfo.delete(written, log));
+                journal.deviceInfoWritten(conf.name(), id, written);
                 holds.reached(Step.DEVICE_INFO_WRITTEN);
             }
             CniResult.NetInterface nic = new CniResult.NetInterface(id.ifName(), port.mac(), port.mtu(),
@@ -149,17 +168,28 @@ final class HostPlugin {
             CniResult result = prevResult.orElse(CniResult.empty()).withInterface(nic, addresses);
             holds.reached(Step.ADDED);
             return result;
-        } catch (RuntimeException e) {
-            if (rollback.undo(e)) {
-                journal.forget(conf.name(), id);
-            }
-            throw e;
+        }
+    }
+
+    /**
+     * The store keeps one document per container and interface name: one of another network is another
+     * attachment's (one the runtime never deleted), and ADD leaves it alone rather than write over it.
+     */
+    private void requireNotInAnotherNetwork(AttachmentId id, String network) {
+        Optional<ContainerConfig> stored = store.get(id);
+        if (stored.isPresent() && !stored.get().name().equals(network)) {
+            throw new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, "container " + id.containerId()
+                    + " already has interface " + id.ifName() + " in network " + stored.get().name()
+                    + ": DEL it there before adding it to " + network + "; it is left as it is");
         }
     }
 
     private void del(CniRequest request) {
         AttachmentId id = request.environment().attachmentId();
+        String network = request.netConf().name();
         Failures failures = new Failures();
+        Optional<AttachmentJournal.Entry> journaled = failures.attemptToGet(() -> journal.find(network, id))
+                .flatMap(entry -> entry);
         try (Pods pods = podsForDel(request)) {
             NetConf conf = request.netConf();
             try {
@@ -168,25 +198,67 @@ final class HostPlugin {
                 log.log(Level.WARNING, "DEL {0}: the pod''s socket directory is unknown ({1}); going on with {2}", id,
                         e.getMessage(), conf.sharedDirPath());
             }
-            Attachment attachment = attachment(request, conf);
+            Attachment attachment = attachmentForDel(request, conf);
             NetConf attached = conf;
-            failures.attempt(() -> store.delete(id));
+            failures.attempt(() -> deleteStored(id, network));
             failures.attempt(() -> pods.delete(id));
-            failures.attempt(() -> withBackendIfInstalled(attached,
-                    backend -> onTheSwitch(attached, backend.host(), () -> backend.host().delete(attachment))));
+            failures.attempt(() -> deleteHostPort(attachment));
             attached.ipam().ifPresent(section -> failures.attempt(() -> {
                 if (ipamInstalled(section.type())) {
                     ipam.del(section.type(), request.config(), request.version());
                 }
             }));
-            deviceInfoToRemove(request).ifPresent(file -> failures.attempt(() -> DeviceInfo.delete(file)));
+            journaled.flatMap(AttachmentJournal.Entry::deviceInfo)
+                    .ifPresent(file -> failures.attempt(() -> DeviceInfo.delete(file, log)));
             failures.attempt(() -> pods.release(request.netConf(), id));
         }
         if (failures.none()) {
-            journal.forget(request.netConf().name(), id);
+            journal.forget(network, id);
         }
         failures.rethrow();
         log.log(Level.INFO, "DEL {0}: done", id);
+    }
+
+    /**
+     * DEL's change to the switch. A configuration the engine refuses (2 or 7: a setting out of range, an
+     * interface type it does not take) is one that ADD refused too, so it made nothing there to remove.
+     */
+    private void deleteHostPort(Attachment attachment) {
+        NetConf conf = attachment.netConf();
+        withBackendIfInstalled(conf, backend -> {
+            try {
+                onTheSwitch(conf, backend.host(), () -> backend.host().delete(attachment));
+            } catch (CniException e) {
+                if (e.code() != ErrorCode.INVALID_NETWORK_CONFIG.code()
+                        && e.code() != ErrorCode.UNSUPPORTED_FIELD.code()) {
+                    throw e;
+                }
+                log.log(Level.WARNING, "DEL {0}: nothing to remove on the host switch with a configuration the"
+                        + " engine refuses: {1}", attachment.id(), e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Removes the stored document of {@code id} if it is this network's: its file is named by container and
+     * interface name, so one that cannot be read is this attachment's too, and goes.
+     */
+    private void deleteStored(AttachmentId id, String network) {
+        Optional<ContainerConfig> stored;
+        try {
+            stored = store.get(id);
+        } catch (CniException e) {
+            log.log(Level.WARNING, "DEL {0}: removing its stored configuration, which cannot be read: {1}", id,
+                    e.getMessage());
+            store.delete(id);
+            return;
+        }
+        if (stored.isPresent() && !stored.get().name().equals(network)) {
+            log.log(Level.WARNING, "DEL {0}: the stored configuration is network {1}''s, not {2}''s; left alone", id,
+                    stored.get().name(), network);
+            return;
+        }
+        store.delete(id);
     }
 
     /** The pod's platform for DEL; one that cannot be reached must not keep DEL from removing the rest. */
@@ -196,16 +268,6 @@ final class HostPlugin {
         } catch (CniException e) {
             log.log(Level.WARNING, "DEL: the pod''s platform cannot be asked: " + e.getMessage());
             return Pods.none(context);
-        }
-    }
-
-    /** The device-info file DEL removes: one that ADD would have refused cannot have been written. */
-    private Optional<Path> deviceInfoToRemove(CniRequest request) {
-        try {
-            return DeviceInfo.file(request);
-        } catch (CniException e) {
-            log.log(Level.WARNING, "DEL: no device-info file to remove: " + e.getMessage());
-            return Optional.empty();
         }
     }
 
@@ -233,11 +295,32 @@ final class HostPlugin {
         }
         ContainerConfig stored = store.get(attachment.id()).orElseThrow(() -> new CniException(
                 ErrorCode.ATTACHMENT_DIFFERS, "no stored container configuration for " + attachment.id()));
+        if (!stored.name().equals(conf.name())) {
+            throw new CniException(ErrorCode.ATTACHMENT_DIFFERS, "the stored container configuration of "
+                    + attachment.id() + " is network " + stored.name() + "'s, not " + conf.name() + "'s");
+        }
         if (nic.socketPath().isPresent()
                 && !conf.sharedDirPath().resolve(stored.socket()).toString().equals(nic.socketPath().get())) {
             throw new CniException(ErrorCode.ATTACHMENT_DIFFERS, "the stored container configuration of "
                     + attachment.id() + " names socket " + stored.socket() + ", not " + nic.socketPath().get());
         }
+        int index = prev.interfaces().indexOf(nic);
+        Set<String> claimed = prev.ips().stream()
+                .filter(ip -> ip.interfaceIndex().map(i -> i == index).orElse(true))
+                .map(CniResult.IpConfig::address).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> held = heldAddresses(stored);
+        if (!claimed.equals(held)) {
+            throw new CniException(ErrorCode.ATTACHMENT_DIFFERS, "prevResult gives " + ifName + " the addresses "
+                    + claimed + ", but attachment " + attachment.id() + " holds " + held);
+        }
+    }
+
+    /** The addresses of the IPAM result the attachment stored at ADD. */
+    private static Set<String> heldAddresses(ContainerConfig stored) {
+        JsonNode ips = Json.mapper().valueToTree(stored.ipResult()).path("ips");
+        Set<String> held = new TreeSet<>();
+        ips.forEach(ip -> held.add(ip.path("address").asText()));
+        return held;
     }
 
     /**
@@ -251,7 +334,7 @@ final class HostPlugin {
         Set<AttachmentId> valid = NetConfDecoder.validAttachments(request.config());
         Failures failures = new Failures();
         try (StateLock lock = StateLock.acquire(conf.dataDirPath())) {
-            Map<AttachmentId, Optional<Path>> journaled = journal.of(conf.name());
+            Map<AttachmentId, AttachmentJournal.Entry> journaled = journal.of(conf.name());
             Set<AttachmentId> stale = new LinkedHashSet<>(journaled.keySet());
             failures.attempt(() -> withBackendIfInstalled(conf, backend -> backend.host().gc(conf, valid)));
             failures.attempt(() -> store.list().stream()
@@ -261,8 +344,8 @@ final class HostPlugin {
                         store.delete(stored.id());
                     }));
             stale.removeAll(valid);
-            stale.forEach(id -> journaled.getOrDefault(id, Optional.empty())
-                    .ifPresent(file -> failures.attempt(() -> DeviceInfo.delete(file))));
+            stale.forEach(id -> Optional.ofNullable(journaled.get(id)).flatMap(AttachmentJournal.Entry::deviceInfo)
+                    .ifPresent(file -> failures.attempt(() -> DeviceInfo.delete(file, log))));
             conf.ipam().ifPresent(section -> failures.attempt(
                     () -> ipam.gc(section.type(), request.config(), request.version(), stale)));
             if (failures.none()) {
@@ -366,6 +449,20 @@ final class HostPlugin {
         return new Attachment(env.attachmentId(), env.netns(), conf, MacAddresses.of(request));
     }
 
+    /**
+     * The attachment as DEL sees it: a MAC address that ADD would have refused cannot keep DEL from removing what
+     * the attachment's marks and journal entry name, and nothing is removed by its MAC.
+     */
+    private Attachment attachmentForDel(CniRequest request, NetConf conf) {
+        try {
+            return attachment(request, conf);
+        } catch (CniException e) {
+            log.log(Level.WARNING, "DEL: " + e.getMessage() + "; going on without it");
+            CniEnvironment env = request.environment();
+            return new Attachment(env.attachmentId(), env.netns(), conf, MacAddresses.derived(env.attachmentId()));
+        }
+    }
+
     private static void requireNetns(Attachment attachment) {
         String netns = attachment.netns().orElseThrow();
         if (!Files.exists(Path.of(netns))) {
@@ -385,14 +482,23 @@ final class HostPlugin {
         private CniException first;
 
         void attempt(Runnable step) {
-            try {
+            attemptToGet(() -> {
                 step.run();
+                return null;
+            });
+        }
+
+        /** What the step returned, none if it failed. */
+        <T> Optional<T> attemptToGet(Supplier<T> step) {
+            try {
+                return Optional.ofNullable(step.get());
             } catch (CniException e) {
                 if (first == null) {
                     first = e;
                 } else {
                     first.addSuppressed(e);
                 }
+                return Optional.empty();
             }
         }
 

@@ -42,6 +42,8 @@ final class Pods implements AutoCloseable {
     private final Optional<PodStore> store;
     private final Path linkDir;
     private final System.Logger log;
+    /** Whether this command made the pod's socket directory or its link (a failed ADD removes only those). */
+    private boolean made;
 
     private Pods(Optional<PodStore> store, Path linkDir, System.Logger log) {
         this.store = store;
@@ -93,17 +95,18 @@ final class Pods implements AutoCloseable {
         Path dir = volume.orElse(conf.sharedDirPath().resolve(id.shortContainerId()));
         if (bytes(dir) + 1 + LONGEST_SOCKET_NAME <= MAX_SOCKET_PATH_BYTES) {
             if (create) {
-                createSocketDirectory(dir, volume.isEmpty());
+                made = createSocketDirectory(dir, volume.isEmpty());
             }
             return conf.withSharedDir(dir);
         }
         Path link = linkDir.resolve(store.get().podUid());
         if (create) {
-            createSocketDirectory(dir, volume.isEmpty());
+            made = createSocketDirectory(dir, volume.isEmpty());
             createDirectories(linkDir);
             try {
                 if (!Files.isSymbolicLink(link)) {
                     Files.createSymbolicLink(link, dir);
+                    made = true;
                 } else if (!Files.readSymbolicLink(link).equals(dir)) {
                     throw new CniException(ErrorCode.IO_FAILURE, link + " links to " + Files.readSymbolicLink(link)
                             + ", not to the pod's socket directory " + dir);
@@ -122,6 +125,13 @@ final class Pods implements AutoCloseable {
 
     void delete(AttachmentId id) {
         store.ifPresent(pod -> pod.delete(id));
+    }
+
+    /** After a failed ADD: what {@link #release} removes, if this ADD made the directory or its link. */
+    void releaseMade(NetConf conf, AttachmentId id) {
+        if (made) {
+            release(conf, id);
+        }
     }
 
     /**
@@ -178,21 +188,23 @@ final class Pods implements AutoCloseable {
      * below the shared directory and so ours: made {@code 0700} one element at a time, and refused where a
      * symbolic link stands in its place (it would put the sockets, and their removal, elsewhere).
      */
-    private static void createSocketDirectory(Path dir, boolean belowSharedDir) {
+    private static boolean createSocketDirectory(Path dir, boolean belowSharedDir) {
         if (!belowSharedDir) {
             createDirectories(dir);
-            return;
+            return false;
         }
         createDirectories(dir.getParent());
         try {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
                     "rwx------")));
+            return true;
         } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new CniException(ErrorCode.IO_FAILURE, "the socket directory " + dir + " is "
                         + (Files.isSymbolicLink(dir) ? "a symbolic link" : "not a directory")
                         + ": links below the shared directory are not followed");
             }
+            return false;
         } catch (IOException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot create the socket directory " + dir, e);
         }

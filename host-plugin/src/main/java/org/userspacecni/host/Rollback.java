@@ -14,20 +14,32 @@ final class Rollback {
     }
 
     private final Deque<Step> steps = new ArrayDeque<>();
+    private String remains;
     private final System.Logger log;
 
     Rollback(System.Logger log) {
         this.log = log;
     }
 
-    /** Registers how to undo a step, before the step runs (the undo steps are idempotent). */
-    void push(String what, Runnable undo) {
+    /** Registers how to undo a step, once the step has succeeded: a step that failed made nothing to undo. */
+    void done(String what, Runnable undo) {
         steps.push(new Step(what, undo));
     }
 
-    /** Undoes every registered step, newest first; whether every one of them succeeded. */
+    /**
+     * Says that a step that failed may have left something this command cannot prove is its own to undo (an
+     * IPAM plugin's lease): the attachment is then not fully undone, and stays for DEL or GC.
+     */
+    void mayRemain(String what) {
+        remains = what;
+    }
+
+    /** Undoes every registered step, newest first; whether every one of them succeeded and nothing remains. */
     boolean undo(Throwable cause) {
-        boolean undone = true;
+        boolean undone = remains == null;
+        if (remains != null) {
+            log.log(Level.WARNING, "left for DEL or GC: " + remains);
+        }
         log.log(Level.WARNING, "rolling back after: " + cause.getMessage());
         while (!steps.isEmpty()) {
             Step step = steps.pop();

@@ -20,7 +20,7 @@ import org.userspacecni.spi.CniException;
 
 /**
  * The attachment journal: what is recorded is listed per network with its device-info file until it is
- * forgotten, the directory goes with the last entry, concurrent ADDs and DELs of other attachments never make
+ * forgotten, an attachment is begun once, any container id and network name make a valid file name, the directory goes with the last entry, concurrent ADDs and DELs of other attachments never make
  * a record fail, and a link in place of the directory is refused.
  */
 class AttachmentJournalTest {
@@ -33,12 +33,15 @@ class AttachmentJournalTest {
         AttachmentJournal journal = new AttachmentJournal(dataDir);
         AttachmentId a = new AttachmentId("c0ffee000001", "net1");
         AttachmentId b = new AttachmentId("c0ffee000002", "net.1");
-        journal.record("net-a", a, Optional.of(Path.of("/run/devinfo/a.json")));
-        journal.record("net-a", b, Optional.empty());
-        journal.record("net-b", a, Optional.empty());
+        DeviceInfo.Written info = new DeviceInfo.Written(Path.of("/run/devinfo/a.json"), "(dev=1,ino=2)");
+        assertThat(journal.begin("net-a", a)).isTrue();
+        journal.deviceInfoWritten("net-a", a, info);
+        assertThat(journal.begin("net-a", b)).isTrue();
+        assertThat(journal.begin("net-b", a)).isTrue();
 
-        assertThat(journal.of("net-a")).isEqualTo(Map.of(a, Optional.of(Path.of("/run/devinfo/a.json")),
-                b, Optional.empty()));
+        assertThat(journal.of("net-a")).isEqualTo(Map.of(
+                a, new AttachmentJournal.Entry("net-a", a, Optional.of(info)),
+                b, new AttachmentJournal.Entry("net-a", b, Optional.empty())));
         assertThat(journal.of("net-b")).containsOnlyKeys(a);
 
         journal.forget("net-a", a);
@@ -50,6 +53,45 @@ class AttachmentJournalTest {
     }
 
     @Test
+    void aSecondBeginOfTheSameAttachmentIsRefusedAndChangesNothing() {
+        AttachmentJournal journal = new AttachmentJournal(dataDir);
+        AttachmentId id = new AttachmentId("c0ffee000001", "net1");
+        DeviceInfo.Written info = new DeviceInfo.Written(Path.of("/run/devinfo/a.json"), "(dev=1,ino=2)");
+        assertThat(journal.begin("net", id)).isTrue();
+        journal.deviceInfoWritten("net", id, info);
+
+        assertThat(journal.begin("net", id)).isFalse();
+        assertThat(journal.find("net", id)).contains(new AttachmentJournal.Entry("net", id, Optional.of(info)));
+        assertThat(journal.begin("other-net", id)).isTrue();
+    }
+
+    @Test
+    void theLongestContainerIdsAndNetworkNamesMakeValidFileNames() {
+        AttachmentJournal journal = new AttachmentJournal(dataDir);
+        AttachmentId id = new AttachmentId("c".repeat(255), "net1");
+        String network = "n".repeat(400);
+        assertThat(journal.begin(network, id)).isTrue();
+
+        assertThat(journal.of(network)).containsOnlyKeys(id);
+        journal.forget(network, id);
+        assertThat(journal.find(network, id)).isEmpty();
+    }
+
+    @Test
+    void readsAndForgetsAnEntryOfTheEarlierLayout() throws IOException {
+        Path dir = Files.createDirectories(dataDir.resolve(AttachmentJournal.DIRECTORY));
+        Files.writeString(dir.resolve("net:c0ffee000001:net1"), "/run/devinfo/a.json");
+        AttachmentJournal journal = new AttachmentJournal(dataDir);
+        AttachmentId id = new AttachmentId("c0ffee000001", "net1");
+
+        assertThat(journal.begin("net", id)).isFalse();
+        assertThat(journal.of("net")).isEqualTo(Map.of(id, new AttachmentJournal.Entry("net", id,
+                Optional.of(new DeviceInfo.Written(Path.of("/run/devinfo/a.json"), "")))));
+        journal.forget("net", id);
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
     void concurrentRecordsAndForgetsOfOtherAttachmentsNeverFail() throws Exception {
         AttachmentJournal journal = new AttachmentJournal(dataDir);
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -57,7 +99,7 @@ class AttachmentJournalTest {
             var runs = IntStream.range(0, 8).mapToObj(worker -> pool.submit(() -> {
                 AttachmentId id = new AttachmentId("worker" + worker, "net1");
                 for (int i = 0; i < 200; i++) {
-                    journal.record("net", id, Optional.empty());
+                    assertThat(journal.begin("net", id)).isTrue();
                     journal.forget("net", id);
                 }
             })).collect(Collectors.toList());
@@ -75,8 +117,8 @@ class AttachmentJournalTest {
         Path elsewhere = Files.createDirectory(dataDir.resolve("elsewhere"));
         Files.createSymbolicLink(dataDir.resolve(AttachmentJournal.DIRECTORY), elsewhere);
 
-        assertThatThrownBy(() -> new AttachmentJournal(dataDir).record("net",
-                new AttachmentId("c0ffee000001", "net1"), Optional.empty()))
+        assertThatThrownBy(() -> new AttachmentJournal(dataDir).begin("net",
+                new AttachmentId("c0ffee000001", "net1")))
                 .isInstanceOf(CniException.class).hasMessageContaining("cannot record");
         try (var files = Files.list(elsewhere)) {
             assertThat(files).isEmpty();

@@ -57,11 +57,16 @@ class IpamDelegationTest {
     }
 
     @Test
-    void anIpamFailureKeepsTheIpamPluginsCodeAndRollsBack() throws Exception {
+    void anIpamFailureKeepsTheIpamPluginsCodeAndReleasesNothingItDidNotGet() throws Exception {
         ipam("1.1.0");
         InProcessPlugin.Outcome added = plugin.env("FAKE_IPAM_FAIL", "ADD").run("ADD", config("1.1.0"));
         ErrorCodeTest.assertError(added, 107, "IPAM plugin 'fake-ipam' failed: no addresses left");
         assertThat(dir.resolve("switch/ports")).doesNotExist();
+        assertThat(calls()).containsExactly("ADD 1.1.0");
+
+        // What the IPAM plugin may hold is the runtime's DEL's to release: the attachment stays journaled until then.
+        ErrorCodeTest.assertError(plugin.run("ADD", config("1.1.0")), 4, "DEL it before adding it again");
+        assertThat(plugin.run("DEL", config("1.1.0")).exitCode()).isZero();
         assertThat(calls()).containsExactly("ADD 1.1.0", "DEL 1.1.0");
     }
 

@@ -28,17 +28,25 @@ public final class PortName {
     }
 
     /**
-     * {@code u<11 hex digits>-<ifname>}, the digits from the SHA-256 of network, container id and interface name:
-     * as long as the original name, and different for attachments that differ in any of the three.
+     * {@code u<11 hex digits>-<ifname>}, the digits from the attachment's {@link #digest}: as long as the original
+     * name, and different for attachments that differ in network, container id or interface name.
      */
     public static String distinct(String network, AttachmentId id) {
+        return "u" + digest(network, id).substring(0, DIGEST_DIGITS) + "-" + id.ifName();
+    }
+
+    /**
+     * The hex SHA-256 of network, container id and interface name, each NUL-terminated: a name for the attachment
+     * that fits anywhere a file name does, whatever the lengths of the three.
+     */
+    public static String digest(String network, AttachmentId id) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (String part : new String[] {network, id.containerId(), id.ifName()}) {
                 sha.update(part.getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
             }
-            return "u" + HexFormat.of().formatHex(sha.digest()).substring(0, DIGEST_DIGITS) + "-" + id.ifName();
+            return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }

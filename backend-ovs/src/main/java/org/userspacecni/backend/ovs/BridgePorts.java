@@ -23,8 +23,19 @@ import org.userspacecni.spi.ErrorCode;
  */
 final class BridgePorts {
 
-    /** One port to add: its bridge, name, Interface and Port rows, and the attachment that owns it. */
-    record PortSpec(String bridge, String name, ObjectNode interfaceRow, ObjectNode portRow, AttachmentId owner) {
+    /**
+     * One port to add: its bridge, name, Interface and Port rows, and the ownership marks of the attachment that
+     * owns it ({@link Ownership#of(AttachmentId, String)}).
+     */
+    record PortSpec(String bridge, String name, ObjectNode interfaceRow, ObjectNode portRow,
+            Map<String, String> owner) {
+    }
+
+    /** The name asked for is another's port's: nothing was changed. */
+    static final class NameTaken extends CniException {
+        NameTaken(String message) {
+            super(ErrorCode.INVALID_NETWORK_CONFIG, message);
+        }
     }
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -49,9 +60,9 @@ final class BridgePorts {
         for (int attempt = 1; ; attempt++) {
             List<ObjectNode> ops = new ArrayList<>();
             for (OvsSwitch.PortRow clash : ovs.ports(Ovsdb.where("name", "==", spec.name()))) {
-                if (!Ownership.attachmentOf(clash.externalIds()).equals(spec.owner())) {
-                    throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "OVS already has a port named "
-                            + spec.name() + " that is not this attachment's (" + clash.externalIds() + ")");
+                if (!clash.externalIds().entrySet().containsAll(spec.owner().entrySet())) {
+                    throw new NameTaken("OVS already has a port named " + spec.name()
+                            + " that is not this attachment's (" + clash.externalIds() + ")");
                 }
                 ops.add(Ovsdb.mutate("Bridge", Ovsdb.where("ports", "includes", Ovsdb.uuid(clash.uuid())),
                         "ports", "delete", Ovsdb.set(Ovsdb.uuid(clash.uuid()))));

@@ -8,7 +8,7 @@ import org.userspacecni.spi.AttachmentId;
 /**
  * The {@code external_ids} that mark what this plugin made in OVS, so that DEL, CHECK and GC find it from
  * the switch alone: ports and interfaces carry the attachment's container id, interface name and network
- * name; a bridge the plugin created carries {@link #CREATED_BY}, and only such a bridge is ever removed.
+ * name (a host port also the path of its socket, under the name it was given); a bridge the plugin created carries {@link #CREATED_BY}, and only such a bridge is ever removed.
  */
 final class Ownership {
 
@@ -17,6 +17,8 @@ final class Ownership {
     static final String IFNAME = "userspace-cni/ifname";
     static final String NETWORK = "userspace-cni/network";
     static final String CREATED_BY = "userspace-cni/created-by";
+    /** The socket path a host port was given: what DEL and GC may remove with it, and nothing else. */
+    static final String SOCKET = "userspace-cni/socket";
     static final String PLUGIN = "userspace-cni";
 
     private Ownership() {

@@ -3,6 +3,7 @@ package org.userspacecni.backend.ovs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -10,6 +11,7 @@ import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.NetType;
+import org.userspacecni.spi.PortName;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostMode;
 
@@ -32,7 +34,17 @@ record PortPlan(String bridge, String name, VhostMode mode, Path socketPath, Opt
     /** The netdev datapath makes a tap device named after the bridge, so it is an interface name. */
     private static final Pattern BRIDGE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,14}");
 
-    static PortPlan of(Attachment attachment) {
+    /**
+     * The names ADD tries, in order: the configured {@code vhost.socketfile} alone, else the original name and,
+     * where that is taken, the distinct one ({@link PortName}).
+     */
+    static List<String> names(Attachment attachment) {
+        return attachment.host().vhost().socketfile().map(List::of).orElseGet(() -> List.of(
+                PortName.original(attachment.id()), PortName.distinct(attachment.netConf().name(), attachment.id())));
+    }
+
+    /** The plan for the port named {@code name}, checked against the configuration. */
+    static PortPlan of(Attachment attachment, String name) {
         Side host = attachment.host();
         if (host.netType().filter(NetType.INTERFACE::equals).isPresent()) {
             throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "host.netType: 'interface' is not supported by"
@@ -43,7 +55,6 @@ record PortPlan(String bridge, String name, VhostMode mode, Path socketPath, Opt
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "host.bridge.bridgeName: '" + bridge
                     + "' is not a valid bridge name (letters, digits, '_', '.', '-'; at most 15)");
         }
-        String name = socketName(attachment);
         Path socketPath = attachment.netConf().sharedDirPath().resolve(name);
         int length = socketPath.toString().getBytes(StandardCharsets.UTF_8).length;
         if (length > MAX_SOCKET_PATH_BYTES) {
@@ -51,14 +62,10 @@ record PortPlan(String bridge, String name, VhostMode mode, Path socketPath, Opt
                     + length + " bytes, longer than the " + MAX_SOCKET_PATH_BYTES
                     + " a unix socket allows: shorten sharedDir or vhost.socketfile");
         }
+        Map<String, String> marks = new LinkedHashMap<>(Ownership.of(attachment));
+        marks.put(Ownership.SOCKET, socketPath.toString());
         return new PortPlan(bridge, name, host.vhost().modeOrDefault(), socketPath,
-                host.bridge().vlanId(), attachment.netConf().mtu(), Ownership.of(attachment));
-    }
-
-    /** The socket file (and port) name: {@code vhost.socketfile}, else {@code <cid12>-<ifname>}. */
-    static String socketName(Attachment attachment) {
-        return attachment.host().vhost().socketfile()
-                .orElse(attachment.id().shortContainerId() + "-" + attachment.id().ifName());
+                host.bridge().vlanId(), attachment.netConf().mtu(), marks);
     }
 
     String interfaceType() {

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.BackendContext;
@@ -30,6 +29,7 @@ import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.SocketDirectory;
+import org.userspacecni.spi.SocketFile;
 import org.userspacecni.spi.VhostMode;
 
 /**
@@ -52,16 +52,45 @@ final class VhostUserPorts implements HostSide {
         this.bridgePorts = new BridgePorts(log);
     }
 
+    /**
+     * Adds the port under the first name that is free ({@link PortPlan#names}): no port of the switch has it and
+     * nothing stands at its socket path. A port this attachment already has keeps its name. Nothing that is
+     * there already is removed or replaced, but this attachment's own port.
+     */
     @Override
     public HostPort add(Attachment attachment) {
-        PortPlan plan = PortPlan.of(attachment);
+        List<String> names = PortPlan.names(attachment);
+        PortPlan.of(attachment, names.get(0)); // the configuration is checked before anything is touched
         try (OvsSwitch ovs = connect(attachment.netConf())) {
-            SocketDirectory.prepare(plan.socketPath().getParent(), attachment.host().vhost().group());
+            SocketDirectory.prepare(attachment.netConf().sharedDirPath(), attachment.host().vhost().group());
+            List<OvsSwitch.PortRow> own = ownPorts(ovs, attachment.id(), attachment.netConf().name());
+            if (!own.isEmpty()) {
+                names = List.of(own.get(0).name());
+            }
+            List<String> taken = new ArrayList<>();
+            for (String name : names) {
+                PortPlan plan = PortPlan.of(attachment, name);
+                if (own.isEmpty() && SocketFile.exists(plan.socketPath())) {
+                    taken.add(plan.socketPath() + " exists");
+                    continue;
+                }
+                try {
+                    return add(ovs, attachment, plan);
+                } catch (BridgePorts.NameTaken e) {
+                    taken.add(e.getMessage());
+                }
+            }
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, attachment.host().vhost().socketfile()
+                    .map(file -> "vhost.socketfile '" + file + "' is another attachment's: ")
+                    .orElse("every name this attachment may take is another's: ") + String.join("; ", taken));
+        }
+    }
+
+    private HostPort add(OvsSwitch ovs, Attachment attachment, PortPlan plan) {
+        try {
             String portUuid = bridgePorts.add(ovs, new BridgePorts.PortSpec(plan.bridge(), plan.name(),
-                    interfaceRow(plan), portRow(plan), attachment.id()));
+                    interfaceRow(plan), portRow(plan), Ownership.of(attachment.id(), attachment.netConf().name())));
             try {
-                // A socket left by a frontend that was killed would stop the next one from binding there.
-                removeSocket(attachment.netConf(), plan.name());
                 JsonNode iface = ovs.interfaceRow(plan.name()).orElseThrow(() -> new CniException(
                         ErrorCode.IO_FAILURE, "port " + plan.name() + " vanished right after it was created"));
                 if (ovs.settings().waitForVswitchd()) {
@@ -79,7 +108,7 @@ final class VhostUserPorts implements HostSide {
                 return new HostPort(plan.name(), plan.socketPath().toString(), Optional.of(attachment.mac()), mtu);
             } catch (RuntimeException e) {
                 try {
-                    bridgePorts.remove(ovs, ovs.ports(ownedBy(attachment.id())));
+                    remove(ovs, attachment.netConf(), ownPorts(ovs, attachment.id(), attachment.netConf().name()));
                 } catch (RuntimeException rollback) {
                     e.addSuppressed(rollback);
                 }
@@ -93,34 +122,61 @@ final class VhostUserPorts implements HostSide {
     @Override
     public void delete(Attachment attachment) {
         try (OvsSwitch ovs = connect(attachment.netConf())) {
-            List<OvsSwitch.PortRow> ports = ovs.ports(ownedBy(attachment.id()));
-            bridgePorts.remove(ovs, ports);
-            Set<String> sockets = new TreeSet<>();
-            ports.forEach(port -> sockets.add(port.name()));
-            plannedName(attachment).ifPresent(sockets::add);
-            sockets.forEach(name -> removeSocket(attachment.netConf(), name));
+            remove(ovs, attachment.netConf(), ownPorts(ovs, attachment.id(), attachment.netConf().name()));
         } catch (OvsdbTransactionException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot remove the port of " + attachment.id(), e);
         }
     }
 
-    /** The port and socket name the configuration gives; none if ADD would refuse it, so it made nothing. */
-    private static Optional<String> plannedName(Attachment attachment) {
-        try {
-            return Optional.of(PortPlan.of(attachment).name());
-        } catch (CniException e) {
-            return Optional.empty();
+    /**
+     * Removes {@code ports}, each with the socket it names, socket first: a crash in between leaves the port,
+     * which still names the socket, for the next DEL or GC.
+     */
+    private void remove(OvsSwitch ovs, NetConf netConf, List<OvsSwitch.PortRow> ports) {
+        for (OvsSwitch.PortRow port : ports) {
+            socketOf(ovs, netConf, port).ifPresent(SocketFile::removeIfSocket);
         }
+        bridgePorts.remove(ovs, ports);
+    }
+
+    /**
+     * The socket a port of this engine names: its {@link Ownership#SOCKET} mark; for a port made before that mark,
+     * the path a client-mode interface connects to, or its name in the shared directory in server mode.
+     */
+    private static Optional<Path> socketOf(OvsSwitch ovs, NetConf netConf, OvsSwitch.PortRow port) {
+        String marked = port.externalIds().getOrDefault(Ownership.SOCKET, "");
+        if (!marked.isEmpty()) {
+            return Optional.of(Path.of(marked));
+        }
+        Optional<JsonNode> iface = ovs.interfaceRow(port.name());
+        String serverPath = iface.map(row -> Ovsdb.mapOf(row.path("options")).getOrDefault("vhost-server-path", ""))
+                .orElse("");
+        if (!serverPath.isEmpty()) {
+            return Optional.of(Path.of(serverPath));
+        }
+        String name = port.name();
+        boolean plain = !name.isEmpty() && !name.equals(".") && !name.equals("..") && !name.contains("/");
+        return plain ? Optional.of(netConf.sharedDirPath().resolve(name)) : Optional.empty();
+    }
+
+    /** The ports whose marks name this network, container and interface: the only ports this side removes. */
+    private static List<OvsSwitch.PortRow> ownPorts(OvsSwitch ovs, AttachmentId id, String network) {
+        return ovs.ports(where(Ownership.of(id, network)));
     }
 
     @Override
     public void check(Attachment attachment) {
-        PortPlan plan = PortPlan.of(attachment);
         try (OvsSwitch ovs = connect(attachment.netConf())) {
-            List<OvsSwitch.PortRow> ports = ovs.ports(ownedBy(attachment.id()));
-            if (ports.size() != 1 || !ports.get(0).name().equals(plan.name())) {
-                throw differs(attachment, "expected port " + plan.name() + ", found "
+            List<OvsSwitch.PortRow> ports = ownPorts(ovs, attachment.id(), attachment.netConf().name());
+            if (ports.size() != 1) {
+                throw differs(attachment, "expected one port, found "
                         + ports.stream().map(OvsSwitch.PortRow::name).toList());
+            }
+            PortPlan plan = PortPlan.of(attachment, ports.get(0).name());
+            String marked = ports.get(0).externalIds().getOrDefault(Ownership.SOCKET, plan.socketPath().toString());
+            if (!marked.equals(plan.socketPath().toString())) {
+                throw differs(attachment, "port " + plan.name() + " has socket " + marked + ", expected "
+                        + plan.socketPath());
             }
             JsonNode iface = ovs.interfaceRow(plan.name()).orElseThrow(() -> differs(attachment,
                     "port " + plan.name() + " has no interface"));
@@ -156,11 +212,10 @@ final class VhostUserPorts implements HostSide {
                     stale.add(port);
                 }
             }
-            bridgePorts.remove(ovs, stale);
+            remove(ovs, netConf, stale);
             for (OvsSwitch.PortRow port : stale) {
                 log.log(Level.INFO, "ovs-dpdk: GC removed port {0} of {1}", port.name(),
                         Ownership.attachmentOf(port.externalIds()));
-                removeSocket(netConf, port.name());
             }
         } catch (OvsdbTransactionException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot collect stale ports", e);
@@ -191,10 +246,6 @@ final class VhostUserPorts implements HostSide {
         plan.vlan().ifPresent(vlan -> row.put("tag", vlan));
         row.set("external_ids", Ovsdb.map(plan.externalIds()));
         return row;
-    }
-
-    private static ArrayNode ownedBy(AttachmentId id) {
-        return where(Ownership.of(id));
     }
 
     private static ArrayNode where(Map<String, String> externalIds) {
@@ -260,19 +311,6 @@ final class VhostUserPorts implements HostSide {
         } catch (IOException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot give the socket " + socket + " to group "
                     + group.get(), e);
-        }
-    }
-
-    /** Removes the socket's name from the shared directory; a symbolic link there goes itself, never its target. */
-    /** Removes the socket (or a link in its place) named after a port; a name that is not a plain name has none. */
-    private static void removeSocket(NetConf netConf, String name) {
-        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(netConf.sharedDirPath().resolve(name));
-        } catch (IOException e) {
-            throw new CniException(ErrorCode.IO_FAILURE, "cannot remove socket " + name, e);
         }
     }
 

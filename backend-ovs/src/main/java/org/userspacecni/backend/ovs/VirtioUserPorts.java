@@ -70,7 +70,7 @@ final class VirtioUserPorts implements ContainerSide {
             port.set("interfaces", Ovsdb.namedUuid("iface"));
             port.set("external_ids", Ovsdb.map(Ownership.of(config.id(), config.name())));
             bridgePorts.add(ovs, new BridgePorts.PortSpec(side.bridge().bridgeName().orElse(DEFAULT_BRIDGE), name,
-                    iface, port, config.id()));
+                    iface, port, Ownership.of(config.id(), config.name())));
             if (ovs.settings().waitForVswitchd()) {
                 try {
                     ovs.awaitLinkUp(name);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.PortName;
 
 /**
  * Writers that share a bridge never lose each other's ports: 16 ADDs at once on a bridge none of them finds
@@ -50,7 +51,7 @@ class ConcurrentPortsTest {
 
         runAll(attachments, a -> fixture.host.add(a));
         assertThat(fixture.list("list-ports", "br-par").lines().sorted().collect(Collectors.toList()))
-                .isEqualTo(attachments.stream().map(PortPlan::socketName).sorted().collect(Collectors.toList()));
+                .isEqualTo(attachments.stream().map(a -> PortName.original(a.id())).sorted().collect(Collectors.toList()));
 
         runAll(attachments, a -> {
             fixture.host.delete(a);

@@ -3,6 +3,9 @@ package org.userspacecni.backend.ovs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -113,15 +116,28 @@ class VhostUserPortTest {
     }
 
     @Test
-    void addRemovesTheSocketOnDelAndCreatesTheSharedDirectoryPrivately() throws Exception {
+    void delRemovesTheSocketItsPortNamesAndAddCreatesTheSharedDirectoryPrivately() throws Exception {
         NetConf conf = fixture.netConf("net-f", "");
         Attachment a = fixture.attachment("c0ffee0000000007", "net1", conf);
         HostPort port = fixture.host.add(a);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fixture.sharedDir())))
                 .isEqualTo("rwx------");
-        Files.writeString(Path.of(port.socketPath()), "left by a frontend");
-        fixture.host.delete(a);
+        try (ServerSocketChannel frontend = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            frontend.bind(UnixDomainSocketAddress.of(port.socketPath()));
+            fixture.host.delete(a);
+        }
         assertThat(Path.of(port.socketPath())).doesNotExist();
+    }
+
+    @Test
+    void delLeavesWhatIsNotASocketInPlaceOfTheSocket() throws Exception {
+        NetConf conf = fixture.netConf("net-f2", "");
+        Attachment a = fixture.attachment("c0ffee0000000017", "net1", conf);
+        HostPort port = fixture.host.add(a);
+        Files.writeString(Path.of(port.socketPath()), "someone's file");
+        fixture.host.delete(a);
+        assertThat(Path.of(port.socketPath())).hasContent("someone's file");
+        Files.delete(Path.of(port.socketPath()));
     }
 
     @Test
@@ -145,7 +161,7 @@ class VhostUserPortTest {
         fixture.ovs.vsctl("--no-wait", "set", "Interface", port.name(), "options:vhost-server-path=/elsewhere");
         assertCode(() -> fixture.host.check(a), 100, "options:vhost-server-path=/elsewhere");
         fixture.ovs.vsctl("--no-wait", "del-port", "br-g", port.name());
-        assertCode(() -> fixture.host.check(a), 100, "expected port c0ffee000000-net1, found []");
+        assertCode(() -> fixture.host.check(a), 100, "expected one port, found []");
         fixture.host.delete(a);
     }
 
@@ -175,7 +191,7 @@ class VhostUserPortTest {
         Attachment first = fixture.attachment("first0000001", "net1", conf);
         Attachment second = fixture.attachment("second000001", "net1", conf);
         fixture.host.add(first);
-        assertCode(() -> fixture.host.add(second), 7, "already has a port named shared.sock");
+        assertCode(() -> fixture.host.add(second), 7, "vhost.socketfile 'shared.sock' is another attachment's");
         assertThat(fixture.get("Port", "shared.sock", "external_ids")).contains("first0000001");
         fixture.host.delete(first);
     }

@@ -85,7 +85,12 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
             Files.createDirectories(port.getParent());
             Files.writeString(port, attachment.netConf().name());
         });
-        failIfAsked("add");
+        try {
+            failIfAsked("add");
+        } catch (CniException e) {
+            io(() -> Files.deleteIfExists(port)); // an add that fails leaves nothing, as the SPI asks
+            throw e;
+        }
         String socket = attachment.id().shortContainerId() + "-" + attachment.id().ifName();
         return new HostPort(port.getFileName().toString(),
                 attachment.netConf().sharedDirPath().resolve(socket).toString(),
