@@ -81,6 +81,9 @@ class AddTouchesOnlyItsOwnIT extends OnADpdkNode {
         assertThat(podB.exitCode()).as("podB may not get podA's " + podA.address() + ": " + podB.stdout()).isEqualTo(1);
         assertThat(podB.json().path("msg").asText()).contains("no IP addresses available");
         podA.assertUnchanged();
+        // The runtime's DEL after the failed ADD: podB's, not podA's lease.
+        node.succeeds("DEL", "podB", node.config("podB"));
+        podA.assertUnchanged();
         assertThat(node.state()).isEqualTo(before);
 
         node.succeeds("DEL", "podA", podA.config);
@@ -124,10 +127,10 @@ class AddTouchesOnlyItsOwnIT extends OnADpdkNode {
     }
 
     @Test
-    void aNetworkNameOf200CharactersWorksNextToTheSameContainerInAnotherNetwork() {
+    void aNetworkNameOf200CharactersWorksNextToANeighbourInANetworkSharingAllButItsLastCharacter() {
         String network = "n".repeat(199) + "1";
         HostState empty = node.state();
-        Neighbour neighbour = Neighbour.add(node, "testcontainer1", node.config("n".repeat(199) + "2", "testcontainer1"));
+        Neighbour neighbour = Neighbour.add(node, "testcontainer2", node.config("n".repeat(199) + "2", "testcontainer2"));
         HostState before = node.state();
 
         ObjectNode config = node.config(network, "testcontainer1");
@@ -138,7 +141,7 @@ class AddTouchesOnlyItsOwnIT extends OnADpdkNode {
         longest.assertGone();
         neighbour.assertUnchanged();
         assertThat(node.state()).isEqualTo(before);
-        node.succeeds("DEL", "testcontainer1", neighbour.config);
+        node.succeeds("DEL", "testcontainer2", neighbour.config);
         assertThat(node.state()).isEqualTo(empty);
     }
 }

@@ -70,7 +70,7 @@ class DelTouchesOnlyItsOwnIT extends OnADpdkNode {
     void delAfterAnAddRefusedForAMulticastMacInCniArgsFinishes() {
         Neighbour neighbour = Neighbour.add(node, "testcontainer1");
         HostState before = node.state();
-        CniInvocation plugin = node.plugin("testcontainer2").env("CNI_ARGS", "MAC=" + MULTICAST_MAC);
+        CniInvocation plugin = node.plugin("testcontainer2").env("CNI_ARGS", "IgnoreUnknown=1;MAC=" + MULTICAST_MAC);
         ObjectNode config = node.config("testcontainer2");
 
         CniInvocation.Outcome added = plugin.copy().run("ADD", config.toString());

@@ -11,8 +11,8 @@ import org.userspacecni.testkit.HostState;
 /**
  * GC (CNI 1.1.0) collects only its own network's attachments that are not in its valid list, on a real
  * OVS-DPDK with host-local, among live neighbours with bound and accepting sockets: the valid attachment whose
- * container id shares the first 12 characters of the collected one, the same container in another network on
- * the same bridge, and the operator's own port stay exactly as they were. A GC of another network, with an
+ * container id shares the first 12 characters of the collected one, another sharing them in another network
+ * on the same bridge, and the operator's own port stay exactly as they were. A GC of another network, with an
  * empty, a null or no valid list (as libcni and cnitool send them), touches none of them.
  */
 class GcTouchesOnlyItsOwnIT extends OnADpdkNode {
@@ -20,8 +20,8 @@ class GcTouchesOnlyItsOwnIT extends OnADpdkNode {
     @Test
     void gcCollectsTheInvalidAttachmentAndLeavesTheValidOnesNeighbours() {
         Neighbour valid = Neighbour.add(node, "testcontainer1");
-        Neighbour otherNetwork = Neighbour.add(node, "testcontainer2",
-                node.config(DpdkNode.OTHER_NETWORK, "testcontainer2"));
+        Neighbour otherNetwork = Neighbour.add(node, "testcontainer3",
+                node.config(DpdkNode.OTHER_NETWORK, "testcontainer3"));
         OperatorPort operator = OperatorPort.add(node, "op0");
         HostState before = node.state();
         Neighbour collected = Neighbour.add(node, "testcontainer2");

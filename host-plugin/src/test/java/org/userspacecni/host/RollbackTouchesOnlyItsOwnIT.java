@@ -12,7 +12,7 @@ import org.userspacecni.testkit.HostState;
 /**
  * The rollback of an ADD that fails at any of its steps ({@code USERSPACE_CNI_FAIL_AT}) undoes only what that
  * ADD made, on a real OVS-DPDK with host-local, among everything that shares a name it derives: a live
- * attachment of the same network whose container id shares the first 12 characters, the same container in
+ * attachment of the same network whose container id shares the first 12 characters, one sharing them in
  * another network on the same bridge, and the operator's own vhost-user port on the bridge, each with its socket
  * bound and accepting. Afterwards all three are exactly as they were, the failed attachment left nothing, and
  * the same ADD then works and its DEL leaves the node as it was.
@@ -25,7 +25,8 @@ class RollbackTouchesOnlyItsOwnIT extends OnADpdkNode {
     @EnumSource(Step.class)
     void theRollbackLeavesEveryNeighbourAsItWas(Step step) {
         Neighbour samePrefix = Neighbour.add(node, "testcontainer1");
-        Neighbour otherNetwork = Neighbour.add(node, CONTAINER, node.config(DpdkNode.OTHER_NETWORK, CONTAINER));
+        Neighbour otherNetwork = Neighbour.add(node, "testcontainer3",
+                node.config(DpdkNode.OTHER_NETWORK, "testcontainer3"));
         OperatorPort operator = OperatorPort.add(node, "op0");
         HostState before = node.state();
         ObjectNode config = node.config(CONTAINER);
