@@ -36,9 +36,8 @@ import org.userspacecni.spi.PortName;
  * The attachments this node's plugin has begun and not yet finished removing: one file each in
  * {@code <dataDir>/.attachments/}, named by the attachment's digest ({@link PortName#digest}, so that a
  * 255-character container id and a long network name still make a valid file name), holding network, container
- * id and interface name and,
- * once ADD has written it, the attachment's device-info file with the identity (device and inode) it had when
- * it was made. ADD begins an attachment before its first change, and a second ADD of the same attachment finds
+ * id and interface name and, once ADD has written it, the attachment's device-info file with the identity
+ * (device, inode and change time) it had when it was made. ADD begins an attachment before its first change, and a second ADD of the same attachment finds
  * it there; DEL forgets it after its last change, so a GC finds whatever a crash in between left behind, even a
  * lease that only the IPAM plugin knows of. A file named {@code <network>:<containerId>:<ifName>} is an entry of
  * the earlier layout, read as such.
@@ -209,7 +208,8 @@ final class AttachmentJournal {
         }
     }
 
-    private static String fileName(String network, AttachmentId id) {
+    /** The name of the entry of {@code id} in {@code network}. */
+    static String fileName(String network, AttachmentId id) {
         return PortName.digest(network, id);
     }
 

@@ -61,7 +61,7 @@ final class DeviceInfo {
         return info;
     }
 
-    /** A device-info file this plugin made: its path and its identity then (device and inode). */
+    /** A device-info file this plugin made: its path and its identity then (device, inode and change time). */
     record Written(Path path, String fileKey) {
     }
 
@@ -79,7 +79,9 @@ final class DeviceInfo {
             Files.write(temp, Json.mapper().writeValueAsBytes(info), StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
             Files.createLink(file, temp);
-            return new Written(file, fileKey(temp));
+            Files.delete(temp);
+            temp = null;
+            return new Written(file, fileKey(file));
         } catch (FileAlreadyExistsException e) {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "the device-info file " + file
                     + " exists already and is not this attachment's: runtimeConfig.CNIDeviceInfoFile must name a"
@@ -94,8 +96,9 @@ final class DeviceInfo {
     }
 
     /**
-     * Removes the file ADD wrote, if it is still that file (same device and inode; an entry of the earlier journal
-     * layout has no identity, and its path alone is taken); a file that has replaced it is someone else's and stays.
+     * Removes the file ADD wrote, if it is still that file (same device, inode and change time; an entry of the
+     * earlier journal layout has no identity, and its path alone is taken); a file that has replaced it is someone
+     * else's and stays.
      */
     static void delete(Written written, System.Logger log) {
         try {
@@ -114,9 +117,13 @@ final class DeviceInfo {
         }
     }
 
+    /**
+     * A file's identity: device and inode, which a file made after this one was removed may get again, and the
+     * time its inode last changed, which such a file does not share.
+     */
     private static String fileKey(Path file) throws IOException {
-        return String.valueOf(Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                .fileKey());
+        return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey() + "@"
+                + Files.getAttribute(file, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
     }
 
     /** The file's identity, none if nothing is there (or its directory is not one). */

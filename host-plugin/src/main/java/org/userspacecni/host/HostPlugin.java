@@ -93,6 +93,7 @@ final class HostPlugin {
     private CniResult add(CniRequest request) {
         AttachmentId id = request.environment().attachmentId();
         String network = request.netConf().name();
+        requireValid(request);
         if (!journal.begin(network, id)) {
             throw new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, "container " + id.containerId()
                     + " already has interface " + id.ifName() + " in network " + network
@@ -171,12 +172,24 @@ final class HostPlugin {
         }
     }
 
+    /** What ADD refuses before it changes anything, the journal included: a bad request leaves no trace. */
+    private void requireValid(CniRequest request) {
+        requireNetns(attachment(request, request.netConf()));
+        DeviceInfo.file(request);
+        open(request.netConf()).close();
+    }
+
     /**
      * The store keeps one document per container and interface name: one of another network is another
      * attachment's (one the runtime never deleted), and ADD leaves it alone rather than write over it.
      */
     private void requireNotInAnotherNetwork(AttachmentId id, String network) {
-        Optional<ContainerConfig> stored = store.get(id);
+        Optional<ContainerConfig> stored;
+        try {
+            stored = store.get(id);
+        } catch (CniException e) {
+            return; // no attachment's document (a link, a corrupt file): the store replaces it, never writing through
+        }
         if (stored.isPresent() && !stored.get().name().equals(network)) {
             throw new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, "container " + id.containerId()
                     + " already has interface " + id.ifName() + " in network " + stored.get().name()

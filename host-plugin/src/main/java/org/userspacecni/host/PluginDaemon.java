@@ -21,18 +21,23 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.net.ExtendedSocketOptions;
+import org.userspacecni.core.Json;
 import org.userspacecni.core.cni.CniErrors;
 import org.userspacecni.core.cni.CniVersion;
 import org.userspacecni.spi.CniException;
@@ -49,6 +54,12 @@ import org.userspacecni.spi.ErrorCode;
  * on stdout. A connection that sends nothing is answered with nothing. Only the socket's owner may connect (the
  * peer's credentials are checked, and the socket is 0600 in a 0700 directory). Backends named by a request's
  * {@code USERSPACE_CNI_BACKENDS} are loaded for it, as the standalone plugin would put them on its class path.
+ *
+ * <p>A runtime that gives up on a command kills the launcher it executed and goes on with DEL; the daemon must
+ * not go on with an ADD behind its back. So requests for one attachment run one at a time ({@link
+ * AttachmentLocks}), and an ADD that succeeded for a launcher that is gone ({@link LauncherProcess}), or whose
+ * answer cannot be delivered, is undone at once by a DEL of the same request, before the next request for the
+ * attachment runs: nothing of it outlives the runtime's DEL.
  */
 final class PluginDaemon implements AutoCloseable {
 
@@ -66,6 +77,7 @@ final class PluginDaemon implements AutoCloseable {
     private final PrintStream log;
     private final ExecutorService requests;
     private final ConcurrentMap<String, ClassLoader> backendLoaders = new ConcurrentHashMap<>();
+    private final AttachmentLocks attachments = new AttachmentLocks();
 
     private PluginDaemon(Path socket, ServerSocketChannel server, PrintStream log) throws IOException {
         this.socket = socket;
@@ -107,6 +119,7 @@ final class PluginDaemon implements AutoCloseable {
         Path directory = socket.toAbsolutePath().getParent();
         Files.createDirectories(directory,
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        requirePrivate(directory);
         if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             int type = (int) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
             if (type != 0140000) {
@@ -122,14 +135,43 @@ final class PluginDaemon implements AutoCloseable {
         try {
             server.bind(UnixDomainSocketAddress.of(socket));
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-            Path pidFile = pidFile(socket);
-            Path written = Files.writeString(pidFile.resolveSibling(pidFile.getFileName() + ".new"),
-                    ProcessHandle.current().pid() + "\n");
-            Files.move(written, pidFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            writePid(pidFile(socket));
             return new PluginDaemon(socket, server, log);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses a directory that someone other than root or the daemon's user owns or may write to: whatever is in
+     * it could be theirs (the launcher does not trust such a socket either).
+     */
+    private static void requirePrivate(Path directory) throws IOException {
+        int uid = (int) Files.getAttribute(directory, "unix:uid");
+        int mode = (int) Files.getAttribute(directory, "unix:mode");
+        int self = (int) Files.getAttribute(Path.of("/proc/self"), "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (uid != 0 && uid != self || (mode & 0022) != 0) {
+            throw new IOException(directory + " may be written by others (owner " + uid + ", mode "
+                    + Integer.toOctalString(mode & 07777) + "); the daemon's directory must be writable by root or "
+                    + "its own user only");
+        }
+    }
+
+    /**
+     * Writes the pid file without following a link someone may have put at its path: a new file of a name of its
+     * own (never an existing one), then renamed over the path, which replaces a link rather than its target.
+     */
+    private static void writePid(Path pidFile) throws IOException {
+        Path written = Files.createTempFile(pidFile.getParent(), pidFile.getFileName() + ".", ".new");
+        try {
+            try (OutputStream out = Files.newOutputStream(written, LinkOption.NOFOLLOW_LINKS,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                out.write((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            Files.move(written, pidFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(written);
         }
     }
 
@@ -159,15 +201,18 @@ final class PluginDaemon implements AutoCloseable {
             if (request.length == 0) {
                 return;
             }
-            ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-            ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-            int exitCode = run(request, new PrintStream(stdout, true, StandardCharsets.UTF_8),
-                    new PrintStream(stderr, true, StandardCharsets.UTF_8));
             OutputStream out = Channels.newOutputStream(connection);
-            out.write((exitCode + " " + stderr.size() + "\n").getBytes(StandardCharsets.US_ASCII));
-            stderr.writeTo(out);
-            stdout.writeTo(out);
-            out.flush();
+            Optional<Request> parsed = Request.parse(request);
+            if (parsed.isPresent()) {
+                serve(parsed.get(), peer, out);
+            } else {
+                ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+                new CniOutput(new PrintStream(stdout, true, StandardCharsets.UTF_8)).print(CniErrors.render(
+                        new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, "the environment of a request must"
+                                + " be NUL-terminated NAME=VALUE entries and an empty one, within " + MAX_REQUEST_BYTES
+                                + " bytes"), CniVersion.LATEST));
+                new Answer(1, new byte[0], stdout.toByteArray()).writeTo(out);
+            }
             connection.shutdownOutput();
             // The rest of an oversized stdin is read and dropped, so the client is not cut off before the answer.
             in.transferTo(OutputStream.nullOutputStream());
@@ -176,35 +221,155 @@ final class PluginDaemon implements AutoCloseable {
         }
     }
 
-    private int run(byte[] request, PrintStream stdout, PrintStream stderr) {
-        Map<String, String> variables = new HashMap<>();
-        int at = 0;
-        while (true) {
-            int end = indexOf(request, (byte) 0, at);
-            if (end < 0) {
-                new CniOutput(stdout).print(CniErrors.render(new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES,
-                        "the environment of a request must be NUL-terminated NAME=VALUE entries and an empty one,"
-                        + " within " + MAX_REQUEST_BYTES + " bytes"), CniVersion.LATEST));
-                return 1;
+    /**
+     * Runs the request, after any earlier one for the same attachment, and answers it. An ADD whose launcher is
+     * gone before it runs is not run; one whose launcher is gone by the time it succeeded, or whose answer cannot
+     * be written, is undone.
+     */
+    private void serve(Request request, UserPrincipal peer, OutputStream out) throws IOException {
+        // A launcher that named itself but is not a live process of the peer's is taken for gone.
+        Optional<LauncherProcess> launcher = request.launcherPid().flatMap(pid -> LauncherProcess.claimedBy(pid, peer));
+        boolean add = request.command().equals(CniCommand.ADD.name());
+        Optional<AttachmentLocks.Key> attachment = request.attachment();
+        String what = attachment.map(PluginDaemon::describe).orElse("an attachment");
+        try (AttachmentLocks.Held held = attachment.isPresent()
+                ? attachments.hold(attachment.get(), () -> log.println("userspace daemon: " + request.command()
+                        + " of " + what + " waits for the request before it"))
+                : () -> { }) {
+            Optional<String> gone = gone(request, launcher);
+            if (add && gone.isPresent()) {
+                log.println("userspace daemon: ADD of " + what + " not run: " + gone.get());
+                return;
             }
-            String entry = new String(request, at, end - at, StandardCharsets.UTF_8);
-            at = end + 1;
-            if (entry.isEmpty()) {
-                break;
+            Answer answer = run(request);
+            boolean added = add && answer.exitCode() == 0;
+            gone = gone(request, launcher);
+            if (added && gone.isPresent()) {
+                undo(request, what, gone.get());
+                return;
             }
-            int equals = entry.indexOf('=');
-            if (equals > 0) {
-                variables.put(entry.substring(0, equals), entry.substring(equals + 1));
+            try {
+                answer.writeTo(out);
+            } catch (IOException e) {
+                if (added) {
+                    undo(request, what, "its answer could not be written (" + e.getMessage() + ")");
+                }
+                throw e;
             }
         }
-        InputStream stdin = new ByteArrayInputStream(request, at, request.length - at);
+    }
+
+    /** Why no one waits for the request's answer any more, if its launcher named itself and is gone. */
+    private static Optional<String> gone(Request request, Optional<LauncherProcess> launcher) {
+        return request.launcherPid().filter(pid -> launcher.map(process -> !process.alive()).orElse(true))
+                .map(pid -> "its launcher (pid " + pid + ") is gone");
+    }
+
+    /** Undoes an ADD that succeeded for a runtime that did not get the result: DEL with the same request. */
+    private void undo(Request add, String what, String reason) {
+        log.println("userspace daemon: ADD of " + what + " succeeded, but " + reason + ": undoing it with DEL");
+        Answer undone = run(add.as(CniCommand.DEL));
+        String stderr = new String(undone.stderr(), StandardCharsets.UTF_8).strip();
+        if (!stderr.isEmpty()) {
+            log.println(stderr);
+        }
+        if (undone.exitCode() == 0) {
+            log.println("userspace daemon: undid ADD of " + what);
+        } else {
+            log.println("userspace daemon: undoing ADD of " + what + " failed (exit " + undone.exitCode() + "): "
+                    + new String(undone.stdout(), StandardCharsets.UTF_8).strip()
+                    + "; the runtime's DEL removes what is left");
+        }
+    }
+
+    private static String describe(AttachmentLocks.Key attachment) {
+        return "network " + attachment.network() + ", container " + attachment.containerId() + ", interface "
+                + attachment.ifName();
+    }
+
+    private Answer run(Request request) {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(backends(variables.getOrDefault(BACKENDS_VARIABLE, "")));
+        thread.setContextClassLoader(backends(request.variables().getOrDefault(BACKENDS_VARIABLE, "")));
+        int exitCode;
         try {
-            return Main.run(variables, stdin, new CniOutput(stdout), stderr);
+            exitCode = Main.run(request.variables(), new ByteArrayInputStream(request.stdin()),
+                    new CniOutput(new PrintStream(stdout, true, StandardCharsets.UTF_8)),
+                    new PrintStream(stderr, true, StandardCharsets.UTF_8));
         } finally {
             thread.setContextClassLoader(previous);
+        }
+        return new Answer(exitCode, stderr.toByteArray(), stdout.toByteArray());
+    }
+
+    /** What the plugin did for a request: {@code <exit code> <stderr length>}, a newline, stderr, stdout. */
+    private record Answer(int exitCode, byte[] stderr, byte[] stdout) {
+
+        void writeTo(OutputStream out) throws IOException {
+            out.write((exitCode + " " + stderr.length + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(stderr);
+            out.write(stdout);
+            out.flush();
+        }
+    }
+
+    /**
+     * A request as it came: the invocation's environment (without the launcher's own entry, which only the
+     * daemon reads) and its stdin.
+     */
+    private record Request(Map<String, String> variables, byte[] stdin, Optional<String> launcherPid) {
+
+        /** The request's environment and stdin; empty if its environment is not NUL-terminated entries. */
+        static Optional<Request> parse(byte[] request) {
+            Map<String, String> variables = new HashMap<>();
+            int at = 0;
+            while (true) {
+                int end = indexOf(request, (byte) 0, at);
+                if (end < 0) {
+                    return Optional.empty();
+                }
+                String entry = new String(request, at, end - at, StandardCharsets.UTF_8);
+                at = end + 1;
+                if (entry.isEmpty()) {
+                    break;
+                }
+                int equals = entry.indexOf('=');
+                if (equals > 0) {
+                    variables.put(entry.substring(0, equals), entry.substring(equals + 1));
+                }
+            }
+            Optional<String> launcher = Optional.ofNullable(variables.remove(LauncherProcess.VARIABLE));
+            return Optional.of(new Request(Map.copyOf(variables), Arrays.copyOfRange(request, at, request.length),
+                    launcher));
+        }
+
+        String command() {
+            return variables.getOrDefault(CniCommand.Env.COMMAND, "");
+        }
+
+        /** The same request as {@code command}. */
+        Request as(CniCommand command) {
+            Map<String, String> changed = new HashMap<>(variables);
+            changed.put(CniCommand.Env.COMMAND, command.name());
+            return new Request(Map.copyOf(changed), stdin, launcherPid);
+        }
+
+        /** The attachment an ADD, CHECK or DEL is about; the network's name as the configuration gives it. */
+        Optional<AttachmentLocks.Key> attachment() {
+            if (!Set.of(CniCommand.ADD.name(), CniCommand.CHECK.name(), CniCommand.DEL.name()).contains(command())) {
+                return Optional.empty();
+            }
+            String network;
+            try {
+                network = Json.mapper().readTree(stdin).path("name").asText("");
+            } catch (IOException | RuntimeException e) {
+                network = "";  // the plugin refuses the configuration itself
+            }
+            return Optional.of(new AttachmentLocks.Key(network,
+                    variables.getOrDefault(CniCommand.Env.CONTAINER_ID, ""),
+                    variables.getOrDefault(CniCommand.Env.IFNAME, "")));
         }
     }
 

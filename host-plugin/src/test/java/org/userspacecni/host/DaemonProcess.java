@@ -6,17 +6,22 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The built plugin's daemon ({@code userspace daemon}) started as an operator starts it, with the test's
- * backends on its class path; ready once it says it serves, stopped with SIGTERM. Its stderr follows the tests'.
+ * backends on its class path; ready once it says it serves, stopped with SIGTERM. Its stderr follows the tests',
+ * and a test can wait for a line of it.
  */
 final class DaemonProcess implements AutoCloseable {
 
     final Path socket;
     private final Process process;
+    private final List<String> said = new ArrayList<>();
 
     private DaemonProcess(Path socket, Process process) {
         this.socket = socket;
@@ -43,10 +48,11 @@ final class DaemonProcess implements AutoCloseable {
                 process.destroyForcibly().waitFor();
                 throw new IllegalStateException("the daemon did not start: " + first);
             }
-            Thread follower = new Thread(() -> follow(stderr), "daemon-stderr");
+            DaemonProcess daemon = new DaemonProcess(socket, process);
+            Thread follower = new Thread(() -> daemon.follow(stderr), "daemon-stderr");
             follower.setDaemon(true);
             follower.start();
-            return new DaemonProcess(socket, process);
+            return daemon;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -55,11 +61,41 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
-    private static void follow(BufferedReader stderr) {
+    private void follow(BufferedReader stderr) {
         try {
-            stderr.lines().forEach(System.err::println);
+            stderr.lines().forEach(line -> {
+                System.err.println(line);
+                synchronized (said) {
+                    said.add(line);
+                    said.notifyAll();
+                }
+            });
         } catch (UncheckedIOException closed) {
             // Destroying the process closes its streams.
+        } finally {
+            synchronized (said) {
+                said.add(null);
+                said.notifyAll();
+            }
+        }
+    }
+
+    /** Waits until the daemon writes {@code line} to stderr; fails if it exits or {@code within} passes first. */
+    void awaitLine(String line, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        synchronized (said) {
+            while (!said.contains(line)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || said.contains(null)) {
+                    throw new AssertionError("the daemon did not write '" + line + "'; it wrote: " + said);
+                }
+                try {
+                    said.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(e);
+                }
+            }
         }
     }
 

@@ -20,7 +20,8 @@ class FailedAddLeavesNothingIT extends PluginFixtureTest {
         assertThat(added.stderr()).contains("rolled back: IPAM lease of failing0001/net1");
         assertThat(fixture.ipam.leases()).isEmpty();
         assertThat(fixture.ports()).isEmpty();
-        assertThat(fixture.journal()).containsExactly("add failing0001/net1", "delete failing0001/net1");
+        // The engine's add failed and left nothing, so the rollback has no port of this ADD's to delete.
+        assertThat(fixture.journal()).containsExactly("add failing0001/net1");
         assertThat(fixture.dataDir().resolve("failing0001")).doesNotExist();
 
         CniInvocation.Outcome deleted = fixture.attachment("failing0001", "net1").run("DEL", fixture.config("1.1.0", ""));

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.host.HoldPoints.Step;
+import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.testkit.CniInvocation;
 import org.userspacecni.testkit.HostState;
 
@@ -80,7 +81,8 @@ class GcSafetyNetIT {
         assertThat(host.ovs.vsctl("list-ports", "br-op").strip()).isEqualTo("op0");
         assertThat(host.ipam.leases()).hasSize(1);
         assertThat(host.state().files().get(host.dataDir())).containsExactlyInAnyOrder(
-                "gcother00001/net1.json", AttachmentJournal.DIRECTORY + "/other-net:gcother00001:net1");
+                "gcother00001/net1.json", AttachmentJournal.DIRECTORY + "/"
+                        + AttachmentJournal.fileName("other-net", new AttachmentId("gcother00001", "net1")));
         assertThat(host.state().files().get(host.sharedDir())).isEmpty();
         assertThat(host.state().files().get(host.deviceInfoDir())).containsExactly("gcother00001.json");
 

@@ -73,6 +73,9 @@ class IpamFaultIT {
         assertThat(failed.exitCode()).as(failed.stdout() + failed.stderr()).isEqualTo(1);
         assertThat(failed.json().path("code").asInt()).as(failed.stdout()).isEqualTo(code);
         assertThat(failed.json().path("msg").asText() + failed.json().path("details").asText()).contains(message);
+        // What the IPAM plugin may hold after its failed ADD is not provably this ADD's: the runtime's DEL releases it.
+        assertThat(host.plugin(CONTAINER).env("CNI_PATH", bin + ":" + HostLocalIpam.CNI_BIN)
+                .run("DEL", host.config("rel-net", "faulty-ipam", CONTAINER)).exitCode()).isZero();
         assertThat(host.state()).isEqualTo(before);
 
         CniInvocation.Outcome added = host.plugin(CONTAINER).run("ADD", host.config(CONTAINER));

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.testkit.CniInvocation;
 import org.userspacecni.testkit.HostState;
 
@@ -64,7 +65,8 @@ class LoadIT {
                 containers.stream().map(id -> id + "-net1").collect(Collectors.toList()));
         assertThat(host.state().files().get(host.dataDir())).containsExactlyInAnyOrderElementsOf(
                 containers.stream().flatMap(id -> Stream.of(id + "/net1.json",
-                        AttachmentJournal.DIRECTORY + "/rel-net:" + id + ":net1")).collect(Collectors.toList()));
+                        AttachmentJournal.DIRECTORY + "/"
+                        + AttachmentJournal.fileName("rel-net", new AttachmentId(id, "net1")))).collect(Collectors.toList()));
         assertThat(new TreeMap<>(leaseHolders())).isEqualTo(reported);
         assertThat(reported.values()).doesNotHaveDuplicates();
 

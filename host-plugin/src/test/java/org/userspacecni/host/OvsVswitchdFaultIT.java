@@ -30,7 +30,9 @@ import org.userspacecni.testkit.OvsSandbox;
  * <li>a DEL while ovs-vswitchd is dead succeeds: the rows leave the database (a restarted ovs-vswitchd makes no
  *     port for them), the socket link, the stored configuration and the lease go, as an engineer deleting a pod
  *     on a node whose switch crashed expects; the plugin does not hold the pod's deletion hostage to the
- *     switch's restart.</li>
+ *     switch's restart;</li>
+ * <li>STATUS is 50 (not available) while ovs-vswitchd is dead or stopped, though the database still says DPDK
+ *     is initialised.</li>
  * </ul>
  *
  * After each fault the host (bridges, ports and interfaces in OVSDB, the shared and data directories, the
@@ -127,6 +129,45 @@ class OvsVswitchdFaultIT {
         ovs.restartVswitchd();
         assertThat(host()).isEqualTo(before);
         aNewAddWorks("fault0000013");
+    }
+
+    /**
+     * STATUS asks ovs-vswitchd itself, not the database: 0 while it runs; 50, once the status timeout has
+     * passed, while it is stopped (SIGSTOP) and after it was killed (SIGKILL), when {@code dpdk_initialized}
+     * still says true; 0 again once it goes on or is restarted.
+     */
+    @Test
+    void statusIsFiftyWhileOvsVswitchdIsStoppedOrDeadAndZeroWhileItRuns() {
+        statusIsZero();
+
+        ovs.freezeVswitchd();
+        try {
+            statusIsFifty();
+        } finally {
+            ovs.thawVswitchd();
+        }
+        statusIsZero();
+
+        ovs.killVswitchd();
+        assertThat(ovs.vsctl("get", "Open_vSwitch", ".", "dpdk_initialized").strip()).isEqualTo("true");
+        statusIsFifty();
+        ovs.restartVswitchd();
+        statusIsZero();
+        assertThat(host()).isEqualTo(before);
+    }
+
+    private static void statusIsZero() {
+        CniInvocation.Outcome status = plugin("status").run("STATUS", config("client"));
+        assertThat(status.exitCode()).as(status.stdout() + status.stderr()).isZero();
+        assertThat(status.stdout()).isEmpty();
+    }
+
+    private static void statusIsFifty() {
+        CniInvocation.Outcome status = plugin("status").run("STATUS", config("client"));
+        assertThat(status.exitCode()).as(status.stdout() + status.stderr()).isEqualTo(1);
+        assertThat(status.json().path("code").asInt()).isEqualTo(50);
+        assertThat(status.json().path("msg").asText()).contains("ovs-vswitchd did not apply a change",
+                "within 5 s");
     }
 
     /** ADD makes a port that ovs-vswitchd set up (an OpenFlow port number, no error); DEL takes it all away. */

@@ -2,6 +2,13 @@ package org.userspacecni.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -10,16 +17,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.userspacecni.core.StateLock;
 import org.userspacecni.testkit.CniInvocation;
+import org.userspacecni.testkit.HostCommand;
 
 /**
  * The thick-plugin mode's own contract (the rest of the integration tests also run through a daemon, see
- * {@link DaemonMode}): parallel requests for different containers, one daemon per socket, a private socket
- * that only its owner may use, standalone again as soon as the daemon is gone, stopped or killed, and socat
+ * {@link DaemonMode}; a runtime that gives up on a forwarded ADD, see {@link DaemonClientGoneIT}): parallel
+ * requests for different containers, one daemon per socket, a private socket that only its owner may use,
+ * standalone again as soon as the daemon is gone, stopped or killed, or when its pid names another process,
+ * no request sent to a socket someone else could have put there, no link followed beside the socket, and socat
  * as the carrier where OpenBSD netcat is not installed.
  */
 class PluginDaemonIT extends PluginFixtureTest {
@@ -126,7 +140,7 @@ class PluginDaemonIT extends PluginFixtureTest {
     @Test
     void socatCarriesTheRequestsWhereOpenBsdNetcatIsMissing() throws Exception {
         Path bin = Files.createDirectories(root.resolve("bin"));
-        for (String tool : List.of("env", "cat", "head", "socat", "readlink", "dirname")) {
+        for (String tool : List.of("env", "cat", "head", "socat", "readlink", "dirname", "stat", "tr")) {
             Path found = Stream.of("/usr/bin", "/bin").map(dir -> Path.of(dir, tool)).filter(Files::isExecutable)
                     .findFirst().orElseThrow(() -> new AssertionError(tool + " is not installed"));
             Files.createSymbolicLink(bin.resolve(tool), found);
@@ -138,6 +152,158 @@ class PluginDaemonIT extends PluginFixtureTest {
             assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
             assertThat(plugin.run("DEL", fixture.config("1.1.0", "")).exitCode()).isZero();
             assertThat(fixture.ports()).isEmpty();
+        }
+    }
+
+    /** Where a socket is planted, and whether the launcher may use it. */
+    enum Planted {
+        AS_THE_DAEMON_MAKES_IT(true, "rwx------", 0, 0, false),
+        SOCKET_OF_ANOTHER_USER(false, "rwx------", 0, 65534, false),
+        DIRECTORY_OF_ANOTHER_USER(false, "rwx------", 65534, 0, false),
+        GROUP_WRITABLE_DIRECTORY(false, "rwxrwx---", 0, 0, false),
+        WORLD_WRITABLE_DIRECTORY(false, "rwxrwxrwx", 0, 0, false),
+        LINK_TO_A_SOCKET_ELSEWHERE(false, "rwx------", 0, 0, true);
+
+        final boolean used;
+        final String directoryMode;
+        final int directoryOwner;
+        final int socketOwner;
+        final boolean throughLink;
+
+        Planted(boolean used, String directoryMode, int directoryOwner, int socketOwner, boolean throughLink) {
+            this.used = used;
+            this.directoryMode = directoryMode;
+            this.directoryOwner = directoryOwner;
+            this.socketOwner = socketOwner;
+            this.throughLink = throughLink;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Planted.class)
+    void aSocketSomeoneElseCouldHavePutThereGetsNothing(Planted planted) throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(root.resolve("run/daemon.sock"), Map.of())) {
+            Path directory = Files.createDirectory(root.resolve("planted"));
+            Path socket = directory.resolve("daemon.sock");
+            Path listening = socket;
+            if (planted.throughLink) {
+                listening = Files.createDirectory(root.resolve("elsewhere")).resolve("daemon.sock");
+                Files.createSymbolicLink(socket, listening);
+            }
+            // The pid file names the live daemon: only where the socket is keeps the launcher from using it.
+            Files.writeString(PluginDaemon.pidFile(socket), daemon.pid() + "\n");
+            try (PlantedListener listener = new PlantedListener(listening)) {
+                HostCommand.run("chown", String.valueOf(planted.socketOwner), listening.toString());
+                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString(planted.directoryMode));
+                HostCommand.run("chown", String.valueOf(planted.directoryOwner), directory.toString());
+
+                CniInvocation.Outcome added = withSocket(fixture.attachment("pl4nt3dabcdef01", "net1"), socket)
+                        .run("ADD", fixture.config("1.1.0", ""));
+
+                String received = listener.received();
+                if (planted.used) {
+                    assertThat(received).as("the test's listener is where a launcher would send").contains(
+                            "CNI_COMMAND=ADD", "CNI_CONTAINERID=pl4nt3dabcdef01");
+                    assertThat(fixture.ports()).isEmpty();
+                } else {
+                    assertThat(received).isEmpty();
+                    assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
+                    assertThat(added.json().path("interfaces").path(0).path("name").asText()).isEqualTo("net1");
+                    assertThat(fixture.ports()).hasSize(1);
+                    assertThat(withSocket(fixture.attachment("pl4nt3dabcdef01", "net1"), socket)
+                            .run("DEL", fixture.config("1.1.0", "")).exitCode()).isZero();
+                    assertThat(fixture.ports()).isEmpty();
+                    assertThat(fixture.ipam.leases()).isEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPidFileNamingAnotherProcessMeansStandalone() throws Exception {
+        Path socket = root.resolve("run/daemon.sock");
+        DaemonProcess killed = DaemonProcess.start(socket, Map.of());
+        killed.kill();
+        Process sleeper = new ProcessBuilder("sleep", "600").start();
+        try {
+            // The daemon's pid, given to another process after the daemon died.
+            Files.writeString(PluginDaemon.pidFile(socket), sleeper.pid() + "\n");
+            CniInvocation plugin = withSocket(fixture.attachment("r3us3dabcdef01", "net1"), socket);
+            CniInvocation.Outcome added = plugin.run("ADD", fixture.config("1.1.0", ""));
+            assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
+            assertThat(fixture.ports()).hasSize(1);
+            CniInvocation.Outcome deleted = plugin.run("DEL", fixture.config("1.1.0", ""));
+            assertThat(deleted.exitCode()).as(deleted.stdout() + deleted.stderr()).isZero();
+            assertThat(fixture.ports()).isEmpty();
+        } finally {
+            sleeper.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void linksPlantedBesideTheSocketAreNotFollowed() throws Exception {
+        Path socket = Files.createDirectories(root.resolve("run"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
+                .resolve("daemon.sock");
+        Path pidFile = PluginDaemon.pidFile(socket);
+        Path operators = Files.writeString(root.resolve("operators-file"), "the operator's\n");
+        Files.createSymbolicLink(pidFile, operators);
+        Path nowhere = root.resolve("made-through-a-link");
+        Files.createSymbolicLink(pidFile.resolveSibling(pidFile.getFileName() + ".new"), nowhere);
+        try (DaemonProcess daemon = DaemonProcess.start(socket, Map.of())) {
+            assertThat(operators).hasContent("the operator's");
+            assertThat(nowhere).doesNotExist();
+            assertThat(Files.isSymbolicLink(pidFile)).isFalse();
+            assertThat(pidFile).hasContent(String.valueOf(daemon.pid()));
+            assertThat(added(daemon).exitCode()).isZero();
+        }
+    }
+
+    @Test
+    void aDirectoryOthersMayWriteToIsRefused() throws Exception {
+        Path directory = Files.createDirectory(root.resolve("run"));
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path socket = directory.resolve("daemon.sock");
+        assertThat(refusedDaemon(socket)).contains(directory + " may be written by others");
+        assertThat(directory).isEmptyDirectory();
+    }
+
+    /**
+     * A listener someone else put at a daemon's socket path: it takes what a launcher sends and answers as a
+     * daemon would, so a test sees what reached it.
+     */
+    private static final class PlantedListener implements AutoCloseable {
+
+        private final ServerSocketChannel server;
+        private final CompletableFuture<String> received = new CompletableFuture<>();
+
+        PlantedListener(Path socket) throws IOException {
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Thread thread = new Thread(this::serve, "planted-listener");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void serve() {
+            try (SocketChannel connection = server.accept()) {
+                String request = new String(Channels.newInputStream(connection).readAllBytes(), StandardCharsets.UTF_8);
+                Channels.newOutputStream(connection).write("0 0\n".getBytes(StandardCharsets.US_ASCII));
+                received.complete(request);
+            } catch (IOException closed) {
+                received.complete("");
+            }
+        }
+
+        /** What a launcher sent, or nothing once the launcher is done and the listener closed. */
+        String received() throws Exception {
+            server.close();
+            return received.get(60, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
         }
     }
 

@@ -119,21 +119,37 @@ class SecuritySymlinksIT extends PluginFixtureTest {
     }
 
     @Test
-    void aDeviceInfoFileThatIsALinkIsReplacedByAddAndRemovedAsALinkByDel() throws Exception {
+    void aLinkPlantedAtTheDeviceInfoFileIsNeitherFollowedNorReplacedNorRemoved() throws Exception {
         Map<String, String> before = outsideState();
         Path deviceInfo = Files.createDirectories(root.resolve("devinfo")).resolve("pod-net1.json");
         Files.createSymbolicLink(deviceInfo, outside.resolve("net1.json"));
         String config = fixture.config("1.1.0", ",\"runtimeConfig\":{\"CNIDeviceInfoFile\":\"" + deviceInfo + "\"}");
 
+        CniInvocation.Outcome refused = plugin().run("ADD", config);
+        assertThat(refused.json().path("code").asInt()).as(refused.stdout()).isEqualTo(7);
+        assertThat(refused.json().path("msg").asText()).contains("exists already and is not this attachment's");
+        assertThat(Files.readSymbolicLink(deviceInfo)).isEqualTo(outside.resolve("net1.json"));
+        assertThat(outsideState()).isEqualTo(before);
+
+        ok(plugin().run("DEL", config));
+        assertThat(Files.readSymbolicLink(deviceInfo)).isEqualTo(outside.resolve("net1.json"));
+        assertThat(outsideState()).isEqualTo(before);
+    }
+
+    @Test
+    void delRemovesTheDeviceInfoFileAddWroteAndNotAFileThatTookItsPlace() throws Exception {
+        Map<String, String> before = outsideState();
+        Path deviceInfo = Files.createDirectories(root.resolve("devinfo")).resolve("pod-net1.json");
+        String config = fixture.config("1.1.0", ",\"runtimeConfig\":{\"CNIDeviceInfoFile\":\"" + deviceInfo + "\"}");
+
         ok(plugin().run("ADD", config));
         assertThat(Files.isRegularFile(deviceInfo, LinkOption.NOFOLLOW_LINKS)).isTrue();
         assertThat(Files.readString(deviceInfo)).contains("vhost-user");
-        assertThat(outsideState()).isEqualTo(before);
-
         Files.delete(deviceInfo);
         Files.createSymbolicLink(deviceInfo, outside.resolve("net1.json"));
+
         ok(plugin().run("DEL", config));
-        assertThat(Files.exists(deviceInfo, LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(Files.readSymbolicLink(deviceInfo)).isEqualTo(outside.resolve("net1.json"));
         assertThat(outsideState()).isEqualTo(before);
     }
 

@@ -18,7 +18,13 @@ import org.userspacecni.spi.Side;
  * constants naming the options say which.
  */
 record OvsSettings(Path dbSocket, Path runDir, boolean waitForVswitchd, Duration requestTimeout,
-        Duration applyTimeout) {
+        Duration applyTimeout, Duration statusTimeout) {
+
+    /**
+     * How long STATUS waits for ovs-vswitchd to acknowledge a change that changes nothing: a running switch
+     * does so in milliseconds, and a runtime asking whether to schedule pods here should not wait long for no.
+     */
+    static final Duration STATUS_TIMEOUT = Duration.ofSeconds(5);
 
     @ConfigDoc(value = "ovsdb-server's unix socket; else the environment variable {DB_SOCKET_VARIABLE}.",
             defaultValue = "the first of {DEFAULT_DB_SOCKETS} that exists")
@@ -34,8 +40,8 @@ record OvsSettings(Path dbSocket, Path runDir, boolean waitForVswitchd, Duration
     static final String RUN_DIR_VARIABLE = "OVS_RUNDIR";
 
     @ConfigDoc(value = "`true` waits, as `ovs-vsctl` does, until ovs-vswitchd has applied each change and reads"
-            + " back what it reports; `false` only writes the database, for an ovsdb-server without ovs-vswitchd;"
-            + " else the environment variable {WAIT_VARIABLE}.", defaultValue = "`true`",
+            + " back what it reports, and STATUS asks it to acknowledge a change; `false` only writes the database, for"
+            + " an ovsdb-server without ovs-vswitchd; else the environment variable {WAIT_VARIABLE}.", defaultValue = "`true`",
             allowed = "`true`, `false`")
     static final String WAIT = "waitForVswitchd";
     static final String WAIT_VARIABLE = "USERSPACE_CNI_OVS_WAIT";
@@ -61,7 +67,7 @@ record OvsSettings(Path dbSocket, Path runDir, boolean waitForVswitchd, Duration
                     WAIT + " must be true or false, not '" + wait + "'");
         }
         return new OvsSettings(dbSocket, runDir, Boolean.parseBoolean(wait), Duration.ofSeconds(10),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), STATUS_TIMEOUT);
     }
 
     private static Optional<String> setting(Function<String, Optional<String>> options, BackendContext context,

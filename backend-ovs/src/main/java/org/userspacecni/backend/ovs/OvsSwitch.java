@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -135,6 +136,17 @@ final class OvsSwitch implements AutoCloseable {
     }
 
     private void awaitApplied(long nextCfg) {
+        if (!appliedWithin(nextCfg, settings.applyTimeout())) {
+            throw new CniException(ErrorCode.TRY_AGAIN_LATER, "ovs-vswitchd did not apply the change within "
+                    + settings.applyTimeout().toSeconds() + " s (is it running?)");
+        }
+    }
+
+    /**
+     * Whether ovs-vswitchd reports configuration {@code nextCfg} (or a later one) in {@code cur_cfg} within
+     * {@code bound}; 11 when OVSDB is lost meanwhile.
+     */
+    private boolean appliedWithin(long nextCfg, Duration bound) {
         CompletableFuture<Void> applied = new CompletableFuture<>();
         call(() -> {
             client.monitor("Open_vSwitch", List.of("cur_cfg"), updates -> updates.path("Open_vSwitch")
@@ -146,10 +158,10 @@ final class OvsSwitch implements AutoCloseable {
             return null;
         });
         try {
-            applied.get(settings.applyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            applied.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
         } catch (TimeoutException e) {
-            throw new CniException(ErrorCode.TRY_AGAIN_LATER, "ovs-vswitchd did not apply the change within "
-                    + settings.applyTimeout().toSeconds() + " s (is it running?)");
+            return false;
         } catch (ExecutionException e) {
             throw new CniException(ErrorCode.TRY_AGAIN_LATER, "lost OVSDB while waiting for ovs-vswitchd", e);
         } catch (InterruptedException e) {
@@ -196,15 +208,21 @@ final class OvsSwitch implements AutoCloseable {
     }
 
     /**
-     * Whether this OVS can take DPDK ports of the given types: reachable (else 50), DPDK initialised in
-     * ovs-vswitchd and the types offered (else 51).
+     * Whether this OVS can take DPDK ports of the given types: reachable and ovs-vswitchd applying changes
+     * (else 50), DPDK initialised in ovs-vswitchd and the types offered (else 51). Configured not to wait for
+     * ovs-vswitchd, the engine does not depend on it, and STATUS does not ask it either.
      */
     static DatapathStatus dpdkStatus(ObjectMapper mapper, OvsSettings settings, List<String> types) {
         try (OvsSwitch ovs = connect(mapper, settings)) {
+            if (settings.waitForVswitchd() && !ovs.appliesChanges()) {
+                return DatapathStatus.unavailable("ovs-vswitchd did not apply a change of OVS at "
+                        + settings.dbSocket() + " within " + settings.statusTimeout().toSeconds()
+                        + " s (is it running, and not stopped?)");
+            }
             JsonNode system = ovs.system("dpdk_initialized", "iface_types");
             if (!system.path("dpdk_initialized").asBoolean(false)) {
                 return DatapathStatus.limited("OVS at " + settings.dbSocket() + " is reachable, but DPDK is not"
-                        + " initialised in ovs-vswitchd (other_config:dpdk-init=true, and is it running?)");
+                        + " initialised in ovs-vswitchd (other_config:dpdk-init=true)");
             }
             List<String> offered = Ovsdb.setOf(system.path("iface_types")).stream().map(JsonNode::asText).toList();
             if (!offered.containsAll(types)) {
@@ -214,6 +232,23 @@ final class OvsSwitch implements AutoCloseable {
         } catch (CniException e) {
             return DatapathStatus.unavailable(e.getMessage());
         }
+    }
+
+    /**
+     * Whether ovs-vswitchd applies changes now: a change that changes nothing (a {@code next_cfg} bump, as
+     * {@code ovs-vsctl} makes) is acknowledged in {@code cur_cfg} within the status timeout.
+     *
+     * <p>Why this and not ovs-vswitchd's control socket (unixctl {@code version}): what ADD needs is a switch
+     * that applies the database, and this is the very acknowledgement ADD waits for, so STATUS is up exactly
+     * when ADD would not time out on it. A dead, stopped or stuck daemon, and one that answers its control
+     * socket but has lost this database, all fail it alike; {@code dpdk_initialized}, which stays true after the
+     * daemon died, cannot tell. And it needs only the database socket the engine uses anyway, where the control
+     * socket is named by a pid file in a run directory that may not be shared with this plugin. The cost is
+     * one reconfiguration pass of ovs-vswitchd that finds nothing to do, what every {@code ovs-vsctl} change
+     * costs.
+     */
+    private boolean appliesChanges() {
+        return appliedWithin(commit(List.of()).nextCfg(), settings.statusTimeout());
     }
 
     private interface OvsdbCall<T> {

@@ -98,7 +98,11 @@ public final class NetConfDecoder {
                 .map(node -> ResultCodec.parse(node, version, "prevResult"));
     }
 
-    /** The attachments a GC must keep; 7 if the configuration has no list of them. */
+    /**
+     * The attachments a GC must keep: the list under the first key that holds one, else none. libcni encodes
+     * an empty list as {@code null} and {@code cnitool gc} sends no key at all, so both mean "keep nothing"; a
+     * value that is neither a list nor {@code null} is 6.
+     */
     public static Set<AttachmentId> validAttachments(ObjectNode config) {
         for (String key : VALID_ATTACHMENT_KEYS) {
             JsonNode list = config.get(key);
@@ -120,8 +124,7 @@ public final class NetConfDecoder {
             }
             return valid;
         }
-        throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG,
-                "GC needs the list of valid attachments in '" + VALID_ATTACHMENT_KEYS[0] + "'");
+        return Set.of();
     }
 
     private static String path(JsonMappingException e) {

@@ -168,9 +168,32 @@ class NetConfDecoderTest {
                     .getBytes());
             assertThat(NetConfDecoder.validAttachments(config)).containsExactly(new AttachmentId("c1", "net1"));
         }
-        assertCode(() -> NetConfDecoder.validAttachments(NetConfDecoder.parseObject("{}".getBytes())), 7);
         assertCode(() -> NetConfDecoder.validAttachments(NetConfDecoder.parseObject(
                 "{\"cni.dev/valid-attachments\":[{\"containerID\":1}]}".getBytes())), 6);
+    }
+
+    /** libcni encodes an empty list as null; cnitool gc sends no key: both keep nothing. */
+    @Test
+    void aNullOrAbsentListOfValidAttachmentsIsAnEmptyOne() {
+        for (String config : new String[] {"{}", "{\"cni.dev/valid-attachments\":null}",
+                "{\"cni.dev/attachments\":null}", "{\"cni.dev/valid-attachments\":null,\"cni.dev/attachments\":null}",
+                "{\"cni.dev/valid-attachments\":[]}"}) {
+            assertThat(NetConfDecoder.validAttachments(NetConfDecoder.parseObject(config.getBytes())))
+                    .as(config).isEmpty();
+        }
+        var olderKeyOnly = NetConfDecoder.parseObject(("{\"cni.dev/valid-attachments\":null,"
+                + "\"cni.dev/attachments\":[{\"containerID\":\"c1\",\"ifname\":\"net1\"}]}").getBytes());
+        assertThat(NetConfDecoder.validAttachments(olderKeyOnly)).containsExactly(new AttachmentId("c1", "net1"));
+    }
+
+    @Test
+    void aListOfValidAttachmentsThatIsNeitherAListNorNullIsRefused() {
+        for (String value : new String[] {"\"c1\"", "{}", "0", "true"}) {
+            for (String key : new String[] {"cni.dev/valid-attachments", "cni.dev/attachments"}) {
+                assertCode(() -> NetConfDecoder.validAttachments(NetConfDecoder.parseObject(
+                        ("{\"" + key + "\":" + value + "}").getBytes())), 6);
+            }
+        }
     }
 
     @Test
