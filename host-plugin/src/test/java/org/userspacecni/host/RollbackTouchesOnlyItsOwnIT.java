@@ -1,0 +1,53 @@
+package org.userspacecni.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.userspacecni.host.HoldPoints.Step;
+import org.userspacecni.testkit.CniInvocation;
+import org.userspacecni.testkit.HostState;
+
+/**
+ * The rollback of an ADD that fails at any of its steps ({@code USERSPACE_CNI_FAIL_AT}) undoes only what that
+ * ADD made, on a real OVS-DPDK with host-local, among everything that shares a name it derives: a live
+ * attachment of the same network whose container id shares the first 12 characters, one sharing them in
+ * another network on the same bridge, and the operator's own vhost-user port on the bridge, each with its socket
+ * bound and accepting. Afterwards all three are exactly as they were, the failed attachment left nothing, and
+ * the same ADD then works and its DEL leaves the node as it was.
+ */
+class RollbackTouchesOnlyItsOwnIT extends OnADpdkNode {
+
+    static final String CONTAINER = "testcontainer2";
+
+    @ParameterizedTest(name = "ADD failing at {0}")
+    @EnumSource(Step.class)
+    void theRollbackLeavesEveryNeighbourAsItWas(Step step) {
+        Neighbour samePrefix = Neighbour.add(node, "testcontainer1");
+        Neighbour otherNetwork = Neighbour.add(node, "testcontainer3",
+                node.config(DpdkNode.OTHER_NETWORK, "testcontainer3"));
+        OperatorPort operator = OperatorPort.add(node, "op0");
+        HostState before = node.state();
+        ObjectNode config = node.config(CONTAINER);
+
+        CniInvocation.Outcome failed = node.plugin(CONTAINER).env(HoldPoints.FAIL_VARIABLE, step.wireName())
+                .run("ADD", config.toString());
+
+        assertThat(failed.exitCode()).as(failed.stdout() + failed.stderr()).isEqualTo(1);
+        assertThat(failed.json().path("code").asInt()).as(failed.stdout()).isEqualTo(5);
+        assertThat(failed.json().path("msg").asText()).isEqualTo("injected failure at " + step.wireName());
+        samePrefix.assertUnchanged();
+        otherNetwork.assertUnchanged();
+        operator.assertUnchanged();
+        assertThat(node.state()).as("what the failed ADD left").isEqualTo(before);
+
+        Neighbour added = Neighbour.add(node, CONTAINER, config);
+        node.succeeds("DEL", CONTAINER, config);
+        added.assertGone();
+        samePrefix.assertUnchanged();
+        otherNetwork.assertUnchanged();
+        operator.assertUnchanged();
+        assertThat(node.state()).isEqualTo(before);
+    }
+}
