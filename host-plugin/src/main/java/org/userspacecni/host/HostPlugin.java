@@ -99,9 +99,9 @@ final class HostPlugin {
                     + " already has interface " + id.ifName() + " in network " + network
                     + " (an ADD that was not followed by a DEL): DEL it before adding it again; it is left as it is");
         }
-        holds.reached(Step.JOURNALED);
         boolean undone = true;
         try (Pods pods = Pods.open(request.netConf(), request.environment().args(), context)) {
+            holds.reached(Step.JOURNALED);
             Rollback rollback = new Rollback(log);
             try {
                 return add(request, pods, rollback);
