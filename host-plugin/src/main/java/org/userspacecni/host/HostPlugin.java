@@ -40,9 +40,10 @@ import org.userspacecni.spi.NetConf;
  * The CNI commands of the {@code userspace} plugin on a decoded request.
  *
  * <p>ADD allocates addresses through IPAM, asks the engine's backend for the host port, and stores the
- * container side's configuration, each step registering its undo first, so that a failure anywhere leaves
- * nothing behind. DEL undoes all three and succeeds when they are already gone, including after an ADD that
- * failed on a configuration problem. CHECK and GC ask the same parts; STATUS the datapath and IPAM. Changes to
+ * container side's configuration, each step registering its undo once it has succeeded, so that a failure
+ * anywhere undoes exactly what that ADD made; an ADD of an attachment that exists is refused and touches nothing.
+ * DEL undoes all three, removing only what is provably the attachment's, and succeeds when they are already
+ * gone, including after an ADD that failed on a configuration problem. CHECK and GC ask the same parts; STATUS the datapath and IPAM. Changes to
  * the switch happen under {@link StateLock} (unless the engine takes concurrent changes), and GC as a whole; the IPAM plugin, the store and the pod's
  * annotations keep their own consistency, so other containers' commands go on meanwhile.
  */
