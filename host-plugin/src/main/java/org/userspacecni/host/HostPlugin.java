@@ -303,6 +303,9 @@ final class HostPlugin {
                     + nic.sandbox().orElse("no sandbox") + ", not in " + attachment.netns().orElse(""));
         }
         requireNetns(attachment);
+        try (DatapathBackend backend = open(conf)) {
+            backend.host().check(attachment);
+        }
         ContainerConfig stored = store.get(attachment.id()).orElseThrow(() -> new CniException(
                 ErrorCode.ATTACHMENT_DIFFERS, "no stored container configuration for " + attachment.id()));
         if (!stored.name().equals(conf.name())) {
@@ -324,9 +327,6 @@ final class HostPlugin {
                     + claimed + ", but attachment " + attachment.id() + " holds " + held);
         }
         conf.ipam().ifPresent(section -> ipam.check(section.type(), request.config(), request.version()));
-        try (DatapathBackend backend = open(conf)) {
-            backend.host().check(attachment);
-        }
     }
 
     /** The addresses of the IPAM result the attachment stored at ADD. */
