@@ -193,10 +193,15 @@ class VppContainerSideIT {
                 + "],\"dataDir\":\"" + dataDir + "\"}";
     }
 
-    /** The ownership mark of the engine (docs/vpp.md): usrsp:<sha256(network), 8 hex>:<cid, 32>:<ifname>. */
+    /**
+     * The ownership mark of the engine (docs/vpp.md):
+     * usrsp:<sha256(network), 8 hex>:<cid, 12>~<sha256(cid), 18 hex>:<ifname>.
+     */
     static String tag(String network, String containerId, String ifName) throws NoSuchAlgorithmException {
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(network.getBytes(StandardCharsets.UTF_8));
-        return "usrsp:" + HexFormat.of().formatHex(digest, 0, 4) + ":" + containerId.substring(0, 32) + ":" + ifName;
+        byte[] container = MessageDigest.getInstance("SHA-256").digest(containerId.getBytes(StandardCharsets.UTF_8));
+        return "usrsp:" + HexFormat.of().formatHex(digest, 0, 4) + ":" + containerId.substring(0, 12) + "~"
+                + HexFormat.of().formatHex(container).substring(0, 18) + ":" + ifName;
     }
 
     static Optional<Interface> tagged(VppSimulator vpp, String tag) {

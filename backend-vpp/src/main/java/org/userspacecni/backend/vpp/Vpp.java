@@ -79,9 +79,9 @@ final class Vpp implements AutoCloseable {
         }).toList();
     }
 
-    /** The interfaces with this tag: one, or none (more only if someone copied our tag). */
-    List<Interface> tagged(String tag) {
-        return interfaces().stream().filter(iface -> iface.tag().equals(tag)).toList();
+    /** The interfaces this tag marks: one, or none (more only if someone copied our tag). */
+    List<Interface> tagged(VppTag tag) {
+        return interfaces().stream().filter(iface -> tag.marks(iface.tag())).toList();
     }
 
     Map<Integer, String> memifSockets() {

@@ -61,7 +61,7 @@ final class VppContainerSide implements ContainerSide {
      * {@link #LINK_TIMEOUT} it removes the interface and fails with 11, so that the agent tries again.
      */
     private static void awaitLinkUp(Vpp vpp, ContainerConfig config, Interface added) {
-        String tag = VppTag.of(config.name(), config.id());
+        VppTag tag = VppTag.of(config.name(), config.id());
         Instant deadline = Instant.now().plus(LINK_TIMEOUT);
         while (vpp.tagged(tag).stream().noneMatch(Interface::linkUp)) {
             if (Instant.now().isAfter(deadline)) {

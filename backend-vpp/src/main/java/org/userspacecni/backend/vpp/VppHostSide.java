@@ -2,10 +2,11 @@ package org.userspacecni.backend.vpp;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.userspacecni.backend.vpp.Vpp.Interface;
 import org.userspacecni.backend.vpp.api.VppApiException;
 import org.userspacecni.spi.Attachment;
@@ -18,6 +19,8 @@ import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.PortName;
+import org.userspacecni.spi.Side;
 import org.userspacecni.spi.SocketDirectory;
 
 /**
@@ -26,6 +29,10 @@ import org.userspacecni.spi.SocketDirectory;
  * its socket in the shared directory, admin up, in bridge domain {@code bridgeName} for
  * {@code netType: bridge}. The container's addresses go on the container's end, so {@code netType: interface}
  * leaves the host's interface in L3 mode without one.
+ *
+ * <p>What is an attachment's is what its {@link VppTag} marks; its socket file is the configured one, or the
+ * original name where nothing uses it and the distinct one ({@link PortName}) where something does. Its DEL removes
+ * only the interfaces its tag marks, and a socket file only as {@link VppInterfaces#remove} says.
  */
 final class VppHostSide implements HostSide {
 
@@ -35,27 +42,69 @@ final class VppHostSide implements HostSide {
         this.context = context;
     }
 
-    static VppPlan plan(Attachment attachment) {
+    /** The plan of an attachment on {@code socket}; checks the configuration before anything changes. */
+    static VppPlan plan(Attachment attachment, Path socket) {
+        return VppPlan.of(attachment.host(), attachment.netConf().name(), attachment.id(), socket);
+    }
+
+    /**
+     * The socket files the attachment may have: the configured one, else the original name and the distinct one
+     * ({@link PortName}), in the order ADD tries them.
+     */
+    static List<Path> socketChoices(Attachment attachment) {
         Path sharedDir = attachment.netConf().sharedDirPath();
-        String file = attachment.host().iftype() == InterfaceType.MEMIF
-                ? attachment.host().memif().socketfile().orElse(VppPlan.memifSocketFile(attachment.id()))
-                : attachment.host().vhost().socketfile()
-                        .orElse(attachment.id().shortContainerId() + "-" + attachment.id().ifName());
-        return VppPlan.of(attachment.host(), attachment.netConf().name(), attachment.id(), sharedDir.resolve(file));
+        Side host = attachment.host();
+        boolean memif = host.iftype() == InterfaceType.MEMIF;
+        Optional<String> fixed = memif ? host.memif().socketfile() : host.vhost().socketfile();
+        if (fixed.isPresent()) {
+            return List.of(sharedDir.resolve(fixed.get()));
+        }
+        return Stream.of(PortName.original(attachment.id()), PortName.distinct(attachment.netConf().name(),
+                attachment.id())).map(name -> sharedDir.resolve(memif ? VppPlan.memifSocketFile(name) : name))
+                .toList();
     }
 
     @Override
     public HostPort add(Attachment attachment) {
-        VppPlan plan = plan(attachment);
-        // The socket itself is VPP's, made in VPP's own mode.
-        SocketDirectory.prepare(plan.socket().getParent(), group(attachment));
+        List<Path> choices = socketChoices(attachment);
+        plan(attachment, choices.get(0));
+        VppTag tag = VppTag.of(attachment.netConf().name(), attachment.id());
         try (Vpp vpp = VppSettings.of(attachment.host(), context).open()) {
+            Optional<Interface> existing = vpp.tagged(tag).stream().findFirst();
+            if (existing.isPresent()) {
+                return port(existing.get(), VppInterfaces.socketOf(vpp, existing.get()).orElse(""));
+            }
+            VppPlan plan = plan(attachment, freeSocket(vpp, attachment, choices));
+            // The socket itself is VPP's, made in VPP's own mode.
+            SocketDirectory.prepare(plan.socket().getParent(), group(attachment));
             Interface iface = VppInterfaces.add(vpp, plan, Optional.empty(), List.of());
             context.logger().log(Level.INFO, "vpp: {0} is {1} on {2}", attachment.id(), iface.name(), plan.socket());
-            return new HostPort(iface.name(), plan.socket().toString(), Optional.empty(), Optional.empty());
+            return port(iface, plan.socket().toString());
         } catch (VppApiException e) {
             throw VppErrors.of("cannot add the " + attachment.host().iftype() + " interface of " + attachment.id(), e);
         }
+    }
+
+    /**
+     * The first of the socket choices that nothing uses: no interface of VPP names it and no file is there (VPP
+     * would replace a socket it finds). A configured socket file that is taken is the other attachment's, and 7.
+     */
+    private static Path freeSocket(Vpp vpp, Attachment attachment, List<Path> choices) {
+        List<String> taken = new ArrayList<>();
+        for (Path socket : choices) {
+            Optional<String> user = VppInterfaces.socketUser(vpp, socket);
+            if (user.isEmpty()) {
+                return socket;
+            }
+            taken.add(socket + " (" + user.get() + ")");
+        }
+        throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vpp: " + attachment.id() + " needs a socket file"
+                + " of its own, and " + String.join(" and ", taken) + " is another's: "
+                + (choices.size() == 1 ? "give each attachment its own socketfile" : "remove what is not in use"));
+    }
+
+    private static HostPort port(Interface iface, String socket) {
+        return new HostPort(iface.name(), socket, Optional.empty(), Optional.empty());
     }
 
     /** {@code vhost.group} for a vhost-user attachment; a memif's directory stays root's. */
@@ -75,10 +124,14 @@ final class VppHostSide implements HostSide {
 
     @Override
     public void check(Attachment attachment) {
-        VppPlan plan = plan(attachment);
+        List<Path> choices = socketChoices(attachment);
         List<String> differences;
         try (Vpp vpp = VppSettings.of(attachment.host(), context).open()) {
-            differences = VppInterfaces.differences(vpp, plan);
+            // The socket is the one of the choices the interface uses; any other is a difference.
+            Path socket = vpp.tagged(VppTag.of(attachment.netConf().name(), attachment.id())).stream().findFirst()
+                    .flatMap(iface -> VppInterfaces.socketOf(vpp, iface)).map(Path::of).filter(choices::contains)
+                    .orElse(choices.get(0));
+            differences = VppInterfaces.differences(vpp, plan(attachment, socket));
         } catch (VppApiException e) {
             throw VppErrors.of("cannot check the interface of " + attachment.id(), e);
         }
@@ -91,10 +144,10 @@ final class VppHostSide implements HostSide {
     @Override
     public void gc(NetConf netConf, Set<AttachmentId> valid) {
         String network = VppTag.ofNetwork(netConf.name());
-        Set<String> keep = valid.stream().map(id -> VppTag.of(netConf.name(), id)).collect(Collectors.toSet());
         try (Vpp vpp = VppSettings.of(netConf.host(), context).open()) {
             for (Interface iface : vpp.interfaces()) {
-                if (iface.tag().startsWith(network) && !keep.contains(iface.tag())) {
+                boolean kept = valid.stream().anyMatch(id -> VppTag.mayMark(iface.tag(), netConf.name(), id));
+                if (iface.tag().startsWith(network) && !kept) {
                     context.logger().log(Level.INFO, "vpp: GC removes {0} ({1})", iface.name(), iface.tag());
                     VppInterfaces.remove(vpp, iface);
                 }

@@ -3,6 +3,8 @@ package org.userspacecni.backend.vpp;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -36,6 +38,10 @@ final class VppInterfaces {
     record Address(InetAddress address, int prefixLength) {
     }
 
+    /** {@code S_IFMT} and {@code S_IFSOCK} of {@code stat(2)}'s mode. */
+    private static final int FILE_TYPE = 0170000;
+    private static final int SOCKET = 0140000;
+
     private VppInterfaces() {
     }
 
@@ -49,7 +55,7 @@ final class VppInterfaces {
         try {
             int swIfIndex = plan.iftype() == InterfaceType.MEMIF ? addMemif(vpp, plan, mac, undo)
                     : addVhost(vpp, plan, mac, undo);
-            vpp.tag(swIfIndex, plan.tag());
+            vpp.tag(swIfIndex, plan.tag().value());
             vpp.adminUp(swIfIndex);
             for (Address address : addresses) {
                 vpp.addAddress(swIfIndex, address.address(), address.prefixLength());
@@ -88,7 +94,7 @@ final class VppInterfaces {
             socketId = registered.get();
         } else {
             socketId = vpp.addMemifSocket(plan.socket());
-            undo.push(() -> releaseSocket(vpp, socketId, Optional.empty()));
+            undo.push(() -> releaseSocket(vpp, socketId));
         }
         vpp.memifs().stream().filter(memif -> memif.socketId() == socketId).findFirst().ifPresent(memif -> {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "the memif socket " + socket + " is already used"
@@ -101,10 +107,10 @@ final class VppInterfaces {
                 memif.secret().orElse(""), mac));
         boolean listens = memif.roleOrDefault() == MemifRole.MASTER;
         undo.push(() -> {
-            vpp.deleteMemif(swIfIndex);
             if (listens) {
-                deleteFile(plan.socket());
+                deleteSocket(plan.socket());
             }
+            vpp.deleteMemif(swIfIndex);
         });
         return swIfIndex;
     }
@@ -112,12 +118,12 @@ final class VppInterfaces {
     private static int addVhost(Vpp vpp, VppPlan plan, Optional<byte[]> mac, Deque<Runnable> undo) {
         createDirectory(plan.socket().getParent());
         boolean server = plan.side().vhost().modeOrDefault() == VhostMode.SERVER;
-        int swIfIndex = vpp.createVhost(plan.socket(), server, mac, plan.tag());
+        int swIfIndex = vpp.createVhost(plan.socket(), server, mac, plan.tag().value());
         undo.push(() -> {
-            vpp.deleteVhost(swIfIndex);
             if (server) {
-                deleteFile(plan.socket());
+                deleteSocket(plan.socket());
             }
+            vpp.deleteVhost(swIfIndex);
         });
         return swIfIndex;
     }
@@ -135,18 +141,19 @@ final class VppInterfaces {
 
     /** Cross-connects both ways with the other attachment once both exist; the second ADD makes the link. */
     private static void crossConnect(Vpp vpp, VppPlan plan, int swIfIndex) {
-        String peerTag = plan.tag().substring(0, plan.tag().lastIndexOf(':') + 1) + plan.crossConnect().get();
-        for (Interface peer : vpp.tagged(peerTag)) {
+        for (Interface peer : vpp.tagged(plan.tag().peer(plan.crossConnect().get()))) {
             vpp.crossConnect(swIfIndex, peer.swIfIndex());
             vpp.crossConnect(peer.swIfIndex(), swIfIndex);
         }
     }
 
     /**
-     * Removes every interface with this tag, what only it used, and the socket files VPP served (a memif
-     * master's, a vhost-user server's); nothing there is fine.
+     * Removes every interface this tag marks, what only it used, and the socket files VPP served for it (a memif
+     * master's, a vhost-user server's): the file the interface itself names, and only if it is a socket; the
+     * file first, so that an interrupted DEL leaves the interface that names it for the next. Nothing there is
+     * fine.
      */
-    static void remove(Vpp vpp, String tag) {
+    static void remove(Vpp vpp, VppTag tag) {
         for (Interface iface : vpp.tagged(tag)) {
             remove(vpp, iface);
         }
@@ -158,28 +165,59 @@ final class VppInterfaces {
         Optional<Memif> memif = vpp.memifs().stream().filter(m -> m.swIfIndex() == iface.swIfIndex()).findFirst();
         Optional<Vhost> vhost = vpp.vhosts().stream().filter(v -> v.swIfIndex() == iface.swIfIndex()).findFirst();
         if (memif.isPresent()) {
-            Optional<String> socket = Optional.ofNullable(vpp.memifSockets().get(memif.get().socketId()));
-            vpp.deleteMemif(iface.swIfIndex());
-            // Only the listening end's file is VPP's to remove; the other is the peer's.
-            releaseSocket(vpp, memif.get().socketId(),
-                    socket.filter(file -> memif.get().role() == MemifRole.MASTER).map(Path::of));
-        } else if (vhost.isPresent()) {
-            vpp.deleteVhost(iface.swIfIndex());
-            if (vhost.get().server()) {
-                deleteFile(Path.of(vhost.get().socket()));
+            int socketId = memif.get().socketId();
+            Optional<String> socket = Optional.ofNullable(vpp.memifSockets().get(socketId));
+            // Only the listening end's file is VPP's to remove, the other is the peer's; and only once no other
+            // interface listens on it.
+            boolean last = vpp.memifs().stream().allMatch(m -> m.socketId() != socketId
+                    || m.swIfIndex() == iface.swIfIndex());
+            if (socketId != 0 && last && memif.get().role() == MemifRole.MASTER) {
+                socket.map(Path::of).ifPresent(VppInterfaces::deleteSocket);
             }
+            vpp.deleteMemif(iface.swIfIndex());
+            releaseSocket(vpp, socketId);
+        } else if (vhost.isPresent()) {
+            if (vhost.get().server()) {
+                deleteSocket(Path.of(vhost.get().socket()));
+            }
+            vpp.deleteVhost(iface.swIfIndex());
         }
         for (BridgeDomain bridgeDomain : bridgeDomains) {
             deleteIfOursAndEmpty(vpp, bridgeDomain.id());
         }
     }
 
-    /** Frees a memif socket id (not VPP's own 0) and its file once no memif interface uses it. */
-    private static void releaseSocket(Vpp vpp, int socketId, Optional<Path> file) {
+    /** Frees a memif socket id (not VPP's own 0) once no memif interface uses it. */
+    private static void releaseSocket(Vpp vpp, int socketId) {
         if (socketId != 0 && vpp.memifs().stream().noneMatch(memif -> memif.socketId() == socketId)) {
             vpp.deleteMemifSocket(socketId);
-            file.ifPresent(VppInterfaces::deleteFile);
         }
+    }
+
+    /** The socket file an interface names: its memif socket's, or its vhost-user socket. */
+    static Optional<String> socketOf(Vpp vpp, Interface iface) {
+        Optional<Memif> memif = vpp.memifs().stream().filter(m -> m.swIfIndex() == iface.swIfIndex()).findFirst();
+        if (memif.isPresent()) {
+            return Optional.ofNullable(vpp.memifSockets().get(memif.get().socketId()));
+        }
+        return vpp.vhosts().stream().filter(v -> v.swIfIndex() == iface.swIfIndex()).findFirst().map(Vhost::socket);
+    }
+
+    /**
+     * Who uses the socket file {@code socket}, if anyone: an interface of VPP that names it, or a file that is
+     * there (not followed if it is a link).
+     */
+    static Optional<String> socketUser(Vpp vpp, Path socket) {
+        String path = socket.toString();
+        Map<Integer, String> memifSockets = vpp.memifSockets();
+        Optional<String> user = vpp.memifs().stream().filter(m -> path.equals(memifSockets.get(m.socketId())))
+                .map(m -> "memif interface " + m.swIfIndex()).findFirst()
+                .or(() -> vpp.vhosts().stream().filter(v -> path.equals(v.socket()))
+                        .map(v -> "vhost-user interface " + v.swIfIndex()).findFirst());
+        if (user.isEmpty() && Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.of("a file is there");
+        }
+        return user;
     }
 
     private static void deleteIfOursAndEmpty(Vpp vpp, int id) {
@@ -246,11 +284,24 @@ final class VppInterfaces {
         }
     }
 
-    private static void deleteFile(Path file) {
+    /** Removes {@code file} if it is a socket; a regular file, a directory or a link there is not VPP's. */
+    private static void deleteSocket(Path file) {
         try {
-            Files.deleteIfExists(file);
+            if (isSocket(file)) {
+                Files.deleteIfExists(file);
+            }
         } catch (IOException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot remove the socket " + file, e);
+        }
+    }
+
+    /** Whether {@code path} itself, not followed if it is a link, is a socket. */
+    static boolean isSocket(Path path) throws IOException {
+        try {
+            int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return (mode & FILE_TYPE) == SOCKET;
+        } catch (NoSuchFileException e) {
+            return false;
         }
     }
 }

@@ -17,7 +17,7 @@ import org.userspacecni.spi.Side;
  * number, as in the original, 1 by default) and the attachment to cross-connect with
  * ({@code options.xconnect}: the ifname of another attachment of the same container).
  */
-record VppPlan(String tag, InterfaceType iftype, Side side, Path socket, Optional<Integer> bridgeDomain,
+record VppPlan(VppTag tag, InterfaceType iftype, Side side, Path socket, Optional<Integer> bridgeDomain,
         Optional<String> crossConnect) {
 
     @ConfigDoc(value = "The `ifname` of another attachment of the same container to cross-connect with (L2,"
@@ -56,8 +56,8 @@ record VppPlan(String tag, InterfaceType iftype, Side side, Path socket, Optiona
         return new VppPlan(VppTag.of(network, id), side.iftype(), side, socket, bridgeDomain, crossConnect);
     }
 
-    /** The default socket file of a memif attachment, as the original named it. */
-    static String memifSocketFile(AttachmentId id) {
-        return "memif-" + id.shortContainerId() + "-" + id.ifName() + ".sock";
+    /** The default socket file of a memif attachment whose port name is {@code name}, as the original made it. */
+    static String memifSocketFile(String name) {
+        return "memif-" + name + ".sock";
     }
 }

@@ -8,8 +8,16 @@ import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.testkit.tck.HostDatapath;
 import org.userspacecni.testkit.tck.HostSideContract;
 
-/** The backend TCK's host-side contract against a VPP (the simulator of its API server): memif ports. */
+/**
+ * The backend TCK's host-side contract against a VPP (the simulator of its API server): memif ports, VPP the master
+ * that makes their sockets.
+ */
 class VppHostSideContractTest extends HostSideContract {
+
+    /** The interface fields of the host section. */
+    protected String interfaceFields() {
+        return "\"iftype\":\"memif\"";
+    }
 
     @Override
     protected HostDatapath start(Path root) {
@@ -27,7 +35,7 @@ class VppHostSideContractTest extends HostSideContract {
             }
 
             private String section(String more) {
-                return "{\"engine\":\"vpp\",\"iftype\":\"memif\",\"options\":{\"apiSocket\":\""
+                return "{\"engine\":\"vpp\"," + interfaceFields() + ",\"options\":{\"apiSocket\":\""
                         + vpp.apiSocket() + "\"}," + more + "}";
             }
 

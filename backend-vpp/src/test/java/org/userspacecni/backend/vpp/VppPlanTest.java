@@ -31,10 +31,29 @@ class VppPlanTest {
 
     @Test
     void theTagFitsVppsSixtyThreeBytesAndNamesNetworkContainerAndInterface() {
-        String tag = VppTag.of("n".repeat(255), ID);
+        String tag = VppTag.of("n".repeat(255), ID).value();
         assertThat(tag.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(63);
-        assertThat(tag).startsWith(VppTag.ofNetwork("n".repeat(255))).endsWith(":" + "a".repeat(32) + ":" + ID.ifName());
+        assertThat(tag).startsWith(VppTag.ofNetwork("n".repeat(255)) + "a".repeat(12) + "~")
+                .endsWith(":" + ID.ifName());
         assertThat(VppTag.ofNetwork("net-a")).isNotEqualTo(VppTag.ofNetwork("net-b")).startsWith("usrsp:");
+    }
+
+    @Test
+    void containerIdsThatDifferOnlyInTheirLastCharacterHaveTagsOfTheirOwn() {
+        AttachmentId other = new AttachmentId("a".repeat(63) + "b", ID.ifName());
+        assertThat(VppTag.of("n", other).value()).isNotEqualTo(VppTag.of("n", ID).value());
+        assertThat(VppTag.of("n", other).marks(VppTag.of("n", ID).value())).isFalse();
+    }
+
+    @Test
+    void anEarlierTagIsTheAttachmentsOnlyWhereItHeldTheWholeContainerId() {
+        AttachmentId shortId = new AttachmentId("c".repeat(32), "eth0");
+        assertThat(VppTag.of("n", shortId).marks(VppTag.ofNetwork("n") + "c".repeat(32) + ":eth0")).isTrue();
+        // The earlier tag of a longer id held its first 32 characters, which another container's id may share.
+        String earlier = VppTag.ofNetwork("n") + "a".repeat(32) + ":" + ID.ifName();
+        assertThat(VppTag.of("n", ID).marks(earlier)).isFalse();
+        assertThat(VppTag.mayMark(earlier, "n", ID)).as("GC keeps what may be a valid attachment's").isTrue();
+        assertThat(VppTag.of("m", shortId).marks(VppTag.ofNetwork("n") + "c".repeat(32) + ":eth0")).isFalse();
     }
 
     @Test

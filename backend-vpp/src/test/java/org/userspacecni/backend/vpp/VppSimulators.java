@@ -35,7 +35,7 @@ final class VppSimulators {
 
     /** Whether one interface carries the tag of {@code id} in {@code network}. */
     boolean tagged(String network, AttachmentId id) {
-        return vpp.interfaces().stream().filter(i -> i.tag().equals(VppTag.of(network, id))).count() == 1;
+        return vpp.interfaces().stream().filter(i -> VppTag.of(network, id).marks(i.tag())).count() == 1;
     }
 
     /** VPP going away: it keeps nothing, so a restarted one is empty. */

@@ -14,16 +14,19 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
+import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.PortName;
 
 /**
  * One attachment's forwarder: a {@code dpdk-testpmd} in io mode, detached from the plugin, between the
  * attachment's vhost-user socket (it is the server; the container's DPDK application connects with virtio-user)
  * and a TAP device of the host. Its mark is its pid file, {@code <stateDir>/<network>/<name>.pid}, holding the
  * pid and the socket; the process is this forwarder only while its command line still names its file prefix,
- * since pids are reused. Besides the pid file it leaves its log, its socket, and, when killed, its TAP device,
- * its DPDK runtime directory and hugepage files: {@link #removeLeftovers()} removes them all.
+ * since pids are reused. Its socket is its own while its {@link SocketClaim} names it. Besides the pid file it
+ * leaves its log, its socket, and, when killed, its TAP device, its DPDK runtime directory and hugepage files:
+ * {@link #removeLeftovers()} removes them all but the socket, which its claim removes.
  */
 record Forwarder(ForwarderName name, String network, Path socket, HostSettings settings) {
 
@@ -45,6 +48,17 @@ record Forwarder(ForwarderName name, String network, Path socket, HostSettings s
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(socket, "socket");
         Objects.requireNonNull(settings, "settings");
+    }
+
+    /**
+     * The attachment's forwarder with the socket its configuration names first: {@code vhost.socketfile}, else
+     * the original {@code <first 12 of container id>-<ifname>}.
+     */
+    static Forwarder of(Attachment attachment, HostSettings settings) {
+        String network = attachment.netConf().name();
+        Path socket = attachment.netConf().sharedDirPath().resolve(attachment.host().vhost().socketfile()
+                .orElse(PortName.original(attachment.id())));
+        return new Forwarder(ForwarderName.of(network, attachment.id()), network, socket, settings);
     }
 
     /** The forwarder a pid file of {@code network} marks, if the file is one. */
@@ -70,9 +84,14 @@ record Forwarder(ForwarderName name, String network, Path socket, HostSettings s
         return new TapDevice(name.value());
     }
 
-    /** This forwarder with the socket its pid file records, where it has one. */
-    Forwarder asRecorded() {
-        return recorded(pidFile(), network, settings).orElse(this);
+    /** The claim that makes {@link #socket} this forwarder's. */
+    SocketClaim claim() {
+        return SocketClaim.of(settings, socket, name);
+    }
+
+    /** This forwarder on another socket. */
+    Forwarder on(Path otherSocket) {
+        return new Forwarder(name, network, otherSocket, settings);
     }
 
     /**
@@ -127,12 +146,12 @@ record Forwarder(ForwarderName name, String network, Path socket, HostSettings s
     }
 
     /**
-     * Removes what a forwarder that no longer runs may have left: its socket, TAP device, hugepage files, DPDK
-     * runtime directory, log and pid file, and the network's directory once it is empty.
+     * Removes what a forwarder that no longer runs may have left, all named by the forwarder's name: its TAP
+     * device, hugepage files, DPDK runtime directory, log and pid file, and the network's directory once it is
+     * empty. Its socket is {@link #claim}'s to remove.
      */
     void removeLeftovers() {
         try {
-            Files.deleteIfExists(socket);
             tap().remove();
             try (Stream<Path> files = Files.list(settings.hugepageDir())) {
                 for (Path file : files.filter(f -> f.getFileName().toString().startsWith(name + "map_")).toList()) {

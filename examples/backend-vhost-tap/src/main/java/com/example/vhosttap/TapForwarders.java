@@ -22,6 +22,7 @@ import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.PortName;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.SocketDirectory;
 import org.userspacecni.spi.VhostMode;
@@ -29,8 +30,10 @@ import org.userspacecni.spi.VhostMode;
 /**
  * The host side of {@code vhost-tap}: a {@link Forwarder} per attachment, its TAP device enslaved to
  * {@code host.bridge.bridgeName} when one is given. The host end is always the vhost-user server. The port's
- * name is the TAP device's. Attachments touch only files and devices of their own name, so ADD and DEL of
- * different attachments run at once.
+ * name is the TAP device's. Attachments touch only files and devices of their own name, and sockets their
+ * {@link SocketClaim} proves are theirs, so ADD and DEL of different attachments run at once. The socket is the
+ * configured {@code vhost.socketfile}, else the original name where it is free and the distinct one ({@link
+ * PortName}) where it is not; the pid file records which.
  */
 final class TapForwarders implements HostSide {
 
@@ -48,21 +51,22 @@ final class TapForwarders implements HostSide {
 
     @Override
     public HostPort add(Attachment attachment) {
-        Forwarder forwarder = forwarder(attachment);
+        List<Forwarder> choices = choices(attachment);
+        Forwarder planned = choices.get(0);
         Optional<String> bridge = bridge(attachment.host());
-        forwarder.settings().unusable().ifPresent(reason -> {
+        planned.settings().unusable().ifPresent(reason -> {
             throw new CniException(ErrorCode.TRY_AGAIN_LATER, reason);
         });
-        Forwarder recorded = forwarder.asRecorded();
-        if (recorded.running()) {
-            recorded.awaitReady(READY_TIMEOUT);
-            bridge.ifPresent(name -> join(recorded, name));
-            return port(recorded);
+        Optional<Forwarder> recorded = recorded(planned);
+        if (recorded.filter(Forwarder::running).isPresent()) {
+            recorded.get().awaitReady(READY_TIMEOUT);
+            bridge.ifPresent(name -> join(recorded.get(), name));
+            return port(recorded.get());
         }
-        if (!recorded.equals(forwarder)) {
-            recorded.removeLeftovers();
-        }
-        forwarder.removeLeftovers();
+        // What a forwarder of this attachment that no longer runs left: its pid file and claim prove it is its.
+        recorded.ifPresent(this::remove);
+        planned.removeLeftovers();
+        Forwarder forwarder = claimed(attachment, choices);
         SocketDirectory.prepare(forwarder.socket().getParent(), attachment.host().vhost().group());
         try {
             forwarder.start(READY_TIMEOUT);
@@ -76,22 +80,40 @@ final class TapForwarders implements HostSide {
         return port(forwarder);
     }
 
+    /**
+     * The first choice whose socket this forwarder can claim: nobody else's claim and no file there (a
+     * container's, another engine's, anyone's: never replaced). A configured socket file that is taken is 7.
+     */
+    private static Forwarder claimed(Attachment attachment, List<Forwarder> choices) {
+        for (Forwarder choice : choices) {
+            if (choice.claim().take()) {
+                return choice;
+            }
+        }
+        String sockets = choices.stream().map(choice -> choice.socket().toString()).collect(Collectors.joining(
+                " and "));
+        throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vhost-tap: " + attachment.id() + " needs a socket"
+                + " of its own, and " + sockets + " is another's" + (choices.size() == 1
+                        ? ": give each attachment its own vhost.socketfile" : ""));
+    }
+
     @Override
     public void delete(Attachment attachment) {
         Forwarder forwarder;
         try {
-            forwarder = forwarder(attachment);
+            forwarder = Forwarder.of(attachment, HostSettings.of(attachment.host(), context));
         } catch (CniException e) {
-            // ADD refuses such a configuration before it makes anything, so there is nothing to remove.
+            // Without its settings there is no state directory to find the attachment's forwarder in.
             log.log(Level.WARNING, "vhost-tap: nothing to remove for " + attachment.id() + ": " + e.getMessage());
             return;
         }
-        remove(forwarder.asRecorded());
+        remove(recorded(forwarder).orElse(forwarder));
     }
 
     @Override
     public void check(Attachment attachment) {
-        Forwarder forwarder = forwarder(attachment).asRecorded();
+        Forwarder planned = choices(attachment).get(0);
+        Forwarder forwarder = recorded(planned).orElse(planned);
         AttachmentId id = attachment.id();
         if (!forwarder.running()) {
             throw differs("the forwarder " + forwarder.name() + " of " + id + " is not running");
@@ -147,8 +169,12 @@ final class TapForwarders implements HostSide {
         return true;
     }
 
-    /** The attachment's forwarder, for a configuration this engine serves; 2 or 7 before anything is made. */
-    private Forwarder forwarder(Attachment attachment) {
+    /**
+     * The attachment's forwarder on each socket it may have, in the order ADD tries them: the configured
+     * {@code vhost.socketfile}, else the original name and the distinct one ({@link PortName}); for a configuration
+     * this engine serves, 2 or 7 before anything is made.
+     */
+    private List<Forwarder> choices(Attachment attachment) {
         Side host = attachment.host();
         if (host.iftype() != InterfaceType.VHOSTUSER) {
             throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "vhost-tap: host.iftype must be vhostuser, not "
@@ -161,18 +187,25 @@ final class TapForwarders implements HostSide {
         if (host.bridge().vlanId().isPresent()) {
             throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "vhost-tap: host.bridge.vlanId is not supported");
         }
-        AttachmentId id = attachment.id();
-        Path socket = attachment.netConf().sharedDirPath()
-                .resolve(host.vhost().socketfile().orElse(id.shortContainerId() + "-" + id.ifName()));
-        // The socket path goes into DPDK device arguments, which commas separate.
-        if (socket.toString().contains(",") || socket.toString().getBytes(StandardCharsets.UTF_8).length
-                > MAX_SOCKET_PATH) {
-            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vhost-tap: the socket path " + socket
-                    + " must have no ',' and be at most " + MAX_SOCKET_PATH + " bytes: change sharedDir or"
-                    + " vhost.socketfile");
+        Forwarder forwarder = Forwarder.of(attachment, HostSettings.of(host, context));
+        List<Path> sockets = host.vhost().socketfile().isPresent() ? List.of(forwarder.socket())
+                : List.of(forwarder.socket(), attachment.netConf().sharedDirPath().resolve(
+                        PortName.distinct(attachment.netConf().name(), attachment.id())));
+        for (Path socket : sockets) {
+            // The socket path goes into DPDK device arguments, which commas separate.
+            if (socket.toString().contains(",") || socket.toString().getBytes(StandardCharsets.UTF_8).length
+                    > MAX_SOCKET_PATH) {
+                throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vhost-tap: the socket path " + socket
+                        + " must have no ',' and be at most " + MAX_SOCKET_PATH + " bytes: change sharedDir or"
+                        + " vhost.socketfile");
+            }
         }
-        return new Forwarder(ForwarderName.of(attachment.netConf().name(), id), attachment.netConf().name(), socket,
-                HostSettings.of(host, context));
+        return sockets.stream().map(forwarder::on).toList();
+    }
+
+    /** The forwarder as its pid file records it, if it has one. */
+    private static Optional<Forwarder> recorded(Forwarder forwarder) {
+        return Forwarder.recorded(forwarder.pidFile(), forwarder.network(), forwarder.settings());
     }
 
     /** The bridge the TAP device joins, if any; 7 if it is not a Linux bridge of the host. */
@@ -200,8 +233,10 @@ final class TapForwarders implements HostSide {
         }
     }
 
+    /** Ends the forwarder, removes its socket if its claim proves it is its, and then what else it left. */
     private void remove(Forwarder forwarder) {
         forwarder.stop();
+        forwarder.claim().removeSocket();
         forwarder.removeLeftovers();
     }
 

@@ -3,10 +3,13 @@ package org.userspacecni.testkit.recording;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -24,10 +27,15 @@ import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.PortName;
+import org.userspacecni.spi.Side;
 
 /**
  * A backend whose "switch" is a directory: a port is a file named {@code <containerId>_<ifName>} holding
- * the network name. Every call is appended to the journal as {@code <operation> <containerId>/<ifName>}.
+ * the network name and the socket path, a line each. The socket is named as every engine names it ({@link
+ * PortName}, or the configured socket file, which another port's must not be); DEL and GC remove only ports that
+ * record their network, and no socket (it is the container side's). Every call is appended to the journal as
+ * {@code <operation> <containerId>/<ifName>}.
  */
 public final class RecordingBackend implements DatapathBackend, HostSide, ContainerSide {
 
@@ -81,9 +89,11 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
     public HostPort add(Attachment attachment) {
         record("add", attachment.id());
         Path port = portFile(dir, attachment.id());
+        Optional<Path> existing = recordedSocket(port, attachment.netConf().name());
+        Path socket = existing.orElseGet(() -> freeSocket(attachment));
         io(() -> {
             Files.createDirectories(port.getParent());
-            Files.writeString(port, attachment.netConf().name());
+            Files.writeString(port, attachment.netConf().name() + "\n" + socket + "\n");
         });
         try {
             failIfAsked("add");
@@ -91,17 +101,38 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
             io(() -> Files.deleteIfExists(port)); // an add that fails leaves nothing, as the SPI asks
             throw e;
         }
-        String socket = attachment.id().shortContainerId() + "-" + attachment.id().ifName();
-        return new HostPort(port.getFileName().toString(),
-                attachment.netConf().sharedDirPath().resolve(socket).toString(),
-                Optional.of(attachment.mac()), attachment.netConf().mtu());
+        return new HostPort(port.getFileName().toString(), socket.toString(), Optional.of(attachment.mac()),
+                attachment.netConf().mtu());
     }
 
+    /**
+     * The attachment's socket: the configured socket file, else the original name and the distinct one
+     * ({@link PortName}), the first that no port records and no file occupies; a configured one that is taken is 7.
+     */
+    private Path freeSocket(Attachment attachment) {
+        Path sharedDir = attachment.netConf().sharedDirPath();
+        Side host = attachment.host();
+        Optional<String> fixed = host.iftype() == InterfaceType.MEMIF ? host.memif().socketfile()
+                : host.vhost().socketfile();
+        List<Path> choices = fixed.map(name -> List.of(sharedDir.resolve(name))).orElseGet(() -> List.of(
+                sharedDir.resolve(PortName.original(attachment.id())),
+                sharedDir.resolve(PortName.distinct(attachment.netConf().name(), attachment.id()))));
+        Set<Path> recorded = recordedSockets();
+        return choices.stream().filter(socket -> !recorded.contains(socket)
+                && !Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).findFirst()
+                .orElseThrow(() -> new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "recording engine: the sockets "
+                        + choices + " of " + attachment.id() + " are another attachment's"));
+    }
+
+    /** Removes the attachment's port, if there is one of this network; its socket is the container's. */
     @Override
     public void delete(Attachment attachment) {
         record("delete", attachment.id());
         failIfAsked("delete");
-        io(() -> Files.deleteIfExists(portFile(dir, attachment.id())));
+        Path port = portFile(dir, attachment.id());
+        if (recordedSocket(port, attachment.netConf().name()).isPresent()) {
+            io(() -> Files.deleteIfExists(port));
+        }
     }
 
     @Override
@@ -125,7 +156,7 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
             try (Stream<Path> files = Files.list(ports)) {
                 for (Path port : (Iterable<Path>) files::iterator) {
                     boolean kept = valid.stream().anyMatch(id -> portFile(dir, id).equals(port));
-                    boolean ours = Files.readString(port).equals(netConf.name());
+                    boolean ours = recordedSocket(port, netConf.name()).isPresent();
                     if (ours && !kept) {
                         Files.delete(port);
                     }
@@ -162,6 +193,37 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
     @Override
     public DatapathStatus status() {
         return DatapathStatus.up();
+    }
+
+    /** The socket a port file of {@code network} records, if {@code port} is one. */
+    private static Optional<Path> recordedSocket(Path port, String network) {
+        try {
+            List<String> lines = Files.readAllLines(port, StandardCharsets.UTF_8);
+            return lines.size() == 2 && lines.get(0).equals(network) ? Optional.of(Path.of(lines.get(1)))
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The sockets every port records. */
+    private Set<Path> recordedSockets() {
+        Path ports = dir.resolve("ports");
+        if (!Files.isDirectory(ports)) {
+            return Set.of();
+        }
+        Set<Path> sockets = new HashSet<>();
+        io(() -> {
+            try (Stream<Path> files = Files.list(ports)) {
+                for (Path port : (Iterable<Path>) files::iterator) {
+                    List<String> lines = Files.readAllLines(port, StandardCharsets.UTF_8);
+                    if (lines.size() == 2) {
+                        sockets.add(Path.of(lines.get(1)));
+                    }
+                }
+            }
+        });
+        return sockets;
     }
 
     private void failIfAsked(String operation) {

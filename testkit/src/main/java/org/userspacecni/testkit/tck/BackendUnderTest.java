@@ -2,6 +2,8 @@ package org.userspacecni.testkit.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,18 @@ final class BackendUnderTest {
     /** A locally administered MAC address of the {@code n}th attachment. */
     static String mac(int n) {
         return String.format("02:00:00:%02x:%02x:%02x", (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
+    }
+
+    /**
+     * {@code hostSection} with the fixed socket file {@code socketfile}: {@code memif.socketfile} for a memif host
+     * end, {@code vhost.socketfile} otherwise.
+     */
+    static String withSocketfile(String hostSection, String socketfile) {
+        ObjectNode host = NetConfDecoder.parseObject(hostSection.getBytes(StandardCharsets.UTF_8));
+        String key = host.path("iftype").asText().equals("memif") ? "memif" : "vhost";
+        JsonNode settings = host.get(key);
+        (settings instanceof ObjectNode object ? object : host.putObject(key)).put("socketfile", socketfile);
+        return host.toString();
     }
 
     /** The {@code engine} field of a host or container section. */

@@ -2,6 +2,7 @@ package org.userspacecni.testkit.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
@@ -34,7 +35,12 @@ import org.userspacecni.spi.DatapathStatus;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
+import org.userspacecni.spi.InterfaceType;
+import org.userspacecni.spi.MemifRole;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Side;
+import org.userspacecni.spi.VhostMode;
+import org.userspacecni.testkit.Neighbour;
 
 /**
  * The contract of a backend's {@link HostSide}, checked against the backend's own datapath: ADD makes one
@@ -46,6 +52,12 @@ import org.userspacecni.spi.NetConf;
  * anything changes; concurrent changes are safe as {@link HostSide#takesConcurrentChanges()} promises. Every
  * failure is a {@link CniException}.
  *
+ * <p>The neighbour tests run each destructive path (DEL of a never-added attachment, DEL of an attachment added
+ * next to it, GC of its network and of another on the same datapath and shared directory, an ADD refused on its
+ * fixed socket file, a failed ADD and the DEL after it) next to a live neighbour whose names meet the changed
+ * attachment's: a container id that differs only in its last characters, the same interface name, the same
+ * socket file. Its socket is live ({@link Neighbour}), and afterwards its port and that very socket are unchanged.
+ *
  * <p>Extend it and start the datapath: {@code protected HostDatapath start(Path root)}. Each test uses
  * networks of its own, so the tests share one datapath.
  */
@@ -54,6 +66,7 @@ import org.userspacecni.spi.NetConf;
 public abstract class HostSideContract {
 
     private static final AtomicInteger NETWORKS = new AtomicInteger();
+    private static final String NETWORK_PREFIX = "tck-net-";
 
     private Path root;
     private HostDatapath datapath;
@@ -276,6 +289,202 @@ public abstract class HostSideContract {
         }
     }
 
+    // Neighbours: every destructive path runs next to a live attachment that shares the names an engine derives
+    // (the first 12 characters of the container id, and far more, the interface name, a fixed socketfile, the
+    // shared directory, the datapath); its port and its socket (the same file, still taking connections) survive.
+
+    @Test
+    void delOfANeverAddedAttachmentThatSharesEveryNameWithALiveNeighbourLeavesTheNeighbourAlone() {
+        for (NetConf net : List.of(network(), networkWithSocketfile("fixed0"))) {
+            Attachment neighbour = attachment(net, "net1");
+            try (DatapathBackend backend = backend(); Neighbour socket = live(backend, neighbour)) {
+                Attachment stranger = sibling(net, neighbour);
+
+                backend.host().delete(stranger);
+                backend.host().delete(withoutNetns(stranger));
+
+                assertIntact(backend, socket, neighbour);
+                assertHolds(net, neighbour.id());
+                backend.host().delete(neighbour);
+            }
+        }
+    }
+
+    @Test
+    void anAttachmentAddedNextToANeighbourWithTheSameContainerIdStartGetsItsOwnSocketAndItsDelLeavesTheNeighbour() {
+        NetConf net = network();
+        Attachment neighbour = attachment(net, "net1");
+        Attachment sibling = sibling(net, neighbour);
+        try (DatapathBackend backend = backend(); Neighbour socket = live(backend, neighbour)) {
+            HostPort port = backend.host().add(sibling);
+            assertThat(port.socketPath()).as("the socket of " + sibling.id() + " next to " + neighbour.id())
+                    .isNotEqualTo(socket.socket().toString());
+            try (Neighbour siblings = live(sibling, port)) {
+                assertHolds(net, neighbour.id(), sibling.id());
+
+                backend.host().delete(sibling);
+
+                assertIntact(backend, socket, neighbour);
+                assertHolds(net, neighbour.id());
+            }
+            backend.host().delete(neighbour);
+        }
+    }
+
+    @Test
+    void attachmentsWhoseContainerIdsShareTheirStartBothAddWithSocketsOfTheirOwnAndEachDelLeavesTheOther() {
+        NetConf net = network();
+        Attachment first = attachment(net, "net1");
+        Attachment second = sibling(net, first);
+        try (DatapathBackend backend = backend()) {
+            HostPort firstPort = backend.host().add(first);
+            HostPort secondPort = backend.host().add(second);
+            assertThat(secondPort.socketPath()).as("two attachments, one socket path").isNotEqualTo(firstPort.socketPath());
+            assertThat(secondPort.name()).as("two attachments, one port name").isNotEqualTo(firstPort.name());
+            try (Neighbour firstSocket = live(first, firstPort); Neighbour secondSocket = live(second, secondPort)) {
+                assertHolds(net, first.id(), second.id());
+
+                backend.host().delete(first);
+                assertIntact(backend, secondSocket, second);
+                assertHolds(net, second.id());
+
+                backend.host().delete(second);
+                assertHolds(net);
+            }
+        }
+    }
+
+    @Test
+    void gcOfTheNetworkKeepsTheValidNeighbourAndItsSocket() {
+        NetConf net = network();
+        Attachment neighbour = attachment(net, "net1");
+        Attachment sibling = sibling(net, neighbour);
+        Attachment other = attachment(net, "net2");
+        try (DatapathBackend backend = backend(); Neighbour socket = live(backend, neighbour)) {
+            try (Neighbour siblings = live(sibling, backend.host().add(sibling))) {
+                backend.host().add(other);
+
+                backend.host().gc(net, Set.of(neighbour.id()));
+
+                assertIntact(backend, socket, neighbour);
+                assertHolds(net, neighbour.id());
+            }
+            backend.host().delete(neighbour);
+        }
+    }
+
+    @Test
+    void gcOfAnotherNetworkOnTheSameDatapathAndSharedDirectoryLeavesTheNeighbourAlone() {
+        NetConf net = network();
+        NetConf other = network(NETWORK_PREFIX + NETWORKS.incrementAndGet(), net.sharedDirPath(),
+                datapath.hostSection());
+        Attachment neighbour = attachment(net, "net1");
+        Attachment namesake = new Attachment(sibling(net, neighbour).id(), Optional.of("/proc/self/ns/net"), other,
+                BackendUnderTest.mac(NETWORKS.incrementAndGet()));
+        try (DatapathBackend backend = backend(); Neighbour socket = live(backend, neighbour)) {
+            HostPort port = backend.host().add(namesake);
+            assertThat(port.socketPath()).as("the socket of " + namesake.id() + " in " + other.name())
+                    .isNotEqualTo(socket.socket().toString());
+            try (Neighbour namesakes = live(namesake, port)) {
+                backend.host().gc(other, Set.of());
+
+                assertHolds(other);
+                assertIntact(backend, socket, neighbour);
+                assertHolds(net, neighbour.id());
+            }
+            backend.host().delete(neighbour);
+        }
+    }
+
+    @Test
+    void anAddWhoseFixedSocketfileIsTheNeighboursIsSevenAndItAndItsDelTouchNothing() {
+        NetConf net = networkWithSocketfile("fixed0");
+        Attachment neighbour = attachment(net, "net1");
+        try (DatapathBackend backend = backend(); Neighbour socket = live(backend, neighbour)) {
+            for (Attachment late : List.of(attachment(net, "net1"), sibling(net, neighbour))) {
+                CniException refused = catchThrowableOfType(CniException.class, () -> backend.host().add(late));
+
+                assertThat(refused).as("ADD of " + late.id() + " on the socketfile of " + neighbour.id()).isNotNull();
+                assertThat(refused.code()).as(refused.getMessage()).isEqualTo(ErrorCode.INVALID_NETWORK_CONFIG.code());
+                backend.host().delete(late);
+                assertIntact(backend, socket, neighbour);
+                assertHolds(net, neighbour.id());
+            }
+            backend.host().delete(neighbour);
+        }
+    }
+
+    @Test
+    void aFailedAddAndTheDelAfterItLeaveTheNeighbourAlone() {
+        Set<String> refusedSections = datapath.refusedHostSections();
+        assertThat(refusedSections).as("host sections the engine refuses (HostDatapath#refusedHostSections), the"
+                + " failed ADDs this test makes").isNotEmpty();
+        NetConf net = network();
+        Attachment neighbour = attachment(net, "net1");
+        try (DatapathBackend backend = backend(); Neighbour socket = live(backend, neighbour)) {
+            for (String section : refusedSections) {
+                NetConf refusedNet = network(net.name(), net.sharedDirPath(), section);
+                Attachment failing = new Attachment(sibling(net, neighbour).id(), Optional.of("/proc/self/ns/net"),
+                        refusedNet, BackendUnderTest.mac(NETWORKS.incrementAndGet()));
+
+                CniException failed = catchThrowableOfType(CniException.class, () -> backend.host().add(failing));
+                assertThat(failed).as("ADD with " + section).isNotNull();
+                // Whether DEL serves a configuration ADD refused is the engine's choice; what it touches is not.
+                Throwable del = catchThrowable(() -> backend.host().delete(failing));
+                if (del != null) {
+                    assertThat(del).as("DEL after the failed ADD with " + section).isInstanceOf(CniException.class);
+                    assertThat(((CniException) del).code()).as(del.getMessage())
+                            .isIn(ErrorCode.UNSUPPORTED_FIELD.code(), ErrorCode.INVALID_NETWORK_CONFIG.code());
+                }
+
+                assertIntact(backend, socket, neighbour);
+                assertHolds(net, neighbour.id());
+            }
+            backend.host().delete(neighbour);
+        }
+    }
+
+    /**
+     * Adds {@code neighbour} and makes its socket live: the engine's own listening socket where the host end is
+     * the server (a server-mode vhost-user host, a memif master), else one bound where the container side would
+     * bind it.
+     */
+    private static Neighbour live(DatapathBackend backend, Attachment neighbour) {
+        return live(neighbour, backend.host().add(neighbour));
+    }
+
+    private static Neighbour live(Attachment attachment, HostPort port) {
+        Path socket = Path.of(port.socketPath());
+        return hostEndListens(attachment.host()) ? Neighbour.at(socket) : Neighbour.listenAt(socket);
+    }
+
+    /** Whether the host end of such an attachment makes and listens on the socket. */
+    private static boolean hostEndListens(Side host) {
+        return host.iftype() == InterfaceType.MEMIF ? host.memif().roleOrDefault() == MemifRole.MASTER
+                : host.vhost().modeOrDefault() == VhostMode.SERVER;
+    }
+
+    /** The neighbour's port is there as ADD made it, and its socket is the same file, still taking connections. */
+    private void assertIntact(DatapathBackend backend, Neighbour socket, Attachment neighbour) {
+        assertThat(datapath.holds(neighbour.netConf().name(), neighbour.id())).as("the port of neighbour "
+                + neighbour.id()).isTrue();
+        assertThatCode(() -> backend.host().check(neighbour)).as("CHECK of neighbour " + neighbour.id())
+                .doesNotThrowAnyException();
+        socket.assertUnchanged();
+    }
+
+    /**
+     * Another attachment of {@code net} with the same interface name whose container id differs from
+     * {@code neighbour}'s only in its last 8 characters: whatever an engine derives from the start of the id (the
+     * original's 12 characters, a tag's 32) is the same.
+     */
+    private static Attachment sibling(NetConf net, Attachment neighbour) {
+        int n = NETWORKS.incrementAndGet();
+        String id = neighbour.id().containerId();
+        return new Attachment(new AttachmentId(id.substring(0, id.length() - 8) + String.format("%08x", n),
+                neighbour.id().ifName()), Optional.of("/proc/self/ns/net"), net, BackendUnderTest.mac(n));
+    }
+
     /** The datapath holds ports of {@code net} for exactly these attachments. */
     private void assertHolds(NetConf net, AttachmentId... ids) {
         assertThat(datapath.ports(net.name())).as("ports of " + net.name()).isEqualTo(ids.length);
@@ -295,9 +504,18 @@ public abstract class HostSideContract {
     }
 
     private NetConf network(String hostSection) {
-        String name = "tck-net-" + NETWORKS.incrementAndGet();
+        String name = NETWORK_PREFIX + NETWORKS.incrementAndGet();
+        return network(name, root.resolve("shared").resolve(name), hostSection);
+    }
+
+    private static NetConf network(String name, Path sharedDir, String hostSection) {
         return BackendUnderTest.netConf("{\"cniVersion\":\"1.1.0\",\"name\":\"" + name + "\",\"type\":\"userspace\","
-                + "\"sharedDir\":\"" + root.resolve("shared").resolve(name) + "\",\"host\":" + hostSection + "}");
+                + "\"sharedDir\":\"" + sharedDir + "\",\"host\":" + hostSection + "}");
+    }
+
+    /** A network of its own whose host end has the fixed socket file {@code socketfile} ({@code vhost} or {@code memif}). */
+    private NetConf networkWithSocketfile(String socketfile) {
+        return network(BackendUnderTest.withSocketfile(datapath.hostSection(), socketfile));
     }
 
     /** An attachment of {@code net} with a container id and MAC address of its own. */
