@@ -33,12 +33,12 @@ final class Neighbour {
     final String containerId;
     final ObjectNode config;
     final CniInvocation.Outcome added;
-    final ContainerSocket socket;
+    final org.userspacecni.testkit.Neighbour socket;
     private final DpdkNode node;
     private final Footprint footprint;
 
     private Neighbour(DpdkNode node, String network, String containerId, ObjectNode config,
-            CniInvocation.Outcome added, ContainerSocket socket, Footprint footprint) {
+            CniInvocation.Outcome added, org.userspacecni.testkit.Neighbour socket, Footprint footprint) {
         this.node = node;
         this.network = network;
         this.containerId = containerId;
@@ -54,7 +54,7 @@ final class Neighbour {
         Map<Path, String> filesBefore = files(node);
         CniInvocation.Outcome added = node.add(containerId, config);
         Path socketPath = Path.of(added.json().at("/interfaces/0/socketPath").asText());
-        ContainerSocket socket = node.closeAtEnd(ContainerSocket.listen(socketPath));
+        org.userspacecni.testkit.Neighbour socket = node.closeAtEnd(org.userspacecni.testkit.Neighbour.listenAt(socketPath));
         Map<Path, String> made = new TreeMap<>(files(node));
         made.keySet().removeAll(filesBefore.keySet());
         Footprint footprint = new Footprint(SwitchRows.of(node.ovs).since(rowsBefore).except(DpdkNode.BRIDGE), made);
@@ -73,7 +73,7 @@ final class Neighbour {
     }
 
     Path socketPath() {
-        return socket.path();
+        return socket.socket();
     }
 
     /** Its port, interface, files and lease are exactly as its ADD left them, and its socket accepts. */
@@ -82,7 +82,7 @@ final class Neighbour {
         filesNow.keySet().retainAll(footprint.files().keySet());
         Footprint now = new Footprint(footprint.rows().in(SwitchRows.of(node.ovs)), filesNow);
         assertThat(now).as("what the ADD of neighbour " + containerId + " (" + network + ") made").isEqualTo(footprint);
-        socket.assertStillAccepting();
+        socket.assertUnchanged();
     }
 
     /** Nothing of what its ADD made is left: no row, no file, no socket file. */

@@ -16,9 +16,9 @@ final class OperatorPort {
 
     private final DpdkNode node;
     private final SwitchRows rows;
-    private final ContainerSocket socket;
+    private final org.userspacecni.testkit.Neighbour socket;
 
-    private OperatorPort(DpdkNode node, SwitchRows rows, ContainerSocket socket) {
+    private OperatorPort(DpdkNode node, SwitchRows rows, org.userspacecni.testkit.Neighbour socket) {
         this.node = node;
         this.rows = rows;
         this.socket = socket;
@@ -32,7 +32,7 @@ final class OperatorPort {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ContainerSocket socket = node.closeAtEnd(ContainerSocket.listen(socketPath));
+        org.userspacecni.testkit.Neighbour socket = node.closeAtEnd(org.userspacecni.testkit.Neighbour.listenAt(socketPath));
         SwitchRows before = SwitchRows.of(node.ovs);
         node.ovs.vsctl("--may-exist", "add-br", DpdkNode.BRIDGE, "--", "set", "Bridge", DpdkNode.BRIDGE,
                 "datapath_type=netdev", "--", "add-port", DpdkNode.BRIDGE, name, "--", "set", "Interface", name,
@@ -45,6 +45,6 @@ final class OperatorPort {
 
     void assertUnchanged() {
         assertThat(rows.in(SwitchRows.of(node.ovs))).as("the operator's port").isEqualTo(rows);
-        socket.assertStillAccepting();
+        socket.assertUnchanged();
     }
 }

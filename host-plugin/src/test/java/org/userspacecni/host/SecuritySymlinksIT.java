@@ -25,8 +25,9 @@ import org.userspacecni.testkit.recording.RecordingBackend;
 /**
  * The built plugin follows no symbolic link below its roots. Links planted where it keeps a container's store
  * directory, a document, a socket, the device-info file, a pod's socket directory or its log file, each pointing
- * outside: ADD either fails with error 5 naming the link, or replaces the link itself; DEL and GC remove at most
- * the link; a log file that is a link is refused with a warning and the command still succeeds. The outside
+ * outside: ADD either fails with error 5 naming the link, replaces the link itself (a document), refuses it with
+ * 7 (a device-info file) or takes another name (a socket); DEL and GC remove at most a link in place of a
+ * document, never one in place of a socket or device-info file; a log file that is a link is refused with a warning and the command still succeeds. The outside
  * files and directories keep their content and mode throughout.
  */
 class SecuritySymlinksIT extends PluginFixtureTest {
@@ -168,7 +169,7 @@ class SecuritySymlinksIT extends PluginFixtureTest {
     }
 
     @Test
-    void aSocketThatIsALinkIsRemovedAsALinkByTheOvsEngine() throws Exception {
+    void aLinkAtASocketPathIsNeitherFollowedNorRemovedByTheOvsEngine() throws Exception {
         Map<String, String> before = outsideState();
         try (OvsSandbox ovs = OvsSandbox.start(root.resolve("ovs"))) {
             String config = "{\"cniVersion\":\"1.1.0\",\"name\":\"ovs-links\",\"type\":\"userspace\",\"sharedDir\":\""
@@ -176,27 +177,27 @@ class SecuritySymlinksIT extends PluginFixtureTest {
                     + "\"engine\":\"ovs-dpdk\",\"iftype\":\"vhostuser\",\"bridge\":{\"bridgeName\":\"br-links\"},"
                     + "\"options\":{\"ovsdbSocket\":\"" + ovs.dbSocket() + "\",\"waitForVswitchd\":\"false\"}},"
                     + "\"ipam\":" + fixture.ipam.section() + "}";
-            Path socket = Files.createDirectories(fixture.sharedDir()).resolve("link01234567-net1");
+            Path link = Files.createDirectories(fixture.sharedDir()).resolve("link01234567-net1");
             CniInvocation plugin = PluginFixture.invocation(CONTAINER, fixture.netns);
 
-            Files.createSymbolicLink(socket, outside.resolve("net1.json"));
-            ok(plugin.run("ADD", config));
-            assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).isFalse();
-            assertThat(outsideState()).isEqualTo(before);
-
-            Files.createSymbolicLink(socket, outside.resolve("net1.json"));
+            Files.createSymbolicLink(link, outside.resolve("net1.json"));
+            Path socket = Path.of(ok(plugin.run("ADD", config)).json().at("/interfaces/0/socketPath").asText());
+            assertThat(socket).isNotEqualTo(link);
             ok(plugin.run("DEL", config));
-            assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).isFalse();
+            assertThat(Files.readSymbolicLink(link)).isEqualTo(outside.resolve("net1.json"));
             assertThat(outsideState()).isEqualTo(before);
 
-            Files.createSymbolicLink(socket, outside.resolve("net1.json"));
             ok(plugin.run("ADD", config));
             Files.createSymbolicLink(socket, outside.resolve("net1.json"));
             ok(new CniInvocation(PluginFixture.plugin()).env("CNI_PATH", "/usr/lib/cni")
                     .run("GC", config.replaceFirst("}$", ",\"cni.dev/valid-attachments\":[]}")));
-            assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).isFalse();
+            assertThat(Files.readSymbolicLink(socket)).isEqualTo(outside.resolve("net1.json"));
+            assertThat(Files.readSymbolicLink(link)).isEqualTo(outside.resolve("net1.json"));
             assertThat(outsideState()).isEqualTo(before);
+            Files.delete(socket);
+            Files.delete(link);
         }
+    }
     }
 
     @Test
