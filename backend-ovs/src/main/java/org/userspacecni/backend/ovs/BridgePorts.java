@@ -60,7 +60,7 @@ final class BridgePorts {
         for (int attempt = 1; ; attempt++) {
             List<ObjectNode> ops = new ArrayList<>();
             for (OvsSwitch.PortRow clash : ovs.ports(Ovsdb.where("name", "==", spec.name()))) {
-                if (!clash.externalIds().entrySet().containsAll(spec.owner().entrySet())) {
+                if (!Ownership.sameAttachment(clash.externalIds(), spec.owner())) {
                     throw new NameTaken("OVS already has a port named " + spec.name()
                             + " that is not this attachment's (" + clash.externalIds() + ")");
                 }

@@ -50,6 +50,12 @@ final class Ownership {
         return Map.of(OWNER, PLUGIN, NETWORK, network);
     }
 
+    /** Whether two sets of marks name the same attachment: container id, interface name and network. */
+    static boolean sameAttachment(Map<String, String> marks, Map<String, String> others) {
+        return attachmentOf(marks).equals(attachmentOf(others))
+                && marks.getOrDefault(NETWORK, "").equals(others.getOrDefault(NETWORK, ""));
+    }
+
     static AttachmentId attachmentOf(Map<String, String> externalIds) {
         return new AttachmentId(externalIds.getOrDefault(CONTAINER_ID, ""), externalIds.getOrDefault(IFNAME, ""));
     }
