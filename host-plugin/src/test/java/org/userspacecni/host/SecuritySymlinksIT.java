@@ -198,7 +198,6 @@ class SecuritySymlinksIT extends PluginFixtureTest {
             Files.delete(link);
         }
     }
-    }
 
     @Test
     void aPodSocketDirectoryThatIsALinkIsRefused() throws Exception {
