@@ -21,8 +21,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -123,16 +125,20 @@ final class AttachmentJournal {
     /** The attachments of {@code network} recorded now. */
     Map<AttachmentId, Entry> of(String network) {
         Map<AttachmentId, Entry> recorded = new LinkedHashMap<>();
+        all().stream().filter(entry -> entry.network().equals(network)).forEach(entry -> recorded.put(entry.id(), entry));
+        return recorded;
+    }
+
+    /** Every attachment recorded now, of every network. */
+    List<Entry> all() {
+        List<Entry> recorded = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, file -> !file.getFileName().toString()
                 .startsWith("."))) {
             for (Path file : files) {
                 try {
-                    Entry entry = read(file);
-                    if (entry.network().equals(network)) {
-                        recorded.put(entry.id(), entry);
-                    }
+                    recorded.add(read(file));
                 } catch (CniException e) {
-                    // An entry removed meanwhile, or one that is not ours to read: not this network's to collect.
+                    // An entry removed meanwhile, or one that is not ours to read: no attachment to go by.
                 }
             }
         } catch (NoSuchFileException e) {

@@ -224,7 +224,8 @@ final class HostPlugin {
             }));
             journaled.flatMap(AttachmentJournal.Entry::deviceInfo)
                     .ifPresent(file -> failures.attempt(() -> DeviceInfo.delete(file, log)));
-            failures.attempt(() -> pods.release(request.netConf(), id));
+            boolean shared = failures.attemptToGet(() -> sharesItsPodDirectory(id)).orElse(true);
+            failures.attempt(() -> pods.release(request.netConf(), id, shared));
         }
         if (failures.none()) {
             journal.forget(network, id);
@@ -251,6 +252,15 @@ final class HostPlugin {
                         + " engine refuses: {1}", attachment.id(), e.getMessage());
             }
         });
+    }
+
+    /**
+     * Whether another attachment the journal holds, of any network, has a container id that starts as this one's:
+     * a pod socket directory named after the first 12 characters is then its too, even while it is still empty.
+     */
+    private boolean sharesItsPodDirectory(AttachmentId id) {
+        return journal.all().stream().map(AttachmentJournal.Entry::id).anyMatch(other -> !other.containerId()
+                .equals(id.containerId()) && other.shortContainerId().equals(id.shortContainerId()));
     }
 
     /**

@@ -130,15 +130,16 @@ final class Pods implements AutoCloseable {
     /** After a failed ADD: what {@link #release} removes, if this ADD made the directory or its link. */
     void releaseMade(NetConf conf, AttachmentId id) {
         if (made) {
-            release(conf, id);
+            release(conf, id, false);
         }
     }
 
     /**
      * After DEL: the link and the per-container directory go once nothing is left in the directory (a pod's
-     * own volume is the kubelet's to remove).
+     * own volume is the kubelet's to remove); a per-container directory that {@code directoryShared} says another
+     * attachment's container id names too stays, empty or not.
      */
-    void release(NetConf conf, AttachmentId id) {
+    void release(NetConf conf, AttachmentId id, boolean directoryShared) {
         if (store.isEmpty()) {
             return;
         }
@@ -160,7 +161,7 @@ final class Pods implements AutoCloseable {
             if (podUid != null) {
                 Files.deleteIfExists(linkDir.resolve(podUid));
             }
-            if (dir.equals(perContainer)) {
+            if (dir.equals(perContainer) && !directoryShared) {
                 Files.deleteIfExists(perContainer);
             }
         } catch (IOException e) {

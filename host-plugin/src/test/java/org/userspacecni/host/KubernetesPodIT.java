@@ -68,7 +68,11 @@ class KubernetesPodIT extends PluginFixtureTest {
     }
 
     CniInvocation plugin(String pod) {
-        return fixture.attachment("k8s0123456789abcdef", "net1")
+        return plugin(pod, "k8s0123456789abcdef");
+    }
+
+    CniInvocation plugin(String pod, String containerId) {
+        return fixture.attachment(containerId, "net1")
                 .env("CNI_ARGS", "IgnoreUnknown=1;K8S_POD_NAMESPACE=" + NAMESPACE + ";K8S_POD_NAME=" + pod)
                 .env("USERSPACE_CNI_SOCKET_LINK_DIR", root.resolve("links").toString());
     }
@@ -115,6 +119,22 @@ class KubernetesPodIT extends PluginFixtureTest {
         assertThat(fixture.ports()).isEmpty();
         assertThat(fixture.dataDir().resolve("k8s0123456789abcdef")).doesNotExist();
         ok(plugin("pod-a").run("DEL", config));
+    }
+
+    @Test
+    void aPodSocketDirectoryThatTwoContainerIdsNameStaysUntilTheLastOfThemIsDeleted() throws Exception {
+        pod("pod-b", List.of());
+        pod("pod-c", List.of());
+        String config = fixture.config("1.1.0", ",\"kubeconfig\":\"" + kubeconfig() + "\"");
+        Path dir = fixture.sharedDir().resolve("k8s012345678");
+
+        ok(plugin("pod-b", "k8s0123456789abcdef").run("ADD", config));
+        ok(plugin("pod-c", "k8s0123456789fedcba").run("ADD", config));
+        ok(plugin("pod-b", "k8s0123456789abcdef").run("DEL", config));
+        assertThat(dir).as("pod-c's socket directory, still empty").isEmptyDirectory();
+
+        ok(plugin("pod-c", "k8s0123456789fedcba").run("DEL", config));
+        assertThat(dir).doesNotExist();
     }
 
     @Test
