@@ -2,14 +2,13 @@ package org.userspacecni.agent;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.userspacecni.core.CniLog;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ContainerConfig;
+import org.userspacecni.spi.SocketFile;
 import org.userspacecni.spi.SpiVersion;
 
 /**
@@ -96,8 +95,6 @@ public final class Main {
 
     /** "up" when a unix socket is at {@code path}, else "missing". */
     static String socketState(Path path) throws IOException {
-        boolean socket = Files.exists(path, LinkOption.NOFOLLOW_LINKS)
-                && ((int) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000) == 0140000;
-        return socket ? "up" : "missing";
+        return SocketFile.isSocket(path) ? "up" : "missing";
     }
 }

@@ -42,6 +42,7 @@ import org.userspacecni.core.cni.CniErrors;
 import org.userspacecni.core.cni.CniVersion;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.SocketFile;
 
 /**
  * The thick-plugin mode: one long-lived JVM on the node runs the CNI commands that the launcher forwards to it
@@ -120,9 +121,8 @@ final class PluginDaemon implements AutoCloseable {
         Files.createDirectories(directory,
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         requirePrivate(directory);
-        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-            int type = (int) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
-            if (type != 0140000) {
+        if (SocketFile.exists(socket)) {
+            if (!SocketFile.isSocket(socket)) {
                 throw new IOException(socket + " is there and is not a socket");
             }
             try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {

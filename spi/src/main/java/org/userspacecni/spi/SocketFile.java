@@ -28,13 +28,17 @@ public final class SocketFile {
         return mode(path).isPresent();
     }
 
+    /** Whether a socket stands at {@code path} itself (a link there is not followed, and is not one). */
+    public static boolean isSocket(Path path) {
+        return mode(path).filter(mode -> (mode & TYPE_MASK) == SOCKET).isPresent();
+    }
+
     /**
      * Removes {@code path} if it is a socket; true if it was removed, false if nothing or something else stands
      * there (which is left alone). 5 if the socket cannot be removed.
      */
     public static boolean removeIfSocket(Path path) {
-        Optional<Integer> mode = mode(path);
-        if (mode.isEmpty() || (mode.get() & TYPE_MASK) != SOCKET) {
+        if (!isSocket(path)) {
             return false;
         }
         try {

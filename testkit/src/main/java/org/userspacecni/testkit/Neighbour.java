@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.Optional;
+import org.userspacecni.spi.SocketFile;
 
 /**
  * The live socket of a neighbour attachment, the one thing a test of a destructive path must find unharmed
@@ -31,9 +32,6 @@ import java.util.Optional;
  */
 public final class Neighbour implements AutoCloseable {
 
-    /** {@code S_IFMT} and {@code S_IFSOCK} of {@code stat(2)}'s mode. */
-    private static final int FILE_TYPE = 0170000;
-    private static final int SOCKET = 0140000;
     /** Room for every connection {@link #assertUnchanged} makes; a peer's (a vhost-user client) stays unaccepted. */
     private static final int BACKLOG = 64;
 
@@ -69,7 +67,7 @@ public final class Neighbour implements AutoCloseable {
     /** The socket someone else listens on at {@code socket} now; fails unless a socket is there. */
     public static Neighbour at(Path socket) {
         Objects.requireNonNull(socket, "socket");
-        if (!isSocket(socket)) {
+        if (!SocketFile.isSocket(socket)) {
             throw new AssertionError("there is no socket at " + socket);
         }
         return new Neighbour(socket, identity(socket), Optional.empty());
@@ -81,7 +79,7 @@ public final class Neighbour implements AutoCloseable {
 
     /** Fails unless the same file (device and inode) is at the path, a socket, and a connection to it succeeds. */
     public void assertUnchanged() {
-        if (!isSocket(socket)) {
+        if (!SocketFile.isSocket(socket)) {
             throw new AssertionError("the neighbour's socket " + socket + " is gone or no longer a socket");
         }
         Object now = identity(socket);
@@ -104,7 +102,7 @@ public final class Neighbour implements AutoCloseable {
         }
         try {
             listener.get().close();
-            if (isSocket(socket) && identity.equals(identity(socket))) {
+            if (SocketFile.isSocket(socket) && identity.equals(identity(socket))) {
                 Files.delete(socket);
             }
         } catch (IOException e) {
@@ -115,16 +113,6 @@ public final class Neighbour implements AutoCloseable {
     @Override
     public String toString() {
         return "neighbour socket " + socket + " " + identity;
-    }
-
-    /** Whether {@code path} itself (a link is not followed) is a socket. */
-    public static boolean isSocket(Path path) {
-        try {
-            int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            return (mode & FILE_TYPE) == SOCKET;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static Object identity(Path socket) {

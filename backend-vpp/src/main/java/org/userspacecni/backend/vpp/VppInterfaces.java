@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.MemifConfig;
 import org.userspacecni.spi.MemifRole;
+import org.userspacecni.spi.SocketFile;
 import org.userspacecni.spi.VhostMode;
 
 /**
@@ -37,10 +37,6 @@ final class VppInterfaces {
     /** An address to put on the interface ({@code netType: interface} in the container). */
     record Address(InetAddress address, int prefixLength) {
     }
-
-    /** {@code S_IFMT} and {@code S_IFSOCK} of {@code stat(2)}'s mode. */
-    private static final int FILE_TYPE = 0170000;
-    private static final int SOCKET = 0140000;
 
     private VppInterfaces() {
     }
@@ -214,7 +210,7 @@ final class VppInterfaces {
                 .map(m -> "memif interface " + m.swIfIndex()).findFirst()
                 .or(() -> vpp.vhosts().stream().filter(v -> path.equals(v.socket()))
                         .map(v -> "vhost-user interface " + v.swIfIndex()).findFirst());
-        if (user.isEmpty() && Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+        if (user.isEmpty() && SocketFile.exists(socket)) {
             return Optional.of("a file is there");
         }
         return user;
@@ -286,22 +282,6 @@ final class VppInterfaces {
 
     /** Removes {@code file} if it is a socket; a regular file, a directory or a link there is not VPP's. */
     private static void deleteSocket(Path file) {
-        try {
-            if (isSocket(file)) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new CniException(ErrorCode.IO_FAILURE, "cannot remove the socket " + file, e);
-        }
-    }
-
-    /** Whether {@code path} itself, not followed if it is a link, is a socket. */
-    static boolean isSocket(Path path) throws IOException {
-        try {
-            int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            return (mode & FILE_TYPE) == SOCKET;
-        } catch (NoSuchFileException e) {
-            return false;
-        }
+        SocketFile.removeIfSocket(file);
     }
 }

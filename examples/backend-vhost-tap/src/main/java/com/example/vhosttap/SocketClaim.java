@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -13,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.SocketFile;
 
 /**
  * Which forwarder a socket path belongs to: a file in {@code <stateDir>/.claims/}, named by a digest of the path and
@@ -22,10 +21,6 @@ import org.userspacecni.spi.ErrorCode;
  * with a letter or digit, so {@code .claims} is no network's directory.)
  */
 record SocketClaim(Path file, Path socket, ForwarderName owner) {
-
-    /** {@code S_IFMT} and {@code S_IFSOCK} of {@code stat(2)}'s mode. */
-    private static final int FILE_TYPE = 0170000;
-    private static final int SOCKET = 0140000;
 
     static SocketClaim of(HostSettings settings, Path socket, ForwarderName owner) {
         try {
@@ -58,7 +53,7 @@ record SocketClaim(Path file, Path socket, ForwarderName owner) {
         } catch (IOException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "vhost-tap: cannot claim the socket " + socket, e);
         }
-        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+        if (SocketFile.exists(socket)) {
             if (made) {
                 release();
             }
@@ -84,13 +79,7 @@ record SocketClaim(Path file, Path socket, ForwarderName owner) {
         if (!held()) {
             return;
         }
-        try {
-            if (isSocket()) {
-                Files.deleteIfExists(socket);
-            }
-        } catch (IOException e) {
-            throw new CniException(ErrorCode.IO_FAILURE, "vhost-tap: cannot remove the socket " + socket, e);
-        }
+        SocketFile.removeIfSocket(socket);
         release();
     }
 
@@ -99,16 +88,6 @@ record SocketClaim(Path file, Path socket, ForwarderName owner) {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "vhost-tap: cannot remove the claim " + file, e);
-        }
-    }
-
-    /** Whether the file at the path, not followed if it is a link, is a socket. */
-    private boolean isSocket() throws IOException {
-        try {
-            int mode = (Integer) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            return (mode & FILE_TYPE) == SOCKET;
-        } catch (NoSuchFileException e) {
-            return false;
         }
     }
 }
