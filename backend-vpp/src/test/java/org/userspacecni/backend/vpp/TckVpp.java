@@ -1,31 +1,24 @@
 package org.userspacecni.backend.vpp;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import org.userspacecni.backend.vpp.sim.VppSimulator;
+import org.userspacecni.backend.vpp.real.RealVpp;
 import org.userspacecni.spi.AttachmentId;
 
-/**
- * A VPP for the backend TCK (the simulator of VPP's API server, as VPP does not run here) that can be
- * stopped and started again on the same API socket, and read by the engine's tags.
- */
-final class VppSimulators {
+/** A real VPP for the backend TCK that can be stopped and started again on the same API socket, read by the engine's tags. */
+final class TckVpp {
 
-    private final Path apiSocket;
-    private VppSimulator vpp;
+    private final RealVpp vpp;
 
-    VppSimulators(Path apiSocket) {
-        this.apiSocket = apiSocket;
-        start();
+    TckVpp(Path dir) {
+        vpp = RealVpp.start(dir);
     }
 
-    VppSimulator current() {
+    RealVpp current() {
         return vpp;
     }
 
     Path apiSocket() {
-        return apiSocket;
+        return vpp.apiSocket();
     }
 
     /** How many interfaces carry a tag of {@code network}. */
@@ -40,14 +33,10 @@ final class VppSimulators {
 
     /** VPP going away: it keeps nothing, so a restarted one is empty. */
     void stop() {
-        vpp.close();
+        vpp.stop();
     }
 
     void start() {
-        try {
-            vpp = VppSimulator.start(apiSocket);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        vpp.start();
     }
 }

@@ -15,14 +15,14 @@ import org.userspacecni.testkit.tck.ContainerSideContract;
 
 /**
  * The backend TCK's container-side contract: a memif slave in the container's VPP joined to a master that the
- * engine's host side made in the host's VPP (both the simulator of VPP's API server).
+ * engine's host side made in the host's VPP (both real VPPs).
  */
-class VppContainerSideContractTest extends ContainerSideContract {
+class VppContainerSideContractIT extends ContainerSideContract {
 
     @Override
     protected ContainerDatapath start(Path root) {
-        VppSimulators host = new VppSimulators(root.resolve("host-api.sock"));
-        VppSimulators container = new VppSimulators(root.resolve("container-api.sock"));
+        TckVpp host = new TckVpp(root.resolve("host-vpp"));
+        TckVpp container = new TckVpp(root.resolve("container-vpp"));
         VppHostSide hostSide = new VppHostSide(new ProgramContext(Map.of(), new CniLog("tck-host", System.err)));
         return new ContainerDatapath() {
             @Override

@@ -4,7 +4,7 @@ package org.userspacecni.backend.vpp;
  * The backend TCK's host-side contract against a VPP with vhost-user ports in client mode: the container side
  * makes their sockets, so the neighbours' sockets are the test's own.
  */
-class VppVhostClientHostSideContractTest extends VppHostSideContractTest {
+class VppVhostClientHostSideContractIT extends VppHostSideContractIT {
 
     @Override
     protected String interfaceFields() {

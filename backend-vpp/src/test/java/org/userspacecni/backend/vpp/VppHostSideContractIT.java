@@ -9,10 +9,10 @@ import org.userspacecni.testkit.tck.HostDatapath;
 import org.userspacecni.testkit.tck.HostSideContract;
 
 /**
- * The backend TCK's host-side contract against a VPP (the simulator of its API server): memif ports, VPP the master
+ * The backend TCK's host-side contract against a real VPP: memif ports, VPP the master
  * that makes their sockets.
  */
-class VppHostSideContractTest extends HostSideContract {
+class VppHostSideContractIT extends HostSideContract {
 
     /** The interface fields of the host section. */
     protected String interfaceFields() {
@@ -21,7 +21,7 @@ class VppHostSideContractTest extends HostSideContract {
 
     @Override
     protected HostDatapath start(Path root) {
-        VppSimulators vpp = new VppSimulators(root.resolve("api.sock"));
+        TckVpp vpp = new TckVpp(root.resolve("vpp"));
         return new HostDatapath() {
             @Override
             public String hostSection() {
