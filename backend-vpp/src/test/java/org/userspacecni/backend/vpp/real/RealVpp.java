@@ -129,9 +129,17 @@ public final class RealVpp implements AutoCloseable {
         }
     }
 
-    /** The memif socket files VPP knows, id 0 (its default) among them; {@code listening} while a master uses one. */
+    /**
+     * The memif socket files VPP knows, id 0 (its default) among them; {@code listening} while a master uses one.
+     * None in a VPP without the memif plugin.
+     */
     public List<MemifSocket> memifSockets() {
         List<MemifSocket> sockets = new ArrayList<>();
+        try (VppApiClient client = connect()) {
+            if (!client.supports(List.of("memif_dump"))) {
+                return sockets;
+            }
+        }
         boolean inTable = false;
         for (String line : cli("show memif").split("\n")) {
             if (line.startsWith("sockets")) {
