@@ -10,6 +10,10 @@ vppctl_at() { # DIR ARGS...
     "$(dirname "$USERSPACE_CNI_VPP")/vppctl" -s "$dir/cli.sock" "$@"
 }
 
+vpp_prefix() { # DIR
+    echo "usrsp-$$-$(basename "$1")"
+}
+
 vpp_start() { # DIR [PLUGIN...]
     local dir="$1" plugins i=0
     shift
@@ -19,7 +23,7 @@ vpp_start() { # DIR [PLUGIN...]
     {
         echo "unix { nodaemon cli-listen $dir/cli.sock runtime-dir $dir log $dir/vpp.log poll-sleep-usec 100 }"
         echo "socksvr { socket-name $dir/api.sock }"
-        echo "api-segment { prefix usrsp-$$-$(basename "$dir") }"
+        echo "api-segment { prefix $(vpp_prefix "$dir") }"
         echo "memory { main-heap-size 512M main-heap-page-size 4k }"
         echo "buffers { buffers-per-numa 16384 page-size 4k }"
         echo "statseg { socket-name $dir/stats.sock size 32M page-size 4k }"
@@ -43,4 +47,6 @@ vpp_stop() { # DIR
     pid="$(cat "$dir/vpp.pid")"
     kill "$pid" 2>/dev/null && tail --pid="$pid" -f /dev/null
     rm -f "$dir/vpp.pid" "$dir/api.sock" "$dir/cli.sock" "$dir/stats.sock"
+    # VPP leaves its shared-memory segments behind; these are named after this instance's prefix.
+    rm -f "/dev/shm/$(vpp_prefix "$dir")-global_vm" "/dev/shm/$(vpp_prefix "$dir")-vpe-api"
 }
