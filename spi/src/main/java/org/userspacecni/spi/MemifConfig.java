@@ -14,7 +14,8 @@ public record MemifConfig(
                 defaultValue = "{DEFAULT_ROLE} on the host; in the container, the host's turned round")
         Optional<MemifRole> role,
         @ConfigDoc(value = "What the interface carries; a DPDK application in the container speaks `ethernet`"
-                + " only.", defaultValue = "{DEFAULT_MODE}")
+                + " only, and VPP's memif plugin does not implement `inject-punt` (the vpp engine refuses it).",
+                defaultValue = "{DEFAULT_MODE}")
         MemifMode mode,
         @ConfigDoc(value = "The socket's file name in the shared directory; the container uses the host's.",
                 defaultValue = "`memif-<first 12 characters of the container id>-<ifname>.sock`",
