@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,33 +41,23 @@ class VppHostContainerOvsIT {
     static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
-    static Path root;
-    static OvsSandbox container;
-
-    @BeforeAll
-    static void start() {
-        container = OvsSandbox.start(root.resolve("container-ovs"));
-        container.startVswitchd("usrsp-vpp-ctr", "--single-file-segments");
-    }
-
-    @AfterAll
-    static void stop() {
-        try (OvsSandbox containerOvs = container) {
-            // Closes what start() got to, even when it failed half-way.
-        }
-    }
+    Path root;
 
     @ParameterizedTest(name = "the host's VPP is the vhost-user {0}")
     @ValueSource(strings = {"client", "server"})
     void theContainersOvsDpdkReachesTheHostsVppThroughVhostUser(String vhostMode) throws Exception {
         String containerId = UUID.randomUUID().toString().replace("-", "");
-        Path shared = root.resolve("shared-" + vhostMode);
-        Path data = root.resolve("data-" + vhostMode);
+        Path shared = root.resolve("shared");
+        Path data = root.resolve("data");
         Path dataDir = data.resolve(containerId);
         List<AutoCloseable> cleanup = new ArrayList<>();
         try {
-            RealVpp hostVpp = RealVpp.start(root.resolve("host-vpp-" + vhostMode));
+            RealVpp hostVpp = RealVpp.start(root.resolve("host-vpp"));
             cleanup.add(0, hostVpp);
+            // The container's own OVS-DPDK, a second one on the machine: its own file prefix, one file segment.
+            OvsSandbox container = OvsSandbox.start(root.resolve("container-ovs"));
+            cleanup.add(0, container);
+            container.startVswitchd("usrsp-vpp-ctr-" + vhostMode, "--single-file-segments");
             String config = "{\"cniVersion\":\"1.1.0\",\"name\":\"" + NETWORK + "\",\"type\":\"userspace\","
                     + "\"sharedDir\":\"" + shared + "\",\"dataDir\":\"" + data + "\","
                     + "\"host\":{\"engine\":\"vpp\",\"iftype\":\"vhostuser\",\"vhost\":{\"mode\":\"" + vhostMode
@@ -94,10 +82,10 @@ class VppHostContainerOvsIT {
             hostVpp.sandbox().vppctl("set", "interface", "ip", "address", gateway.name(), GATEWAY + "/24");
             hostVpp.sandbox().vppctl("set", "interface", "state", gateway.name(), "up");
 
-            Path agentLog = root.resolve("agent-" + vhostMode + ".log");
+            Path agentLog = root.resolve("agent.log");
             Process agent = new ProcessBuilder(System.getProperty("usrsp.agent"), "--data-dir", dataDir.toString(),
                     "--shared-dir", shared.toString(), "--ovsdb", "unix:" + container.dbSocket(), "--state-dir",
-                    root.resolve("agent-" + vhostMode).toString(), "run")
+                    root.resolve("agent").toString(), "run")
                     .redirectErrorStream(true).redirectOutput(agentLog.toFile()).start();
             cleanup.add(0, () -> VppContainerSideIT.stop(agent));
             Supplier<String> state = () -> hostVpp.cli("show interface") + "\n" + hostVpp.cli("show vhost-user")
@@ -119,8 +107,10 @@ class VppHostContainerOvsIT {
                             .contains("lladdr " + gateway.mac()), state);
 
             // VPP counts first; OVS publishes its counters every few seconds, and they reach as far.
-            VppInterfaceCounters vpp = VppInterfaceCounters.of(hostVpp.sandbox(), hostEnd.name());
-            assertThat(vpp.rxPackets()).as("the ARP request and the datagrams").isGreaterThanOrEqualTo(4);
+            // The kernel sends the datagrams it held once it has the MAC: VPP counts them just after.
+            VppInterfaceCounters vpp = Await.find("the ARP request and the datagrams counted by VPP", WAIT,
+                    () -> Optional.of(VppInterfaceCounters.of(hostVpp.sandbox(), hostEnd.name()))
+                            .filter(counters -> counters.rxPackets() >= 4), state);
             assertThat(vpp.txPackets()).as("the ARP reply").isPositive();
             container.vsctl("--timeout=60", "wait-until", "Interface", IF_NAME,
                     "statistics:tx_packets>=" + vpp.rxPackets(), "statistics:rx_packets>=" + vpp.txPackets());
