@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.userspacecni.backend.vpp.sim.VppSimulator;
+import org.userspacecni.backend.vpp.real.RealVpp;
 import org.userspacecni.backend.vpp.sim.VppSimulator.BridgeDomain;
 import org.userspacecni.backend.vpp.sim.VppSimulator.BridgeMember;
 import org.userspacecni.backend.vpp.sim.VppSimulator.Interface;
@@ -42,13 +42,13 @@ import org.userspacecni.testkit.HostLocalIpam;
 import org.userspacecni.testkit.NetworkNamespace;
 
 /**
- * The {@code vpp} engine end to end, a host VPP and a container VPP (both the simulator of VPP's API server:
- * VPP does not run here): the plugin ADDs a memif attachment, and the host's VPP has the tagged memif master
- * on {@code <sharedDir>/memif-<cid12>-net1.sock}, admin up, in bridge domain 7 that the engine made and
- * marked; {@code usrsp-agent run} gives the container's VPP the slave on the same socket file, admin up,
- * tagged, with the IPAM addresses at their own prefix lengths (IPv4 /24 and /28, IPv6); {@code status}
- * reports the link as the container's VPP sees it. DEL takes everything away on the host, and the agent
- * takes the container's end away.
+ * The {@code vpp} engine end to end on two real VPPs, a host's and a container's: the plugin ADDs a memif
+ * attachment, and the host's VPP has the tagged memif master on {@code <sharedDir>/memif-<cid12>-net1.sock},
+ * admin up, in bridge domain 7 that the engine made and marked; {@code usrsp-agent run} gives the container's
+ * VPP the slave on the same socket file, admin up, tagged, with the IPAM addresses at their own prefix lengths
+ * (IPv4 /24 and /28, IPv6); the two ends connect (link up on both, one queue pair each way); {@code status}
+ * reports the link as the container's VPP sees it, up and then down. DEL takes everything away on the host, and
+ * the agent takes the container's end away.
  */
 class VppContainerSideIT {
 
@@ -81,9 +81,9 @@ class VppContainerSideIT {
 
         List<AutoCloseable> cleanup = new ArrayList<>();
         try {
-            VppSimulator hostVpp = VppSimulator.start(root.resolve("host-vpp").resolve("api.sock"));
+            RealVpp hostVpp = RealVpp.start(root.resolve("host-vpp"));
             cleanup.add(0, hostVpp);
-            VppSimulator containerVpp = VppSimulator.start(root.resolve("container-vpp").resolve("api.sock"));
+            RealVpp containerVpp = RealVpp.start(root.resolve("container-vpp"));
             cleanup.add(0, containerVpp);
             NetworkNamespace netns = NetworkNamespace.create();
             cleanup.add(0, netns);
@@ -152,15 +152,25 @@ class VppContainerSideIT {
             assertThat(slave.mac()).isEqualTo(storedMac(dataDir.resolve(IF_NAME + ".json")));
             assertThat(containerVpp.interfaces()).extracting(Interface::name).containsExactly("local0", slave.name());
 
-            // status reports the link as the container's VPP has it: up, as the slave reached the host's master
-            // (the agent applied it only then), and down once the peer goes away.
+            // The two ends connect: link up on both, and each reports the one queue pair they agreed on.
+            Await.until("the memif connects", WAIT, () -> linkUp(hostVpp, tag) && linkUp(containerVpp, tag),
+                    () -> hostVpp.cli("show memif") + "\n" + containerVpp.cli("show memif"));
+            Memif connectedMaster = tagged(hostVpp, tag).flatMap(Interface::memif).orElseThrow();
+            Memif connectedSlave = tagged(containerVpp, tag).flatMap(Interface::memif).orElseThrow();
+            assertThat(List.of(connectedMaster.rxQueues(), connectedMaster.txQueues(), connectedSlave.rxQueues(),
+                    connectedSlave.txQueues())).containsOnly(1);
+
+            // status reports the link as the container's VPP has it: up, as the slave reached the host's master,
+            // and down once the container's VPP takes its end down (it leaves the connection).
             String[] status = {"--data-dir", dataDir.toString(), "--shared-dir", shared.toString(), "--vpp-api",
                     containerVpp.apiSocket().toString(), "status"};
             String line = IF_NAME + " vpp " + socket.getFileName() + " ";
             AgentProcess.Outcome up = AgentProcess.run(status);
             assertThat(up.stdout().strip()).as(up.stderr()).isEqualTo(line + "up");
             assertThat(up.exitCode()).isZero();
-            containerVpp.setLinkUp(slave.swIfIndex(), false);
+            containerVpp.sandbox().vppctl("set", "interface", "state", slave.name(), "down");
+            Await.until("the container's memif link goes down", WAIT, () -> !linkUp(containerVpp, tag),
+                    () -> containerVpp.cli("show memif"));
             AgentProcess.Outcome down = AgentProcess.run(status);
             assertThat(down.stdout().strip()).as(down.stderr()).isEqualTo(line + "down");
             assertThat(down.exitCode()).isEqualTo(1);
@@ -204,8 +214,12 @@ class VppContainerSideIT {
                 + HexFormat.of().formatHex(container).substring(0, 18) + ":" + ifName;
     }
 
-    static Optional<Interface> tagged(VppSimulator vpp, String tag) {
+    static Optional<Interface> tagged(RealVpp vpp, String tag) {
         return vpp.interfaces().stream().filter(iface -> iface.tag().equals(tag)).findFirst();
+    }
+
+    static boolean linkUp(RealVpp vpp, String tag) {
+        return tagged(vpp, tag).map(Interface::linkUp).orElse(false);
     }
 
     /** The {@code ips[].address} of a CNI result, as VPP keeps an address with its prefix. */

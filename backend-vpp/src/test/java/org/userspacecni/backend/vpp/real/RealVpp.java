@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -131,15 +132,16 @@ public final class RealVpp implements AutoCloseable {
 
     /**
      * The memif socket files VPP knows, id 0 (its default) among them; {@code listening} while a master uses one.
-     * None in a VPP without the memif plugin.
+     * None in a VPP without the memif plugin. The ids come from {@code memif_socket_filename_dump}: {@code show
+     * memif} cuts them to three digits.
      */
     public List<MemifSocket> memifSockets() {
-        List<MemifSocket> sockets = new ArrayList<>();
         try (VppApiClient client = connect()) {
             if (!client.supports(List.of("memif_dump"))) {
-                return sockets;
+                return List.of();
             }
         }
+        Set<String> listening = new HashSet<>();
         boolean inTable = false;
         for (String line : cli("show memif").split("\n")) {
             if (line.startsWith("sockets")) {
@@ -148,13 +150,18 @@ public final class RealVpp implements AutoCloseable {
                 break;
             } else if (inTable) {
                 Matcher row = SOCKET_ROW.matcher(line);
-                if (row.matches()) {
-                    sockets.add(new MemifSocket(Long.parseLong(row.group(1)), row.group(3).trim(),
-                            row.group(2).startsWith("yes")));
+                if (row.matches() && row.group(2).startsWith("yes")) {
+                    listening.add(row.group(3).trim());
                 }
             }
         }
-        return sockets;
+        try (VppApiClient client = connect()) {
+            return client.dump("memif_socket_filename_dump", Map.of()).stream().map(row -> {
+                String filename = (String) row.get("socket_filename");
+                return new MemifSocket(((Number) row.get("socket_id")).longValue(), filename,
+                        listening.contains(filename));
+            }).toList();
+        }
     }
 
     /** VPP going away: it keeps nothing, so a restarted one is empty. */
