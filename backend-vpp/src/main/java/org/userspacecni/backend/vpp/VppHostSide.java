@@ -1,11 +1,17 @@
 package org.userspacecni.backend.vpp;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.userspacecni.backend.vpp.Vpp.Interface;
 import org.userspacecni.backend.vpp.api.VppApiException;
@@ -22,6 +28,7 @@ import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.PortName;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.SocketDirectory;
+import org.userspacecni.spi.SocketFile;
 
 /**
  * The host end of {@code vpp} attachments: a memif (master unless {@code memif.role} says otherwise) or a
@@ -35,6 +42,9 @@ import org.userspacecni.spi.SocketDirectory;
  * only the interfaces its tag marks, and a socket file only as {@link VppInterfaces#remove} says.
  */
 final class VppHostSide implements HostSide {
+
+    /** How VPP names a memif: after its socket id and its id. */
+    private static final Pattern MEMIF_NAME = Pattern.compile("memif(\\d+)/\\d+");
 
     private final BackendContext context;
 
@@ -138,6 +148,72 @@ final class VppHostSide implements HostSide {
         if (!differences.isEmpty()) {
             throw new CniException(ErrorCode.ATTACHMENT_DIFFERS, "vpp: " + attachment.id() + ": "
                     + String.join("; ", differences));
+        }
+    }
+
+    /**
+     * Recreates the interface of an attachment that VPP lost (VPP keeps nothing across a restart) as {@link #add}
+     * made it: on the socket file it had, a memif under the socket id its name carries while that id is free (so
+     * under the same name), with its tag, admin up, in its bridge domain (made with our mark if it is missing) or
+     * cross-connected. An interface the tag marks is left as it is (a difference is 100); a socket file another
+     * interface now uses, or a file there that is not a socket, is another's, and 7.
+     */
+    @Override
+    public boolean restore(Attachment attachment, HostPort port) {
+        Path socket = Path.of(port.socketPath());
+        if (!socketChoices(attachment).contains(socket)) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vpp: " + attachment.id() + " cannot have had the"
+                    + " socket " + socket + " (its choices are " + socketChoices(attachment) + "); left alone");
+        }
+        VppPlan plan = plan(attachment, socket);
+        try (Vpp vpp = VppSettings.of(attachment.host(), context).open()) {
+            if (!vpp.tagged(plan.tag()).isEmpty()) {
+                List<String> differences = VppInterfaces.differences(vpp, plan);
+                if (!differences.isEmpty()) {
+                    throw new CniException(ErrorCode.ATTACHMENT_DIFFERS, "vpp: " + attachment.id() + ": "
+                            + String.join("; ", differences) + "; left as it is");
+                }
+                return false;
+            }
+            Optional<String> user = VppInterfaces.interfaceOn(vpp, socket)
+                    .or(() -> SocketFile.exists(socket) && !SocketFile.isSocket(socket)
+                            ? Optional.of("a file that is not a socket") : Optional.empty());
+            if (user.isPresent()) {
+                throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vpp: the socket " + socket + " of "
+                        + attachment.id() + " is now used by " + user.get() + ": not recreated");
+            }
+            SocketDirectory.prepare(socket.getParent(), group(attachment));
+            Interface iface = VppInterfaces.add(vpp, plan, Optional.empty(), List.of(), socketIdOf(port.name()));
+            context.logger().log(Level.INFO, "vpp: restored {0} as {1} on {2}", attachment.id(), iface.name(), socket);
+            return true;
+        } catch (VppApiException e) {
+            throw VppErrors.of("cannot restore the " + attachment.host().iftype() + " interface of "
+                    + attachment.id(), e);
+        }
+    }
+
+    /** The memif socket id in a memif's name ({@code memif<socket id>/<id>}). */
+    private static Optional<Integer> socketIdOf(String name) {
+        Matcher memif = MEMIF_NAME.matcher(name);
+        return memif.matches() ? Optional.of(Integer.parseInt(memif.group(1))) : Optional.empty();
+    }
+
+    /**
+     * The API socket file's identity (its inode and when it was made): a VPP that starts binds a new one, so the
+     * value changes with every start, and reading it asks VPP nothing.
+     */
+    @Override
+    public Optional<String> instance(NetConf netConf) {
+        Path apiSocket = VppSettings.of(netConf.host(), context).apiSocket();
+        try {
+            BasicFileAttributes file = Files.readAttributes(apiSocket, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!file.isOther() || file.fileKey() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(apiSocket + " " + file.fileKey() + " " + file.lastModifiedTime().toInstant());
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

@@ -43,13 +43,22 @@ final class VppInterfaces {
 
     /** Adds the interface of {@code plan}, or returns it if it is there already. */
     static Interface add(Vpp vpp, VppPlan plan, Optional<byte[]> mac, List<Address> addresses) {
+        return add(vpp, plan, mac, addresses, Optional.empty());
+    }
+
+    /**
+     * Adds the interface of {@code plan}, or returns it if it is there already; a memif's socket file is
+     * registered under {@code socketId} when that id is free (VPP names a memif after it), else under one VPP picks.
+     */
+    static Interface add(Vpp vpp, VppPlan plan, Optional<byte[]> mac, List<Address> addresses,
+            Optional<Integer> socketId) {
         List<Interface> existing = vpp.tagged(plan.tag());
         if (!existing.isEmpty()) {
             return existing.get(0);
         }
         Deque<Runnable> undo = new ArrayDeque<>();
         try {
-            int swIfIndex = plan.iftype() == InterfaceType.MEMIF ? addMemif(vpp, plan, mac, undo)
+            int swIfIndex = plan.iftype() == InterfaceType.MEMIF ? addMemif(vpp, plan, mac, socketId, undo)
                     : addVhost(vpp, plan, mac, undo);
             vpp.tag(swIfIndex, plan.tag().value());
             vpp.adminUp(swIfIndex);
@@ -80,16 +89,20 @@ final class VppInterfaces {
         }
     }
 
-    private static int addMemif(Vpp vpp, VppPlan plan, Optional<byte[]> mac, Deque<Runnable> undo) {
+    private static int addMemif(Vpp vpp, VppPlan plan, Optional<byte[]> mac, Optional<Integer> wantedSocketId,
+            Deque<Runnable> undo) {
         createDirectory(plan.socket().getParent());
         String socket = plan.socket().toString();
-        Optional<Integer> registered = vpp.memifSockets().entrySet().stream()
+        Map<Integer, String> sockets = vpp.memifSockets();
+        Optional<Integer> registered = sockets.entrySet().stream()
                 .filter(entry -> entry.getValue().equals(socket)).map(Map.Entry::getKey).findFirst();
         int socketId;
         if (registered.isPresent()) {
             socketId = registered.get();
         } else {
-            socketId = vpp.addMemifSocket(plan.socket());
+            Optional<Integer> free = wantedSocketId.filter(id -> id != 0 && !sockets.containsKey(id));
+            socketId = free.isPresent() ? vpp.addMemifSocket(plan.socket(), free.get())
+                    : vpp.addMemifSocket(plan.socket());
             undo.push(() -> releaseSocket(vpp, socketId));
         }
         vpp.memifs().stream().filter(memif -> memif.socketId() == socketId).findFirst().ifPresent(memif -> {
@@ -204,16 +217,21 @@ final class VppInterfaces {
      * there (not followed if it is a link).
      */
     static Optional<String> socketUser(Vpp vpp, Path socket) {
-        String path = socket.toString();
-        Map<Integer, String> memifSockets = vpp.memifSockets();
-        Optional<String> user = vpp.memifs().stream().filter(m -> path.equals(memifSockets.get(m.socketId())))
-                .map(m -> "memif interface " + m.swIfIndex()).findFirst()
-                .or(() -> vpp.vhosts().stream().filter(v -> path.equals(v.socket()))
-                        .map(v -> "vhost-user interface " + v.swIfIndex()).findFirst());
+        Optional<String> user = interfaceOn(vpp, socket);
         if (user.isEmpty() && SocketFile.exists(socket)) {
             return Optional.of("a file is there");
         }
         return user;
+    }
+
+    /** The interface of VPP that names the socket file {@code socket}, if one does. */
+    static Optional<String> interfaceOn(Vpp vpp, Path socket) {
+        String path = socket.toString();
+        Map<Integer, String> memifSockets = vpp.memifSockets();
+        return vpp.memifs().stream().filter(m -> path.equals(memifSockets.get(m.socketId())))
+                .map(m -> "memif interface " + m.swIfIndex()).findFirst()
+                .or(() -> vpp.vhosts().stream().filter(v -> path.equals(v.socket()))
+                        .map(v -> "vhost-user interface " + v.swIfIndex()).findFirst());
     }
 
     private static void deleteIfOursAndEmpty(Vpp vpp, int id) {
