@@ -44,7 +44,7 @@ import org.userspacecni.spi.SocketFile;
 final class VppHostSide implements HostSide {
 
     /** How VPP names a memif: after its socket id and its id. */
-    private static final Pattern MEMIF_NAME = Pattern.compile("memif(\\d+)/\\d+");
+    private static final Pattern MEMIF_NAME = Pattern.compile("memif(\\d{1,10})/\\d+");
 
     private final BackendContext context;
 
@@ -192,10 +192,16 @@ final class VppHostSide implements HostSide {
         }
     }
 
-    /** The memif socket id in a memif's name ({@code memif<socket id>/<id>}). */
+    /**
+     * The memif socket id in a memif's name ({@code memif<socket id>/<id>}): a u32, held in an int as the engine's
+     * other socket ids are.
+     */
     private static Optional<Integer> socketIdOf(String name) {
         Matcher memif = MEMIF_NAME.matcher(name);
-        return memif.matches() ? Optional.of(Integer.parseInt(memif.group(1))) : Optional.empty();
+        if (!memif.matches() || Long.parseLong(memif.group(1)) > Vpp.ALL) {
+            return Optional.empty();
+        }
+        return Optional.of((int) Long.parseLong(memif.group(1)));
     }
 
     /**
