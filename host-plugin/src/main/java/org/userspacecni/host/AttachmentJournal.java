@@ -63,10 +63,16 @@ final class AttachmentJournal {
 
     /**
      * The host end ADD made and DEL has not begun to remove: the attachment as the engine was asked for it (its
-     * configuration with the pod's socket directory, MAC and namespace) and the port it answered with, so that
-     * reconcile can ask the engine to restore it after the switch lost it.
+     * configuration with the pod's socket directory, MAC and namespace), the port it answered with, and the run of
+     * the switch it was last made on ({@link org.userspacecni.spi.HostSide#instance}, if the engine tells), so that
+     * reconcile can ask the engine to restore it after the switch lost it, and the daemon sees when it has to.
      */
-    record HostEnd(Attachment attachment, HostPort port) {
+    record HostEnd(Attachment attachment, HostPort port, Optional<String> instance) {
+
+        /** The same host end, made again on the switch's run {@code now}. */
+        HostEnd on(Optional<String> now) {
+            return new HostEnd(attachment, port, now);
+        }
     }
 
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
@@ -105,10 +111,21 @@ final class AttachmentJournal {
         replace(new Entry(network, id, Optional.of(file), entry.host()), "the device-info file");
     }
 
-    /** Records the host end ADD made, which reconcile restores until {@link #hostEndRemoving} drops it. */
+    /**
+     * Records the host end ADD made (or reconcile made again), which reconcile restores until {@link
+     * #hostEndRemoving} drops it.
+     */
     void hostEndMade(String network, AttachmentId id, HostEnd host) {
         Entry entry = find(network, id).orElse(new Entry(network, id, Optional.empty()));
         replace(new Entry(network, id, entry.deviceInfo(), Optional.of(host)), "the host end");
+    }
+
+    /** Notes the switch's run a host end was restored on, unless DEL dropped the host end meanwhile. */
+    void hostEndRestored(String network, AttachmentId id, HostEnd host) {
+        Optional<Entry> entry = find(network, id);
+        if (entry.isPresent() && entry.get().host().isPresent()) {
+            replace(new Entry(network, id, entry.get().deviceInfo(), Optional.of(host)), "the restored host end");
+        }
     }
 
     /**
@@ -210,6 +227,7 @@ final class AttachmentJournal {
             end.put("mac", host.attachment().mac());
             host.attachment().netns().ifPresent(netns -> end.put("netns", netns));
             end.set("port", Json.mapper().valueToTree(host.port()));
+            host.instance().ifPresent(instance -> end.put("instance", instance));
         });
         byte[] content = Json.mapper().writeValueAsBytes(document);
         for (int attempt = 1; ; attempt++) {
@@ -269,8 +287,10 @@ final class AttachmentJournal {
         }
         NetConf conf = NetConfDecoder.netConf((ObjectNode) end.path("netConf"));
         Optional<String> netns = end.hasNonNull("netns") ? Optional.of(end.path("netns").asText()) : Optional.empty();
+        Optional<String> instance = end.hasNonNull("instance") ? Optional.of(end.path("instance").asText())
+                : Optional.empty();
         return Optional.of(new HostEnd(new Attachment(id, netns, conf, end.path("mac").asText()),
-                Json.mapper().treeToValue(end.path("port"), HostPort.class)));
+                Json.mapper().treeToValue(end.path("port"), HostPort.class), instance));
     }
 
     /** The name of the entry of {@code id} in {@code network}. */

@@ -146,10 +146,12 @@ final class HostPlugin {
                 rollback.done("IPAM lease of " + id, () -> ipam.del(type, request.config(), request.version()));
                 holds.reached(Step.IPAM_LEASED);
             }
+            // Read before the port is made: a switch that starts anew in between is then restored once too often.
+            Optional<String> instance = backend.host().instance(conf);
             HostPort port = onTheSwitch(conf, backend.host(), () -> backend.host().add(attachment));
             rollback.done("host port of " + id,
                     () -> onTheSwitch(conf, backend.host(), () -> backend.host().delete(attachment)));
-            journal.hostEndMade(conf.name(), id, new AttachmentJournal.HostEnd(attachment, port));
+            journal.hostEndMade(conf.name(), id, new AttachmentJournal.HostEnd(attachment, port, instance));
             // Undone first: reconcile must not bring back the port while the undo below removes it.
             rollback.done("the journal's record of the host port of " + id,
                     () -> journal.hostEndRemoving(conf.name(), id));

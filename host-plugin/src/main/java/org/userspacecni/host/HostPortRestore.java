@@ -19,7 +19,8 @@ import org.userspacecni.spi.DatapathBackend;
  * attachment and port ADD recorded, which recreates what is missing and leaves what is there. {@code userspace
  * reconcile} runs it for a node; the daemon for the attachments whose switch it saw start anew.
  *
- * <p>Each attachment is restored under the data directory's {@link StateLock}, the lock ADD and DEL take to change
+ * <p>The journal notes the run of the switch ({@link org.userspacecni.spi.HostSide#instance}) each host end was
+ * restored on, as ADD noted the one it was made on. Each attachment is restored under the data directory's {@link StateLock}, the lock ADD and DEL take to change
  * the switch, and under the lock the caller gives for the attachment (the daemon's {@link AttachmentLocks}); its
  * journal entry is read again there. An attachment being added has no host end recorded yet, and one being
  * deleted has it dropped before its port goes, so neither is restored; should a DEL that needs no lock remove the
@@ -94,10 +95,15 @@ final class HostPortRestore {
                         + " by an earlier version of the plugin");
             }
             try (DatapathBackend backend = registry.provider(end.get().attachment().host().engine()).create(context)) {
+                // Read first, as ADD does: the run of the switch the port is then known to be on.
+                Optional<String> instance = backend.host().instance(end.get().attachment().netConf());
                 boolean restored = backend.host().restore(end.get().attachment(), end.get().port());
                 if (restored && hostEnd(listed).isEmpty()) {
                     backend.host().delete(end.get().attachment());
                     return new Result(listed, Outcome.SKIPPED, "deleted while it was restored");
+                }
+                if (!instance.equals(end.get().instance())) {
+                    journal.hostEndRestored(listed.network(), listed.id(), end.get().on(instance));
                 }
                 return new Result(listed, restored ? Outcome.RESTORED : Outcome.INTACT, end.get().port().name()
                         + " on " + end.get().port().socketPath());

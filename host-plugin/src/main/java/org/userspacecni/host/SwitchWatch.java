@@ -22,14 +22,13 @@ import org.userspacecni.spi.NetConf;
  * The daemon's watch for a switch that started anew and lost the host ends it served (a VPP restarted keeps
  * nothing). Every {@link #INTERVAL} it asks, for each attachment the journals of the data directories it knows
  * record with a host end, its engine's {@link org.userspacecni.spi.HostSide#instance} (for vpp, a look at the API
- * socket file, asking VPP nothing); where that differs from the value last seen for the attachment, it restores the
- * attachment ({@link HostPortRestore}) under the daemon's {@link AttachmentLocks}, so never beside an ADD or DEL of it.
- * A restore that fails is tried again at the next look.
+ * socket file, asking VPP nothing); where that differs from the run of the switch the journal says the host end was
+ * made on, it restores the attachment ({@link HostPortRestore}, which notes the new run) under the daemon's
+ * {@link AttachmentLocks}, so never beside an ADD or DEL of it. A restore that fails is tried again at the next look.
  *
  * <p>The data directories are the default one and each one an ADD the daemon ran named, with that request's
- * environment and backends. An attachment seen for the first time was made on the switch that runs now, and is
- * only noted; at the daemon's start the default directory's attachments are all restored once, since the switch may
- * have restarted while no daemon ran.
+ * environment and backends. Since the journal keeps the run, a switch that restarted while no daemon ran is noticed
+ * at the daemon's first look too.
  */
 final class SwitchWatch implements AutoCloseable {
 
@@ -41,9 +40,8 @@ final class SwitchWatch implements AutoCloseable {
 
     private final ConcurrentMap<Path, Origin> dataDirs = new ConcurrentHashMap<>();
     private final Map<ClassLoader, BackendRegistry> registries = new HashMap<>();
-    /** The instance last seen for each attachment, by data directory and journal file name. */
-    private final Map<String, String> seen = new HashMap<>();
-    private final Set<Path> scanned = new HashSet<>();
+    /** The last failure told for each attachment, so that one that keeps failing is told once. */
+    private final Map<String, String> failing = new HashMap<>();
     private final AttachmentLocks locks;
     private final PrintStream log;
     private final CniLog engineLog;
@@ -84,10 +82,8 @@ final class SwitchWatch implements AutoCloseable {
         }
     }
 
-    /** One look at the attachments of {@code dataDir}: restores those whose switch changed. */
+    /** One look at the attachments of {@code dataDir}: restores those whose switch started anew. */
     private void look(Path dataDir, Origin origin) {
-        boolean first = scanned.add(dataDir);
-        boolean restoreUnseen = first && dataDir.equals(NetConf.DEFAULT_DATA_DIR);
         Thread current = Thread.currentThread();
         ClassLoader previous = current.getContextClassLoader();
         current.setContextClassLoader(origin.backends());
@@ -96,33 +92,26 @@ final class SwitchWatch implements AutoCloseable {
                     loader -> new BackendRegistry(BackendRegistryModule.providers(), engineLog));
             ProgramContext context = new ProgramContext(origin.variables(), engineLog);
             HostPortRestore restore = new HostPortRestore(registry, context, dataDir);
-            Map<String, String> changed = new HashMap<>();
-            Set<String> journaled = new HashSet<>();
+            Set<String> changed = new HashSet<>();
             for (AttachmentJournal.Entry entry : restore.journaled()) {
-                String key = key(dataDir, entry);
-                journaled.add(key);
-                Optional<String> instance = entry.host().flatMap(end -> instance(registry, context, end));
-                if (instance.isEmpty()) {
-                    continue;
-                }
-                String last = seen.get(key);
-                if (last == null && !restoreUnseen) {
-                    seen.put(key, instance.get());
-                } else if (!instance.get().equals(last)) {
-                    changed.put(key, instance.get());
+                Optional<AttachmentJournal.HostEnd> end = entry.host();
+                Optional<String> now = end.flatMap(made -> instance(registry, context, made));
+                if (now.isPresent() && !now.equals(end.get().instance())) {
+                    changed.add(key(dataDir, entry));
                 }
             }
-            seen.keySet().removeIf(key -> key.startsWith(dataDir + "/") && !journaled.contains(key));
             if (changed.isEmpty()) {
                 return;
             }
-            log.println("userspace daemon: the switch of " + changed.size() + " attachments in " + dataDir
-                    + " started anew: restoring them");
-            restore.restore(entry -> changed.containsKey(key(dataDir, entry)), key -> locks.hold(key, () -> { }),
+            restore.restore(entry -> changed.contains(key(dataDir, entry)), key -> locks.hold(key, () -> { }),
                     result -> {
-                        log.println("userspace daemon: restore of " + result.describe());
+                        String key = key(dataDir, result.entry());
+                        String told = result.describe();
                         if (result.outcome() != HostPortRestore.Outcome.FAILED) {
-                            seen.put(key(dataDir, result.entry()), changed.get(key(dataDir, result.entry())));
+                            failing.remove(key);
+                            log.println("userspace daemon: its switch started anew; " + told);
+                        } else if (!told.equals(failing.put(key, told))) {
+                            log.println("userspace daemon: its switch started anew; " + told + "; trying again");
                         }
                     });
         } catch (CniException e) {
@@ -136,7 +125,7 @@ final class SwitchWatch implements AutoCloseable {
             AttachmentJournal.HostEnd end) {
         NetConf conf = end.attachment().netConf();
         try (DatapathBackend backend = registry.provider(conf.host().engine()).create(context)) {
-            return backend.host().instance(conf).map(instance -> conf.host().engine() + " " + instance);
+            return backend.host().instance(conf);
         } catch (CniException e) {
             return Optional.empty(); // an engine that is not installed restores nothing
         }
