@@ -43,15 +43,17 @@ final class VppInterfaces {
 
     /** Adds the interface of {@code plan}, or returns it if it is there already. */
     static Interface add(Vpp vpp, VppPlan plan, Optional<byte[]> mac, List<Address> addresses) {
-        return add(vpp, plan, mac, addresses, Optional.empty());
+        return add(vpp, plan, mac, addresses, Optional.empty(), true);
     }
 
     /**
      * Adds the interface of {@code plan}, or returns it if it is there already; a memif's socket file is
      * registered under {@code socketId} when that id is free (VPP names a memif after it), else under one VPP picks.
+     * A missing bridge domain is made with our mark when {@code bridgeDomainOurs}, else without (it stays the
+     * operator's, and is never deleted by us; nor by this call's undo, as another may have joined it meanwhile).
      */
     static Interface add(Vpp vpp, VppPlan plan, Optional<byte[]> mac, List<Address> addresses,
-            Optional<Integer> socketId) {
+            Optional<Integer> socketId, boolean bridgeDomainOurs) {
         List<Interface> existing = vpp.tagged(plan.tag());
         if (!existing.isEmpty()) {
             return existing.get(0);
@@ -68,7 +70,7 @@ final class VppInterfaces {
             if (plan.bridgeDomain().isPresent()) {
                 int bridgeDomain = plan.bridgeDomain().get();
                 if (vpp.bridgeDomains().stream().noneMatch(bd -> bd.id() == bridgeDomain)) {
-                    addBridgeDomain(vpp, bridgeDomain, undo);
+                    addBridgeDomain(vpp, bridgeDomain, bridgeDomainOurs, undo);
                 }
                 vpp.joinBridge(swIfIndex, bridgeDomain);
             }
@@ -137,10 +139,12 @@ final class VppInterfaces {
         return swIfIndex;
     }
 
-    private static void addBridgeDomain(Vpp vpp, int bridgeDomain, Deque<Runnable> undo) {
+    private static void addBridgeDomain(Vpp vpp, int bridgeDomain, boolean ours, Deque<Runnable> undo) {
         try {
-            vpp.addBridgeDomain(bridgeDomain, VppTag.CREATED_BRIDGE_DOMAIN);
-            undo.push(() -> deleteIfOursAndEmpty(vpp, bridgeDomain));
+            vpp.addBridgeDomain(bridgeDomain, ours ? VppTag.CREATED_BRIDGE_DOMAIN : "");
+            if (ours) {
+                undo.push(() -> deleteIfOursAndEmpty(vpp, bridgeDomain));
+            }
         } catch (VppApiException e) {
             if (e.retval() != VppApiException.BD_ALREADY_EXISTS) { // made meanwhile by another ADD: use it
                 throw e;

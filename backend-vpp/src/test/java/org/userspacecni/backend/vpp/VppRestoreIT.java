@@ -37,8 +37,8 @@ import org.userspacecni.spi.VhostConfig;
 
 /**
  * A host VPP restarted (VPP keeps nothing) gets each attachment's interface back from {@code restore}: the same
- * name (memif socket id), socket file, tag, admin state, bridge domain (made again with our mark) and
- * cross-connect, while a container VPP's memif on the socket reconnects by itself; what is there is left alone,
+ * name (memif socket id), socket file, tag, admin state, bridge domain (made again with our mark only if it had
+ * it when ADD joined it, so an operator's is never deleted by our last DEL) and cross-connect, while a container VPP's memif on the socket reconnects by itself; what is there is left alone,
  * as are the operator's interface and bridge domain; a socket the operator took meanwhile is refused. The instance
  * the engine reports changes with each start of VPP.
  */
@@ -148,6 +148,52 @@ class VppRestoreIT {
         BridgeDomain domain = host.bridgeDomains().stream().filter(bd -> bd.bdId() == 9).findFirst().orElseThrow();
         assertThat(domain.tag()).isNotEqualTo(VppTag.CREATED_BRIDGE_DOMAIN);
         assertThat(domain.members()).hasSize(3);
+    }
+
+    @Test
+    void aLostBridgeDomainIsMadeAgainWithOurMarkOnlyIfItHadItSoTheOperatorsOutlivesOurLastDel() {
+        host.cli("create bridge-domain 13");
+        Attachment inOperators = attachment("bd-net", "c0ffee0000080000", "net1", bridge(13, Map.of()));
+        Attachment inOurs = attachment("bd-net", "c0ffee0000090000", "net1", bridge(15, Map.of()));
+        Attachment joinedOurs = attachment("bd-net", "c0ffee00000a0000", "net1", bridge(15, Map.of()));
+        Attachment recordedBefore = attachment("bd-net", "c0ffee00000b0000", "net1", bridge(17, Map.of()));
+        HostPort operatorsPort = backend.host().add(inOperators);
+        HostPort oursPort = backend.host().add(inOurs);
+        HostPort joinedPort = backend.host().add(joinedOurs);
+        HostPort recordedPort = backend.host().add(recordedBefore);
+        assertThat(operatorsPort.notes()).containsEntry(VppHostSide.BRIDGE_DOMAIN_NOTE, VppHostSide.OPERATORS);
+        assertThat(oursPort.notes()).containsEntry(VppHostSide.BRIDGE_DOMAIN_NOTE, VppHostSide.OURS);
+        assertThat(joinedPort.notes()).containsEntry(VppHostSide.BRIDGE_DOMAIN_NOTE, VppHostSide.OURS);
+        // A port recorded before the plugin kept notes: whose its bridge domain was is not known.
+        HostPort withoutNotes = new HostPort(recordedPort.name(), recordedPort.socketPath(), recordedPort.mac(),
+                recordedPort.mtu());
+
+        host.stop();
+        host.start();
+        assertThat(host.bridgeDomains()).noneMatch(bd -> bd.bdId() != 0);
+        // The one that joined ours comes back first: the bridge domain is still ours, though its ADD did not make it.
+        assertThat(backend.host().restore(joinedOurs, joinedPort)).isTrue();
+        assertThat(backend.host().restore(inOurs, oursPort)).isTrue();
+        assertThat(backend.host().restore(inOperators, operatorsPort)).isTrue();
+        assertThat(backend.host().restore(recordedBefore, withoutNotes)).isTrue();
+
+        assertThat(bridgeDomain(15).tag()).isEqualTo(VppTag.CREATED_BRIDGE_DOMAIN);
+        assertThat(bridgeDomain(13).tag()).isEmpty();
+        assertThat(bridgeDomain(17).tag()).isEmpty();
+        assertThat(bridgeDomain(13).members()).extracting(member -> member.swIfIndex())
+                .containsExactly(host.findInterface(operatorsPort.name()).orElseThrow().swIfIndex());
+
+        backend.host().delete(inOperators);
+        backend.host().delete(recordedBefore);
+        backend.host().delete(joinedOurs);
+        backend.host().delete(inOurs);
+        assertThat(host.bridgeDomains()).extracting(BridgeDomain::bdId).contains(13L, 17L).doesNotContain(15L);
+        assertThat(bridgeDomain(13).members()).isEmpty();
+    }
+
+    private BridgeDomain bridgeDomain(long id) {
+        return host.bridgeDomains().stream().filter(bd -> bd.bdId() == id).findFirst()
+                .orElseThrow(() -> new AssertionError("no bridge domain " + id + " in " + host.bridgeDomains()));
     }
 
     @Test
