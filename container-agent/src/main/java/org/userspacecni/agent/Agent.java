@@ -32,6 +32,10 @@ import org.userspacecni.spi.DatapathStatus;
  * <p>Its first pass starts from what an earlier run noted as applied ({@link AppliedAttachments}), so that an
  * agent killed and started again converges: what went from the store while it was down is removed from the
  * datapath, what is still there unchanged is left alone, and the rest is applied.
+ *
+ * <p>Between changes of the store it looks every {@link #DATAPATH_LOOK} whether the datapath still has what was
+ * applied: a container VPP that restarted has lost it all, and it is applied again, so the container's ends come
+ * back without the pod being recreated.
  */
 final class Agent {
 
@@ -39,6 +43,9 @@ final class Agent {
     private final AppliedAttachments earlier;
     private final ConfigStore store;
     private final Path watchedDir;
+    /** How often {@link #run} looks whether the datapath lost what was applied, between changes of the store. */
+    static final Duration DATAPATH_LOOK = Duration.ofSeconds(1);
+
     private final BackendRegistry backends;
     private final BackendContext context;
     private final System.Logger log;
@@ -92,7 +99,15 @@ final class Agent {
                 // A key stops being valid when its directory is removed (DEL of the container's last
                 // attachment), and watching the parent ends once the directory is there: watch anew.
                 boolean watchingStoreDir = Files.isDirectory(watchedDir);
-                for (WatchKey key = watcher.take(); key.reset(); key = watcher.take()) {
+                while (true) {
+                    WatchKey key = watcher.poll(DATAPATH_LOOK.toMillis(), TimeUnit.MILLISECONDS);
+                    if (key == null) {
+                        reapplyLost();
+                        continue;
+                    }
+                    if (!key.reset()) {
+                        break;
+                    }
                     key.pollEvents();
                     if (watchingStoreDir != Files.isDirectory(watchedDir)) {
                         break;
@@ -152,6 +167,28 @@ final class Agent {
             }
         }
         return allUp;
+    }
+
+    /**
+     * Applies again what the datapath lost while the store stayed as it was: a container VPP that restarted has none
+     * of its interfaces. A datapath that does not answer (still starting) is looked at again next time.
+     */
+    private void reapplyLost() {
+        boolean lost = false;
+        for (ContainerConfig config : List.copyOf(applied.values())) {
+            try {
+                if (side(config).linkState(config).equals("absent")) {
+                    log.log(Level.WARNING, config.id() + " is gone from the datapath (restarted?): applying it again");
+                    applied.remove(config.id());
+                    lost = true;
+                }
+            } catch (CniException e) {
+                log.log(Level.DEBUG, "cannot read the link of " + config.id() + ": " + e.getMessage());
+            }
+        }
+        if (lost) {
+            reconcile();
+        }
     }
 
     /**

@@ -17,7 +17,7 @@ import org.userspacecni.spi.DatapathBackendProvider;
 /**
  * A provider built for an SPI this program cannot run is not used: asking for its engine fails with error 7
  * naming the engine, the provider, its jar, both versions and what to install; the other engines work. (An older
- * minor version than this program's is accepted; {@code SpiVersionTest} shows the rule, since SPI 1.0 has none.)
+ * minor version than this program's is accepted; {@code SpiVersionTest} shows the rule, and a provider for 1.0 runs on 1.1 below.)
  */
 class IncompatibleProviderIsRefusedTest {
 
@@ -35,12 +35,12 @@ class IncompatibleProviderIsRefusedTest {
 
     @Test
     void aProviderForANewerMinorIsRefusedNamingItsJarBothVersionsAndWhatToInstall() {
-        BackendRegistry registry = new BackendRegistry(List.of(new TestProvider("fast", "1.1")), log);
+        BackendRegistry registry = new BackendRegistry(List.of(new TestProvider("fast", "1.2")), log);
         assertThatThrownBy(() -> registry.provider("fast"))
                 .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7))
                 .hasMessage("engine 'fast' cannot be used: its provider org.userspacecni.core.TestProvider from "
-                        + ProviderJar.locationOf(TestProvider.class) + " was built for SPI 1.1, and this program provides SPI 1.0; install a build"
-                        + " of that backend for SPI 1.x, up to 1.0");
+                        + ProviderJar.locationOf(TestProvider.class) + " was built for SPI 1.2, and this program provides SPI 1.1; install a build"
+                        + " of that backend for SPI 1.x, up to 1.1");
         assertThat(registry.engines()).isEmpty();
         assertThat(registry.installed("fast")).isTrue();
     }
@@ -49,7 +49,7 @@ class IncompatibleProviderIsRefusedTest {
     @ValueSource(strings = {"2.0", "0.9", "0.1"})
     void aProviderForAnotherMajorIsRefused(String builtFor) {
         assertThatThrownBy(() -> new BackendRegistry(List.of(new TestProvider("fast", builtFor)), log).provider("fast"))
-                .hasMessageContaining("was built for SPI " + builtFor + ", and this program provides SPI 1.0");
+                .hasMessageContaining("was built for SPI " + builtFor + ", and this program provides SPI 1.1");
     }
 
     @ParameterizedTest
@@ -86,7 +86,7 @@ class IncompatibleProviderIsRefusedTest {
                     .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7))
                     .hasMessage("engine 'legacy' cannot be used: its provider LegacyProvider from " + old.jar()
                             + " was built for an SPI from before versions (it has no spiVersion()), and this program"
-                            + " provides SPI 1.0; install a build of that backend for SPI 1.x, up to 1.0");
+                            + " provides SPI 1.1; install a build of that backend for SPI 1.x, up to 1.1");
         }
     }
 

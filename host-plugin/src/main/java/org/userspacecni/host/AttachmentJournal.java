@@ -29,9 +29,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.userspacecni.core.Json;
+import org.userspacecni.core.cni.NetConfDecoder;
+import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.HostPort;
+import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.PortName;
 
 /**
@@ -39,7 +43,8 @@ import org.userspacecni.spi.PortName;
  * {@code <dataDir>/.attachments/}, named by the attachment's digest ({@link PortName#digest}, so that a
  * 255-character container id and a long network name still make a valid file name), holding network, container
  * id and interface name and, once ADD has written it, the attachment's device-info file with the identity
- * (device, inode and change time) it had when it was made. ADD begins an attachment before its first change, and a second ADD of the same attachment finds
+ * (device, inode and change time) it had when it was made, and, once ADD made it, the host end ({@link HostEnd}),
+ * which DEL drops before it removes the port. ADD begins an attachment before its first change, and a second ADD of the same attachment finds
  * it there; DEL forgets it after its last change, so a GC finds whatever a crash in between left behind, even a
  * lease that only the IPAM plugin knows of. A file named {@code <network>:<containerId>:<ifName>} is an entry of
  * the earlier layout, read as such.
@@ -49,7 +54,25 @@ final class AttachmentJournal {
     static final String DIRECTORY = ".attachments";
 
     /** One attachment as the journal knows it. */
-    record Entry(String network, AttachmentId id, Optional<DeviceInfo.Written> deviceInfo) {
+    record Entry(String network, AttachmentId id, Optional<DeviceInfo.Written> deviceInfo, Optional<HostEnd> host) {
+
+        Entry(String network, AttachmentId id, Optional<DeviceInfo.Written> deviceInfo) {
+            this(network, id, deviceInfo, Optional.empty());
+        }
+    }
+
+    /**
+     * The host end ADD made and DEL has not begun to remove: the attachment as the engine was asked for it (its
+     * configuration with the pod's socket directory, MAC and namespace), the port it answered with, and the run of
+     * the switch it was last made on ({@link org.userspacecni.spi.HostSide#instance}, if the engine tells), so that
+     * reconcile can ask the engine to restore it after the switch lost it, and the daemon sees when it has to.
+     */
+    record HostEnd(Attachment attachment, HostPort port, Optional<String> instance) {
+
+        /** The same host end, made again on the switch's run {@code now}. */
+        HostEnd on(Optional<String> now) {
+            return new HostEnd(attachment, port, now);
+        }
     }
 
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
@@ -84,13 +107,47 @@ final class AttachmentJournal {
 
     /** Records the device-info file ADD wrote for the attachment, so that only that file is ever removed. */
     void deviceInfoWritten(String network, AttachmentId id, DeviceInfo.Written file) {
-        Path temp = dir.resolve("." + fileName(network, id) + ".new");
+        Entry entry = find(network, id).orElse(new Entry(network, id, Optional.empty()));
+        replace(new Entry(network, id, Optional.of(file), entry.host()), "the device-info file");
+    }
+
+    /**
+     * Records the host end ADD made (or reconcile made again), which reconcile restores until {@link
+     * #hostEndRemoving} drops it.
+     */
+    void hostEndMade(String network, AttachmentId id, HostEnd host) {
+        Entry entry = find(network, id).orElse(new Entry(network, id, Optional.empty()));
+        replace(new Entry(network, id, entry.deviceInfo(), Optional.of(host)), "the host end");
+    }
+
+    /** Notes the switch's run a host end was restored on, unless DEL dropped the host end meanwhile. */
+    void hostEndRestored(String network, AttachmentId id, HostEnd host) {
+        Optional<Entry> entry = find(network, id);
+        if (entry.isPresent() && entry.get().host().isPresent()) {
+            replace(new Entry(network, id, entry.get().deviceInfo(), Optional.of(host)), "the restored host end");
+        }
+    }
+
+    /**
+     * Drops the record of the host end before DEL (or an ADD's undo) removes it, so that reconcile never brings
+     * back a port that is going; nothing to do if none is recorded.
+     */
+    void hostEndRemoving(String network, AttachmentId id) {
+        Optional<Entry> entry = find(network, id);
+        if (entry.isPresent() && entry.get().host().isPresent()) {
+            replace(new Entry(network, id, entry.get().deviceInfo(), Optional.empty()), "the removal of the host end");
+        }
+    }
+
+    /** Writes {@code entry} over the attachment's entry at once: a reader sees the old one or the new one. */
+    private void replace(Entry entry, String what) {
+        Path temp = dir.resolve("." + fileName(entry.network(), entry.id()) + ".new");
         try {
             Files.deleteIfExists(temp);
-            write(temp, new Entry(network, id, Optional.of(file)), Set.of(StandardOpenOption.CREATE_NEW));
-            Files.move(temp, dir.resolve(fileName(network, id)), StandardCopyOption.ATOMIC_MOVE);
+            write(temp, entry, Set.of(StandardOpenOption.CREATE_NEW));
+            Files.move(temp, dir.resolve(fileName(entry.network(), entry.id())), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new CniException(ErrorCode.IO_FAILURE, "cannot record the device-info file of " + id + " in " + dir,
+            throw new CniException(ErrorCode.IO_FAILURE, "cannot record " + what + " of " + entry.id() + " in " + dir,
                     e);
         }
     }
@@ -164,6 +221,14 @@ final class AttachmentJournal {
                 .put("containerId", entry.id().containerId()).put("ifName", entry.id().ifName());
         entry.deviceInfo().ifPresent(info -> document.putObject("deviceInfo").put("path", info.path().toString())
                 .put("fileKey", info.fileKey()));
+        entry.host().ifPresent(host -> {
+            ObjectNode end = document.putObject("host");
+            end.set("netConf", Json.mapper().valueToTree(host.attachment().netConf()));
+            end.put("mac", host.attachment().mac());
+            host.attachment().netns().ifPresent(netns -> end.put("netns", netns));
+            end.set("port", Json.mapper().valueToTree(host.port()));
+            host.instance().ifPresent(instance -> end.put("instance", instance));
+        });
         byte[] content = Json.mapper().writeValueAsBytes(document);
         for (int attempt = 1; ; attempt++) {
             try {
@@ -205,13 +270,27 @@ final class AttachmentJournal {
             }
             JsonNode document = Json.mapper().readTree(content);
             JsonNode info = document.path("deviceInfo");
-            return new Entry(document.path("network").asText(), new AttachmentId(
-                    document.path("containerId").asText(), document.path("ifName").asText()),
+            AttachmentId id = new AttachmentId(document.path("containerId").asText(), document.path("ifName").asText());
+            return new Entry(document.path("network").asText(), id,
                     info.isObject() ? Optional.of(new DeviceInfo.Written(Path.of(info.path("path").asText()),
-                            info.path("fileKey").asText())) : Optional.empty());
+                            info.path("fileKey").asText())) : Optional.empty(),
+                    hostEnd(id, document.path("host")));
         } catch (IOException | RuntimeException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot read the journal entry " + file, e);
         }
+    }
+
+    /** The host end an entry records; none in an entry of an earlier version, or before ADD made it. */
+    private static Optional<HostEnd> hostEnd(AttachmentId id, JsonNode end) throws IOException {
+        if (!end.isObject()) {
+            return Optional.empty();
+        }
+        NetConf conf = NetConfDecoder.netConf((ObjectNode) end.path("netConf"));
+        Optional<String> netns = end.hasNonNull("netns") ? Optional.of(end.path("netns").asText()) : Optional.empty();
+        Optional<String> instance = end.hasNonNull("instance") ? Optional.of(end.path("instance").asText())
+                : Optional.empty();
+        return Optional.of(new HostEnd(new Attachment(id, netns, conf, end.path("mac").asText()),
+                Json.mapper().treeToValue(end.path("port"), HostPort.class), instance));
     }
 
     /** The name of the entry of {@code id} in {@code network}. */

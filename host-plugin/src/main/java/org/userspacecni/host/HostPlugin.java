@@ -146,9 +146,15 @@ final class HostPlugin {
                 rollback.done("IPAM lease of " + id, () -> ipam.del(type, request.config(), request.version()));
                 holds.reached(Step.IPAM_LEASED);
             }
+            // Read before the port is made: a switch that starts anew in between is then restored once too often.
+            Optional<String> instance = backend.host().instance(conf);
             HostPort port = onTheSwitch(conf, backend.host(), () -> backend.host().add(attachment));
             rollback.done("host port of " + id,
                     () -> onTheSwitch(conf, backend.host(), () -> backend.host().delete(attachment)));
+            journal.hostEndMade(conf.name(), id, new AttachmentJournal.HostEnd(attachment, port, instance));
+            // Undone first: reconcile must not bring back the port while the undo below removes it.
+            rollback.done("the journal's record of the host port of " + id,
+                    () -> journal.hostEndRemoving(conf.name(), id));
             log.log(Level.INFO, "ADD {0}: port {1}, socket {2}", id, port.name(), port.socketPath());
             holds.reached(Step.PORT_ADDED);
             ContainerConfig stored = ContainerConfigs.of(attachment, port, addresses, request.version());
@@ -216,6 +222,8 @@ final class HostPlugin {
             NetConf attached = conf;
             failures.attempt(() -> deleteStored(id, network));
             failures.attempt(() -> pods.delete(id));
+            // Dropped before the port goes, so that reconcile never brings it back.
+            failures.attempt(() -> journal.hostEndRemoving(network, id));
             failures.attempt(() -> deleteHostPort(attachment));
             attached.ipam().ifPresent(section -> failures.attempt(() -> {
                 if (ipamInstalled(section.type())) {

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.userspacecni.core.CniLog;
@@ -32,11 +33,38 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals(PluginDaemon.COMMAND)) {
-            System.exit(PluginDaemon.main(Arrays.asList(args).subList(1, args.length), System.err));
+        if (args.length > 0) {
+            System.exit(subcommand(Arrays.asList(args), System.getenv(), System.err));
         }
         System.exit(run(System.getenv(), System.in, CniOutput.system(), System.err));
     }
+
+    /** The commands an operator types; their output goes to stderr, stdout being the CNI protocol's. */
+    static int subcommand(List<String> args, Map<String, String> variables, PrintStream stderr) {
+        List<String> rest = args.subList(1, args.size());
+        switch (args.get(0)) {
+            case PluginDaemon.COMMAND:
+                return PluginDaemon.main(rest, stderr);
+            case ReconcileCommand.COMMAND:
+                return ReconcileCommand.main(rest, variables, stderr);
+            case "--version":
+                stderr.println(about());
+                return 0;
+            case "--help":
+            case "help":
+                stderr.println(about() + "\n" + USAGE);
+                return 0;
+            default:
+                stderr.println("userspace: unknown command '" + args.get(0) + "'\n" + USAGE);
+                return 2;
+        }
+    }
+
+    static final String USAGE = "usage: userspace             a CNI command, as runtimes run it (CNI_COMMAND and"
+            + " the network configuration on stdin)\n"
+            + "       userspace daemon --socket PATH   serve CNI commands from one JVM (see the daemon docs)\n"
+            + "       userspace reconcile [--help]     restore the host ends a restarted switch lost\n"
+            + "       userspace --version | --help";
 
     /** One CNI command: what the process does, and what the daemon does for each request. */
     static int run(Map<String, String> variables, InputStream stdin, CniOutput out, PrintStream stderr) {

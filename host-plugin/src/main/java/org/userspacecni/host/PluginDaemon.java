@@ -42,6 +42,7 @@ import org.userspacecni.core.cni.CniErrors;
 import org.userspacecni.core.cni.CniVersion;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.SocketFile;
 
 /**
@@ -61,6 +62,9 @@ import org.userspacecni.spi.SocketFile;
  * AttachmentLocks}), and an ADD that succeeded for a launcher that is gone ({@link LauncherProcess}), or whose
  * answer cannot be delivered, is undone at once by a DEL of the same request, before the next request for the
  * attachment runs: nothing of it outlives the runtime's DEL.
+ *
+ * <p>While it serves, it watches the switches of the attachments it made ({@link SwitchWatch}) and restores their
+ * host ends when a switch starts anew.
  */
 final class PluginDaemon implements AutoCloseable {
 
@@ -79,6 +83,7 @@ final class PluginDaemon implements AutoCloseable {
     private final ExecutorService requests;
     private final ConcurrentMap<String, ClassLoader> backendLoaders = new ConcurrentHashMap<>();
     private final AttachmentLocks attachments = new AttachmentLocks();
+    private final SwitchWatch switches;
 
     private PluginDaemon(Path socket, ServerSocketChannel server, PrintStream log) throws IOException {
         this.socket = socket;
@@ -86,6 +91,7 @@ final class PluginDaemon implements AutoCloseable {
         this.server = server;
         this.owner = Files.getOwner(socket);
         this.log = log;
+        this.switches = new SwitchWatch(attachments, log);
         AtomicInteger count = new AtomicInteger();
         this.requests = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "cni-request-" + count.incrementAndGet());
@@ -104,6 +110,7 @@ final class PluginDaemon implements AutoCloseable {
             PluginDaemon daemon = bind(Path.of(args.get(1)), stderr);
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "daemon-stop"));
             stderr.println("userspace daemon: serving CNI requests on " + daemon.socket);
+            daemon.switches.start();
             daemon.serve();
             return 0;
         } catch (IOException e) {
@@ -243,6 +250,10 @@ final class PluginDaemon implements AutoCloseable {
             }
             Answer answer = run(request);
             boolean added = add && answer.exitCode() == 0;
+            if (added) {
+                switches.learn(request.dataDir(), request.variables(),
+                        backends(request.variables().getOrDefault(BACKENDS_VARIABLE, "")));
+            }
             gone = gone(request, launcher);
             if (added && gone.isPresent()) {
                 undo(request, what, gone.get());
@@ -356,6 +367,16 @@ final class PluginDaemon implements AutoCloseable {
             return new Request(Map.copyOf(changed), stdin, launcherPid);
         }
 
+        /** The data directory the request's configuration names; the default if it names none. */
+        Path dataDir() {
+            try {
+                String dir = Json.mapper().readTree(stdin).path("dataDir").asText("");
+                return dir.isEmpty() ? NetConf.DEFAULT_DATA_DIR : Path.of(dir);
+            } catch (IOException | RuntimeException e) {
+                return NetConf.DEFAULT_DATA_DIR;
+            }
+        }
+
         /** The attachment an ADD, CHECK or DEL is about; the network's name as the configuration gives it. */
         Optional<AttachmentLocks.Key> attachment() {
             if (!Set.of(CniCommand.ADD.name(), CniCommand.CHECK.name(), CniCommand.DEL.name()).contains(command())) {
@@ -414,6 +435,7 @@ final class PluginDaemon implements AutoCloseable {
     /** Stops accepting, and removes the socket so that launchers run the plugin themselves again. */
     @Override
     public void close() {
+        switches.close();
         try {
             server.close();
             Files.deleteIfExists(pidFile);

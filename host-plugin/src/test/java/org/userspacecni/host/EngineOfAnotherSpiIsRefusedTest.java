@@ -44,8 +44,8 @@ class EngineOfAnotherSpiIsRefusedTest extends RecordingEngineTest {
         ErrorCodeTest.assertError(plugin.run("ADD", future()), 7, "engine 'future' cannot be used: its provider "
                 + FutureSpiBackendProvider.class.getName() + " from "
                 + Path.of(FutureSpiBackendProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                + " was built for SPI 2.0, and this program provides SPI 1.0; install a build of that backend for"
-                + " SPI 1.x, up to 1.0");
+                + " was built for SPI 2.0, and this program provides SPI 1.1; install a build of that backend for"
+                + " SPI 1.x, up to 1.1");
         assertThat(dir.resolve("switch/ports")).doesNotExist();
     }
 

@@ -36,8 +36,8 @@ class PodStoreOfAnotherSpiIsRefusedTest {
                 .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7))
                 .hasMessageStartingWith("pod store 'asked' cannot be used: its provider " + AskedPodStore.class.getName()
                         + " from ")
-                .hasMessageEndingWith(" was built for SPI 2.0, and this program provides SPI 1.0; install a build of"
-                        + " that pod store for SPI 1.x, up to 1.0");
+                .hasMessageEndingWith(" was built for SPI 2.0, and this program provides SPI 1.1; install a build of"
+                        + " that pod store for SPI 1.x, up to 1.1");
         assertThat(current.asked).isFalse();
     }
 

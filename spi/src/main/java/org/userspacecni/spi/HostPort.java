@@ -1,5 +1,6 @@
 package org.userspacecni.spi;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -7,13 +8,25 @@ import java.util.Optional;
  * What a backend made on the host: the port's name on the switch, the socket the container attaches to
  * (an absolute path on the host), and the MAC address and MTU when the switch reports them. It becomes the
  * interface entry of the CNI result ({@code socketPath} in 1.1.0).
+ *
+ * <p>{@code notes} (since SPI 1.1) are what the engine must know again to {@link HostSide#restore restore} the
+ * port as {@link HostSide#add add} made it, and cannot read back from a switch that lost everything (such as
+ * whether it made an object the port uses or found it there). The plugin keeps them with its record of the
+ * attachment, on the host only: they are never in the CNI result nor shown to the container.
  */
-public record HostPort(String name, String socketPath, Optional<String> mac, Optional<Integer> mtu) {
+public record HostPort(String name, String socketPath, Optional<String> mac, Optional<Integer> mtu,
+        Map<String, String> notes) {
 
     public HostPort {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(socketPath, "socketPath");
         mac = Objects.requireNonNullElse(mac, Optional.empty());
         mtu = Objects.requireNonNullElse(mtu, Optional.empty());
+        notes = Map.copyOf(Objects.requireNonNullElse(notes, Map.of()));
+    }
+
+    /** A port without notes: its engine restores it from the attachment alone. */
+    public HostPort(String name, String socketPath, Optional<String> mac, Optional<Integer> mtu) {
+        this(name, socketPath, mac, mtu, Map.of());
     }
 }

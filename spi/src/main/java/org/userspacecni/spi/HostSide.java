@@ -1,5 +1,6 @@
 package org.userspacecni.spi;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,6 +28,33 @@ public interface HostSide {
 
     /** Whether the datapath can take new attachments now. */
     DatapathStatus status(NetConf netConf);
+
+    /**
+     * Makes sure the host port {@link #add} made for the attachment is there, after the switch lost it (it was
+     * restarted): recreates what is missing as {@code add} made it, on {@code port}'s socket and, where the engine
+     * can, under {@code port}'s name, and leaves what is there alone; true when it recreated anything. What another
+     * attachment or the operator made is never touched: a socket or name now taken by another is a CNI error. Called
+     * by the plugin's reconcile under its lock, only for attachments it made and has not removed. By default a
+     * {@link #check}: a switch that keeps its ports across a restart (in a database) has nothing to recreate.
+     *
+     * @since SPI 1.1
+     */
+    default boolean restore(Attachment attachment, HostPort port) {
+        check(attachment);
+        return false;
+    }
+
+    /**
+     * Which run of the switch serves this network's host ports now: a value that changes whenever the switch starts
+     * anew and may have lost them (where the engine reads it cheaply, without changing anything); empty while it is
+     * not running, or when the engine cannot tell. The plugin's daemon {@link #restore restores} the network's
+     * attachments when it changes. By default empty: the daemon restores nothing on this engine's account.
+     *
+     * @since SPI 1.1
+     */
+    default Optional<String> instance(NetConf netConf) {
+        return Optional.empty();
+    }
 
     /**
      * Whether {@link #add} and {@link #delete} stay correct when several plugin processes (or the daemon's

@@ -118,6 +118,12 @@ final class Vpp implements AutoCloseable {
                 "socket_filename", socket.toString())), "socket_id");
     }
 
+    /** Registers a memif socket file under {@code socketId}, which must be free. */
+    int addMemifSocket(Path socket, int socketId) {
+        return integer(client.call("memif_socket_filename_add_del_v2", Map.of("is_add", true, "socket_id", socketId,
+                "socket_filename", socket.toString())), "socket_id");
+    }
+
     void deleteMemifSocket(int socketId) {
         client.call("memif_socket_filename_add_del_v2", Map.of("is_add", false, "socket_id", socketId,
                 "socket_filename", ""));

@@ -1,11 +1,18 @@
 package org.userspacecni.backend.vpp;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.userspacecni.backend.vpp.Vpp.Interface;
 import org.userspacecni.backend.vpp.api.VppApiException;
@@ -22,6 +29,7 @@ import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.PortName;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.SocketDirectory;
+import org.userspacecni.spi.SocketFile;
 
 /**
  * The host end of {@code vpp} attachments: a memif (master unless {@code memif.role} says otherwise) or a
@@ -35,6 +43,17 @@ import org.userspacecni.spi.SocketDirectory;
  * only the interfaces its tag marks, and a socket file only as {@link VppInterfaces#remove} says.
  */
 final class VppHostSide implements HostSide {
+
+    /** How VPP names a memif: after its socket id and its id. */
+    private static final Pattern MEMIF_NAME = Pattern.compile("memif(\\d{1,10})/\\d+");
+    /**
+     * The port's note of whose its bridge domain was when ADD joined it: {@link #OURS} (made by an ADD, with our
+     * mark) or {@link #OPERATORS}. VPP forgets the mark with the bridge domain when it restarts, so {@link #restore}
+     * learns from it whether a bridge domain it makes again is ours (deleted with the last member) or not.
+     */
+    static final String BRIDGE_DOMAIN_NOTE = "bridgeDomain";
+    static final String OURS = "ours";
+    static final String OPERATORS = "operator's";
 
     private final BackendContext context;
 
@@ -72,14 +91,14 @@ final class VppHostSide implements HostSide {
         try (Vpp vpp = VppSettings.of(attachment.host(), context).open()) {
             Optional<Interface> existing = vpp.tagged(tag).stream().findFirst();
             if (existing.isPresent()) {
-                return port(existing.get(), VppInterfaces.socketOf(vpp, existing.get()).orElse(""));
+                return port(vpp, existing.get(), VppInterfaces.socketOf(vpp, existing.get()).orElse(""));
             }
             VppPlan plan = plan(attachment, freeSocket(vpp, attachment, choices));
             // The socket itself is VPP's, made in VPP's own mode.
             SocketDirectory.prepare(plan.socket().getParent(), group(attachment));
             Interface iface = VppInterfaces.add(vpp, plan, Optional.empty(), List.of());
             context.logger().log(Level.INFO, "vpp: {0} is {1} on {2}", attachment.id(), iface.name(), plan.socket());
-            return port(iface, plan.socket().toString());
+            return port(vpp, iface, plan.socket().toString());
         } catch (VppApiException e) {
             throw VppErrors.of("cannot add the " + attachment.host().iftype() + " interface of " + attachment.id(), e);
         }
@@ -103,8 +122,13 @@ final class VppHostSide implements HostSide {
                 + (choices.size() == 1 ? "give each attachment its own socketfile" : "remove what is not in use"));
     }
 
-    private static HostPort port(Interface iface, String socket) {
-        return new HostPort(iface.name(), socket, Optional.empty(), Optional.empty());
+    /** The port of {@code iface}, noting whose its bridge domain is ({@link #BRIDGE_DOMAIN_NOTE}). */
+    private static HostPort port(Vpp vpp, Interface iface, String socket) {
+        Map<String, String> notes = vpp.bridgeDomains().stream()
+                .filter(bd -> bd.members().contains(iface.swIfIndex())).findFirst()
+                .map(bd -> Map.of(BRIDGE_DOMAIN_NOTE, bd.tag().equals(VppTag.CREATED_BRIDGE_DOMAIN) ? OURS : OPERATORS))
+                .orElse(Map.of());
+        return new HostPort(iface.name(), socket, Optional.empty(), Optional.empty(), notes);
     }
 
     /** {@code vhost.group} for a vhost-user attachment; a memif's directory stays root's. */
@@ -138,6 +162,88 @@ final class VppHostSide implements HostSide {
         if (!differences.isEmpty()) {
             throw new CniException(ErrorCode.ATTACHMENT_DIFFERS, "vpp: " + attachment.id() + ": "
                     + String.join("; ", differences));
+        }
+    }
+
+    /**
+     * Recreates the interface of an attachment that VPP lost (VPP keeps nothing across a restart) as {@link #add}
+     * made it: on the socket file it had, a memif under the socket id its name carries while that id is free (so
+     * under the same name), with its tag, admin up, in its bridge domain or cross-connected. A missing bridge domain
+     * is made again with our mark only if it had it when ADD joined it (the port's {@link #BRIDGE_DOMAIN_NOTE}); the
+     * operator's is made again without, so that it is never deleted by us. An interface the tag marks is left as it
+     * is (a difference is 100); a socket file another interface now uses, or a file there that is not a socket, is
+     * another's, and 7.
+     */
+    @Override
+    public boolean restore(Attachment attachment, HostPort port) {
+        Path socket = Path.of(port.socketPath());
+        if (!socketChoices(attachment).contains(socket)) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vpp: " + attachment.id() + " cannot have had the"
+                    + " socket " + socket + " (its choices are " + socketChoices(attachment) + "); left alone");
+        }
+        VppPlan plan = plan(attachment, socket);
+        try (Vpp vpp = VppSettings.of(attachment.host(), context).open()) {
+            if (!vpp.tagged(plan.tag()).isEmpty()) {
+                List<String> differences = VppInterfaces.differences(vpp, plan);
+                if (!differences.isEmpty()) {
+                    throw new CniException(ErrorCode.ATTACHMENT_DIFFERS, "vpp: " + attachment.id() + ": "
+                            + String.join("; ", differences) + "; left as it is");
+                }
+                return false;
+            }
+            Optional<String> user = VppInterfaces.interfaceOn(vpp, socket)
+                    .or(() -> SocketFile.exists(socket) && !SocketFile.isSocket(socket)
+                            ? Optional.of("a file that is not a socket") : Optional.empty());
+            if (user.isPresent()) {
+                throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vpp: the socket " + socket + " of "
+                        + attachment.id() + " is now used by " + user.get() + ": not recreated");
+            }
+            SocketDirectory.prepare(socket.getParent(), group(attachment));
+            // A port recorded before notes were kept counts as joining the operator's: never marked ours by guess.
+            boolean bridgeDomainOurs = OURS.equals(port.notes().get(BRIDGE_DOMAIN_NOTE));
+            plan.bridgeDomain()
+                    .filter(id -> !bridgeDomainOurs && vpp.bridgeDomains().stream().noneMatch(bd -> bd.id() == id))
+                    .ifPresent(id -> context.logger().log(Level.WARNING, "vpp: bridge domain {0} of {1}, which was not"
+                            + " made by the plugin, is gone: made again without the plugin''s mark, so it stays the"
+                            + " operator''s", id, attachment.id()));
+            Interface iface = VppInterfaces.add(vpp, plan, Optional.empty(), List.of(), socketIdOf(port.name()),
+                    bridgeDomainOurs);
+            context.logger().log(Level.INFO, "vpp: restored {0} as {1} on {2}", attachment.id(), iface.name(), socket);
+            return true;
+        } catch (VppApiException e) {
+            throw VppErrors.of("cannot restore the " + attachment.host().iftype() + " interface of "
+                    + attachment.id(), e);
+        }
+    }
+
+    /**
+     * The memif socket id in a memif's name ({@code memif<socket id>/<id>}): a u32, held in an int as the engine's
+     * other socket ids are.
+     */
+    private static Optional<Integer> socketIdOf(String name) {
+        Matcher memif = MEMIF_NAME.matcher(name);
+        if (!memif.matches() || Long.parseLong(memif.group(1)) > Vpp.ALL) {
+            return Optional.empty();
+        }
+        return Optional.of((int) Long.parseLong(memif.group(1)));
+    }
+
+    /**
+     * The API socket file's identity (its inode and when it was made): a VPP that starts binds a new one, so the
+     * value changes with every start, and reading it asks VPP nothing.
+     */
+    @Override
+    public Optional<String> instance(NetConf netConf) {
+        Path apiSocket = VppSettings.of(netConf.host(), context).apiSocket();
+        try {
+            BasicFileAttributes file = Files.readAttributes(apiSocket, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!file.isOther() || file.fileKey() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(apiSocket + " " + file.fileKey() + " " + file.lastModifiedTime().toInstant());
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

@@ -43,6 +43,17 @@ final class VppInterfaces {
 
     /** Adds the interface of {@code plan}, or returns it if it is there already. */
     static Interface add(Vpp vpp, VppPlan plan, Optional<byte[]> mac, List<Address> addresses) {
+        return add(vpp, plan, mac, addresses, Optional.empty(), true);
+    }
+
+    /**
+     * Adds the interface of {@code plan}, or returns it if it is there already; a memif's socket file is
+     * registered under {@code socketId} when that id is free (VPP names a memif after it), else under one VPP picks.
+     * A missing bridge domain is made with our mark when {@code bridgeDomainOurs}, else without (it stays the
+     * operator's, and is never deleted by us; nor by this call's undo, as another may have joined it meanwhile).
+     */
+    static Interface add(Vpp vpp, VppPlan plan, Optional<byte[]> mac, List<Address> addresses,
+            Optional<Integer> socketId, boolean bridgeDomainOurs) {
         vpp.require(plan.iftype());
         List<Interface> existing = vpp.tagged(plan.tag());
         if (!existing.isEmpty()) {
@@ -50,7 +61,7 @@ final class VppInterfaces {
         }
         Deque<Runnable> undo = new ArrayDeque<>();
         try {
-            int swIfIndex = plan.iftype() == InterfaceType.MEMIF ? addMemif(vpp, plan, mac, undo)
+            int swIfIndex = plan.iftype() == InterfaceType.MEMIF ? addMemif(vpp, plan, mac, socketId, undo)
                     : addVhost(vpp, plan, mac, undo);
             vpp.tag(swIfIndex, plan.tag().value());
             vpp.adminUp(swIfIndex);
@@ -60,7 +71,7 @@ final class VppInterfaces {
             if (plan.bridgeDomain().isPresent()) {
                 int bridgeDomain = plan.bridgeDomain().get();
                 if (vpp.bridgeDomains().stream().noneMatch(bd -> bd.id() == bridgeDomain)) {
-                    addBridgeDomain(vpp, bridgeDomain, undo);
+                    addBridgeDomain(vpp, bridgeDomain, bridgeDomainOurs, undo);
                 }
                 vpp.joinBridge(swIfIndex, bridgeDomain);
             }
@@ -81,16 +92,20 @@ final class VppInterfaces {
         }
     }
 
-    private static int addMemif(Vpp vpp, VppPlan plan, Optional<byte[]> mac, Deque<Runnable> undo) {
+    private static int addMemif(Vpp vpp, VppPlan plan, Optional<byte[]> mac, Optional<Integer> wantedSocketId,
+            Deque<Runnable> undo) {
         createDirectory(plan.socket().getParent());
         String socket = plan.socket().toString();
-        Optional<Integer> registered = vpp.memifSockets().entrySet().stream()
+        Map<Integer, String> sockets = vpp.memifSockets();
+        Optional<Integer> registered = sockets.entrySet().stream()
                 .filter(entry -> entry.getValue().equals(socket)).map(Map.Entry::getKey).findFirst();
         int socketId;
         if (registered.isPresent()) {
             socketId = registered.get();
         } else {
-            socketId = vpp.addMemifSocket(plan.socket());
+            Optional<Integer> free = wantedSocketId.filter(id -> id != 0 && !sockets.containsKey(id));
+            socketId = free.isPresent() ? vpp.addMemifSocket(plan.socket(), free.get())
+                    : vpp.addMemifSocket(plan.socket());
             undo.push(() -> releaseSocket(vpp, socketId));
         }
         vpp.memifs().stream().filter(memif -> memif.socketId() == socketId).findFirst().ifPresent(memif -> {
@@ -125,10 +140,12 @@ final class VppInterfaces {
         return swIfIndex;
     }
 
-    private static void addBridgeDomain(Vpp vpp, int bridgeDomain, Deque<Runnable> undo) {
+    private static void addBridgeDomain(Vpp vpp, int bridgeDomain, boolean ours, Deque<Runnable> undo) {
         try {
-            vpp.addBridgeDomain(bridgeDomain, VppTag.CREATED_BRIDGE_DOMAIN);
-            undo.push(() -> deleteIfOursAndEmpty(vpp, bridgeDomain));
+            vpp.addBridgeDomain(bridgeDomain, ours ? VppTag.CREATED_BRIDGE_DOMAIN : "");
+            if (ours) {
+                undo.push(() -> deleteIfOursAndEmpty(vpp, bridgeDomain));
+            }
         } catch (VppApiException e) {
             if (e.retval() != VppApiException.BD_ALREADY_EXISTS) { // made meanwhile by another ADD: use it
                 throw e;
@@ -205,16 +222,21 @@ final class VppInterfaces {
      * there (not followed if it is a link).
      */
     static Optional<String> socketUser(Vpp vpp, Path socket) {
-        String path = socket.toString();
-        Map<Integer, String> memifSockets = vpp.memifSockets();
-        Optional<String> user = vpp.memifs().stream().filter(m -> path.equals(memifSockets.get(m.socketId())))
-                .map(m -> "memif interface " + m.swIfIndex()).findFirst()
-                .or(() -> vpp.vhosts().stream().filter(v -> path.equals(v.socket()))
-                        .map(v -> "vhost-user interface " + v.swIfIndex()).findFirst());
+        Optional<String> user = interfaceOn(vpp, socket);
         if (user.isEmpty() && SocketFile.exists(socket)) {
             return Optional.of("a file is there");
         }
         return user;
+    }
+
+    /** The interface of VPP that names the socket file {@code socket}, if one does. */
+    static Optional<String> interfaceOn(Vpp vpp, Path socket) {
+        String path = socket.toString();
+        Map<Integer, String> memifSockets = vpp.memifSockets();
+        return vpp.memifs().stream().filter(m -> path.equals(memifSockets.get(m.socketId())))
+                .map(m -> "memif interface " + m.swIfIndex()).findFirst()
+                .or(() -> vpp.vhosts().stream().filter(v -> path.equals(v.socket()))
+                        .map(v -> "vhost-user interface " + v.swIfIndex()).findFirst());
     }
 
     private static void deleteIfOursAndEmpty(Vpp vpp, int id) {
