@@ -49,17 +49,13 @@ public final class Main {
             """;
 
     public static void main(String[] args) {
-        System.exit(run(List.of(args), System.out, System.err));
+        System.exit(run(List.of(args), System.err));
     }
 
+    /** Everything goes to {@code stderr}, {@code --help} included: nothing in the image builder writes to stdout. */
     static int run(List<String> args, PrintStream stderr) {
-        return run(args, System.out, stderr);
-    }
-
-    /** {@code --help} goes to {@code stdout}; everything else, errors included, to {@code stderr}. */
-    static int run(List<String> args, PrintStream stdout, PrintStream stderr) {
         if (args.contains("--help") || args.contains("-h")) {
-            stdout.print(HELP);
+            stderr.print(HELP);
             return 0;
         }
         Variant variant = Variant.OVS;
