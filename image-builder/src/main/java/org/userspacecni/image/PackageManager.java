@@ -13,7 +13,7 @@ enum PackageManager {
     DNF,
     /**
      * Debian 12: OVS with DPDK from {@code openvswitch-switch-dpdk}, the DPDK drivers it only recommends, and
-     * VPP from FD.io's release repository.
+     * VPP from FD.io's release repository or, with {@code --vpp-from}, from the context ({@link VppSource}).
      */
     APT;
 
