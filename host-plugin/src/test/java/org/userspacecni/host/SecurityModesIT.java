@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
-import org.userspacecni.backend.vpp.sim.VppSimulator;
+import org.userspacecni.backend.vpp.real.RealVpp;
 import org.userspacecni.testkit.CniInvocation;
 import org.userspacecni.testkit.OvsSandbox;
 
@@ -18,8 +18,7 @@ import org.userspacecni.testkit.OvsSandbox;
  * {@code 0600}, a new log file {@code 0600} while an existing one keeps its mode, and, made by the
  * {@code ovs-dpdk} engine against a real ovsdb-server, the shared socket directory {@code 0700}, or
  * {@code 0770} and the group's when {@code vhost.group} names one (a real group made for the test); the same for
- * the directory the {@code vpp} engine has VPP make its sockets in (against the VPP simulator, as VPP cannot run
- * here). All root's.
+ * the directory the {@code vpp} engine has a real VPP make its sockets in. All root's.
  */
 class SecurityModesIT extends PluginFixtureTest {
 
@@ -94,7 +93,7 @@ class SecurityModesIT extends PluginFixtureTest {
         }
     }
 
-    String vppConfig(VppSimulator vpp, String host) {
+    String vppConfig(RealVpp vpp, String host) {
         return "{\"cniVersion\":\"1.1.0\",\"name\":\"vpp-modes\",\"type\":\"userspace\",\"dataDir\":\""
                 + fixture.dataDir() + "\",\"sharedDir\":\"" + fixture.sharedDir() + "\",\"host\":{\"engine\":"
                 + "\"vpp\"," + host + ",\"options\":{\"apiSocket\":\"" + vpp.apiSocket() + "\"}},\"ipam\":"
@@ -103,7 +102,7 @@ class SecurityModesIT extends PluginFixtureTest {
 
     @Test
     void vppMakesMemifSocketsInAPrivateDirectory() throws Exception {
-        try (VppSimulator vpp = VppSimulator.start(root.resolve("vpp/api.sock"))) {
+        try (RealVpp vpp = RealVpp.start(root.resolve("vpp"))) {
             String config = vppConfig(vpp, "\"iftype\":\"memif\"");
             ok(PluginFixture.invocation("mode0123456789", fixture.netns).run("ADD", config));
             assertOwned(fixture.sharedDir(), "root", "rwx------");
@@ -113,7 +112,7 @@ class SecurityModesIT extends PluginFixtureTest {
 
     @Test
     void vppMakesVhostSocketsInTheGroupsDirectoryWithVhostGroup() throws Exception {
-        try (VppSimulator vpp = VppSimulator.start(root.resolve("vpp/api.sock"));
+        try (RealVpp vpp = RealVpp.start(root.resolve("vpp"));
                 SystemGroup group = SystemGroup.create()) {
             String config = vppConfig(vpp, "\"iftype\":\"vhostuser\",\"vhost\":{\"mode\":\"server\",\"group\":\""
                     + group.name + "\"}");

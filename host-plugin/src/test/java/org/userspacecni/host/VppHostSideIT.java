@@ -19,32 +19,34 @@ import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.backend.vpp.api.ApiDefinitions;
 import org.userspacecni.backend.vpp.api.Codec;
 import org.userspacecni.backend.vpp.api.VppApiClient;
+import org.userspacecni.backend.vpp.real.RealVpp;
 import org.userspacecni.backend.vpp.sim.VppSimulator;
 import org.userspacecni.backend.vpp.sim.VppSimulator.BridgeDomain;
 import org.userspacecni.backend.vpp.sim.VppSimulator.Interface;
 import org.userspacecni.backend.vpp.sim.VppSimulator.L2Mode;
 import org.userspacecni.backend.vpp.sim.VppSimulator.MemifRole;
+import org.userspacecni.backend.vpp.sim.VppSimulator.MemifSocket;
 import org.userspacecni.testkit.CniInvocation;
 import org.userspacecni.testkit.HostLocalIpam;
 import org.userspacecni.testkit.NetworkNamespace;
 
 /**
- * The host side of the {@code vpp} engine, the built plugin run as a runtime runs it against a simulator of
- * VPP's API server (VPP cannot run here): what ADD makes in VPP, CHECK, DEL and GC finding it by its tags,
- * bridge domains that are not ours left alone, rollback of a step VPP refuses, the errors when VPP is away or
- * lacks a message, and 100 memif attachments on one node.
+ * The host side of the {@code vpp} engine, the built plugin run as a runtime runs it against a real VPP: what ADD
+ * makes in VPP, CHECK, DEL and GC finding it by its tags, bridge domains that are not ours left alone, the errors
+ * when VPP is away or lacks a plugin, and 100 memif attachments on one node. Rollback of a step VPP refuses runs
+ * against the simulator of VPP's API server, the one thing here a real VPP cannot be made to do on demand.
  */
 class VppHostSideIT {
 
     @TempDir
     Path root;
-    VppSimulator vpp;
+    RealVpp vpp;
     NetworkNamespace netns;
     HostLocalIpam ipam;
 
     @BeforeEach
     void start() throws IOException {
-        vpp = VppSimulator.start(root.resolve("vpp/api.sock"));
+        vpp = RealVpp.start(root.resolve("vpp"));
         netns = NetworkNamespace.create();
         ipam = HostLocalIpam.in(root.resolve("ipam"));
     }
@@ -61,9 +63,13 @@ class VppHostSideIT {
 
     /** A configuration of the vpp engine; {@code more} is appended inside it. */
     String config(String host, String more) {
+        return config(host, more, vpp.apiSocket());
+    }
+
+    String config(String host, String more, Path apiSocket) {
         return "{\"cniVersion\":\"1.1.0\",\"name\":\"vpp-net\",\"type\":\"userspace\",\"dataDir\":\""
                 + root.resolve("data") + "\",\"sharedDir\":\"" + root.resolve("shared") + "\",\"host\":{\"engine\":"
-                + "\"vpp\"," + host + ",\"options\":{\"apiSocket\":\"" + vpp.apiSocket() + "\"}},\"ipam\":"
+                + "\"vpp\"," + host + ",\"options\":{\"apiSocket\":\"" + apiSocket + "\"}},\"ipam\":"
                 + ipam.section() + more + "}";
     }
 
@@ -89,8 +95,13 @@ class VppHostSideIT {
     }
 
     void assertNothingLeft() throws IOException {
+        assertThat(vpp.memifSockets()).extracting(MemifSocket::socketId).containsExactly(0L);
+        assertNoAttachmentLeft();
+    }
+
+    /** Nothing of an attachment in VPP, the shared directory or IPAM (for a VPP without memif sockets). */
+    void assertNoAttachmentLeft() throws IOException {
         assertThat(ours()).isEmpty();
-        assertThat(vpp.memifSockets()).extracting(VppSimulator.MemifSocket::socketId).containsExactly(0L);
         try (var files = Files.list(Files.createDirectories(root.resolve("shared")))) {
             assertThat(files).isEmpty();
         }
@@ -212,16 +223,25 @@ class VppHostSideIT {
         assertNothingLeft();
     }
 
+    /**
+     * On the simulator: a real VPP refuses no step of a valid plan on demand, and each it could refuse is checked
+     * before VPP is asked.
+     */
     @Test
     void aStepVppRefusesUndoesTheStepsBefore() throws IOException {
-        vpp.failNext("sw_interface_set_l2_bridge", VppSimulator.INVALID_VALUE);
-        CniInvocation.Outcome refused = plugin("vppfail01", "net1").run("ADD", config(memifBridge("6")));
-        assertThat(refused.exitCode()).isEqualTo(1);
-        assertThat(refused.json().path("code").asInt()).isEqualTo(999);
-        assertThat(refused.json().path("msg").asText()).contains("sw_interface_set_l2_bridge").contains("-7")
-                .contains("invalid value");
+        try (VppSimulator simulator = VppSimulator.start(root.resolve("simulator/api.sock"))) {
+            simulator.failNext("sw_interface_set_l2_bridge", VppSimulator.INVALID_VALUE);
+            CniInvocation.Outcome refused = plugin("vppfail01", "net1").run("ADD",
+                    config(memifBridge("6"), "", simulator.apiSocket()));
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.json().path("code").asInt()).isEqualTo(999);
+            assertThat(refused.json().path("msg").asText()).contains("sw_interface_set_l2_bridge").contains("-7")
+                    .contains("invalid value");
+            assertThat(simulator.interfaces()).noneMatch(iface -> iface.tag().startsWith("usrsp:"));
+            assertThat(simulator.memifSockets()).extracting(MemifSocket::socketId).containsExactly(0L);
+            assertThat(simulator.bridgeDomains()).extracting(BridgeDomain::bdId).doesNotContain(6L);
+        }
         assertNothingLeft();
-        assertThat(bridgeDomains()).doesNotContain(6L);
         assertThat(root.resolve("data/vppfail01")).doesNotExist();
     }
 
@@ -229,7 +249,7 @@ class VppHostSideIT {
     void aVppThatIsAwayIsElevenAndStatusFifty() throws IOException {
         String config = config(memifBridge("2"));
         ok(new CniInvocation(PluginFixture.plugin()).env("CNI_PATH", "/usr/lib/cni").run("STATUS", config));
-        vpp.close();
+        vpp.stop();
         CniInvocation.Outcome away = plugin("vppaway01", "net1").run("ADD", config);
         assertThat(away.json().path("code").asInt()).isEqualTo(11);
         assertThat(away.json().path("msg").asText()).contains("cannot reach VPP's API at " + vpp.apiSocket());
@@ -237,17 +257,40 @@ class VppHostSideIT {
         CniInvocation.Outcome status = new CniInvocation(PluginFixture.plugin()).env("CNI_PATH", "/usr/lib/cni")
                 .run("STATUS", config);
         assertThat(status.json().path("code").asInt()).isEqualTo(50);
-        vpp = VppSimulator.start(root.resolve("vpp/api.sock"));
+        vpp.start();
+        ok(plugin("vppaway01", "net1").run("ADD", config));
+        ok(plugin("vppaway01", "net1").run("DEL", config));
+        assertNothingLeft();
     }
 
     @Test
     void aVppWithoutTheMemifPluginIsFiftyNamingWhatItLacks() throws IOException {
         vpp.close();
-        vpp = VppSimulator.start(root.resolve("vpp/api.sock"), Set.of("memif_create_v2", "memif_create_v2_reply"));
+        vpp = RealVpp.start(root.resolve("vpp-vhost-only"), Set.of("vhost_plugin.so"));
         CniInvocation.Outcome lacking = plugin("vpplack01", "net1").run("ADD", config(memifBridge("2")));
+        assertThat(lacking.exitCode()).isEqualTo(1);
         assertThat(lacking.json().path("code").asInt()).isEqualTo(50);
         assertThat(lacking.json().path("msg").asText()).contains("memif_create_v2_8c7de5f7")
                 .contains("memif_create_v2_reply_5383d31f");
+        assertNoAttachmentLeft();
+        assertThat(bridgeDomains()).doesNotContain(2L);
+    }
+
+    @Test
+    void aVppWithoutTheVhostPluginIsFiftyForVhostUserAndServesMemif() throws IOException {
+        vpp.close();
+        vpp = RealVpp.start(root.resolve("vpp-memif-only"), Set.of("memif_plugin.so"));
+        String vhost = config("\"iftype\":\"vhostuser\"");
+        CniInvocation.Outcome lacking = plugin("vpplack02", "net1").run("ADD", vhost);
+        assertThat(lacking.json().path("code").asInt()).isEqualTo(50);
+        assertThat(lacking.json().path("msg").asText()).contains("create_vhost_user_if_v2_dba1cc1d");
+        CniInvocation.Outcome status = new CniInvocation(PluginFixture.plugin()).env("CNI_PATH", "/usr/lib/cni")
+                .run("STATUS", vhost);
+        assertThat(status.json().path("code").asInt()).isEqualTo(50);
+        String memif = config(memifBridge("2"));
+        ok(new CniInvocation(PluginFixture.plugin()).env("CNI_PATH", "/usr/lib/cni").run("STATUS", memif));
+        ok(plugin("vpplack03", "net1").run("ADD", memif));
+        ok(plugin("vpplack03", "net1").run("DEL", memif));
         assertNothingLeft();
     }
 

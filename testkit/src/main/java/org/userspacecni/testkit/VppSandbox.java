@@ -38,11 +38,15 @@ public final class VppSandbox implements AutoCloseable {
 
     private final Path dir;
     private final Set<String> plugins;
+    /** The shared-memory prefix, unique to this sandbox: VPP names its /dev/shm segments after it. */
+    private final String prefix;
     private Optional<Process> process = Optional.empty();
 
     private VppSandbox(Path dir, Set<String> plugins) {
         this.dir = dir;
         this.plugins = Set.copyOf(plugins);
+        this.prefix = "usrsp-" + ProcessHandle.current().pid() + "-"
+                + Integer.toHexString(dir.toAbsolutePath().toString().hashCode());
     }
 
     /** Starts a VPP with the memif and vhost-user plugins in {@code dir}. */
@@ -115,7 +119,10 @@ public final class VppSandbox implements AutoCloseable {
         }
     }
 
-    /** Stops VPP (SIGTERM, SIGKILL after 10 s) and waits until it is gone; its sockets go with it. */
+    /**
+     * Stops VPP (SIGTERM, SIGKILL after 10 s) and waits until it is gone; its sockets and its shared-memory
+     * segments ({@code /dev/shm/<prefix>-*}, which VPP leaves behind) go with it.
+     */
     public void stop() {
         process.ifPresent(running -> {
             running.destroy();
@@ -129,12 +136,19 @@ public final class VppSandbox implements AutoCloseable {
             }
         });
         process = Optional.empty();
-        for (String socket : List.of("api.sock", "cli.sock", "stats.sock")) {
-            try {
+        removeLeftovers();
+    }
+
+    private void removeLeftovers() {
+        try {
+            for (String socket : List.of("api.sock", "cli.sock", "stats.sock")) {
                 Files.deleteIfExists(dir.resolve(socket));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
+            for (String segment : List.of("global_vm", "vpe-api")) {
+                Files.deleteIfExists(Path.of("/dev/shm", prefix + "-" + segment));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -150,6 +164,7 @@ public final class VppSandbox implements AutoCloseable {
             }
         });
         process = Optional.empty();
+        removeLeftovers();
     }
 
     /** Runs a CLI command through {@code vppctl}, for tests to look at VPP independently of the code under test. */
@@ -171,8 +186,7 @@ public final class VppSandbox implements AutoCloseable {
         return "unix {\n  nodaemon\n  cli-listen " + cliSocket() + "\n  runtime-dir " + dir + "\n  log "
                 + dir.resolve("vpp.log") + "\n  poll-sleep-usec 100\n}\n"
                 + "socksvr { socket-name " + apiSocket() + " }\n"
-                + "api-segment { prefix usrsp-" + ProcessHandle.current().pid() + "-" + Integer.toHexString(
-                        dir.toAbsolutePath().toString().hashCode()) + " }\n"
+                + "api-segment { prefix " + prefix + " }\n"
                 + "memory { main-heap-size 512M main-heap-page-size 4k }\n"
                 + "buffers { buffers-per-numa 16384 page-size 4k }\n"
                 + "statseg { socket-name " + dir.resolve("stats.sock") + " size 32M page-size 4k }\n"

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.userspacecni.backend.vpp.api.ApiDefinitions;
 import org.userspacecni.backend.vpp.api.Codec;
 import org.userspacecni.backend.vpp.api.VppApiClient;
+import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.MemifMode;
 import org.userspacecni.spi.MemifRole;
 
@@ -20,12 +21,16 @@ import org.userspacecni.spi.MemifRole;
  */
 final class Vpp implements AutoCloseable {
 
-    /** Every request the engine sends; a VPP lacking one is refused when connecting. */
-    static final List<String> REQUESTS = List.of("show_version", "sw_interface_dump", "sw_interface_set_flags",
-            "sw_interface_tag_add_del", "sw_interface_add_del_address", "memif_socket_filename_add_del_v2",
-            "memif_socket_filename_dump", "memif_create_v2", "memif_delete", "memif_dump", "create_vhost_user_if_v2",
-            "delete_vhost_user_if", "sw_interface_vhost_user_dump", "bridge_domain_add_del_v2", "bridge_domain_dump",
-            "sw_interface_set_l2_bridge", "sw_interface_set_l2_xconnect");
+    /** The requests of VPP's core the engine sends; a VPP lacking one is refused when connecting. */
+    static final List<String> CORE = List.of("show_version", "sw_interface_dump", "sw_interface_set_flags",
+            "sw_interface_tag_add_del", "sw_interface_add_del_address", "bridge_domain_add_del_v2",
+            "bridge_domain_dump", "sw_interface_set_l2_bridge", "sw_interface_set_l2_xconnect");
+    /** The memif plugin's requests: needed for memif attachments only. */
+    static final List<String> MEMIF = List.of("memif_socket_filename_add_del_v2", "memif_socket_filename_dump",
+            "memif_create_v2", "memif_delete", "memif_dump");
+    /** The vhost-user plugin's requests: needed for vhost-user attachments only. */
+    static final List<String> VHOST = List.of("create_vhost_user_if_v2", "delete_vhost_user_if",
+            "sw_interface_vhost_user_dump");
     static final long ALL = 0xFFFFFFFFL;
     static final int ADMIN_UP = 1;
     static final int LINK_UP = 2;
@@ -50,20 +55,33 @@ final class Vpp implements AutoCloseable {
     }
 
     private final VppApiClient client;
+    private final boolean memif;
+    private final boolean vhost;
 
     private Vpp(VppApiClient client) {
         this.client = client;
+        this.memif = client.supports(MEMIF);
+        this.vhost = client.supports(VHOST);
     }
 
+    /**
+     * Connects to VPP and checks its core messages. A VPP without the memif or vhost-user plugin serves the
+     * other kind of attachment, and has no interfaces of the kind it lacks; {@link #require} refuses the kind.
+     */
     static Vpp open(Path apiSocket, Duration timeout) {
         VppApiClient client = VppApiClient.connect(apiSocket, CODEC, timeout);
         try {
-            client.require(REQUESTS);
+            client.require(CORE);
             return new Vpp(client);
         } catch (RuntimeException e) {
             client.close();
             throw e;
         }
+    }
+
+    /** Fails, naming every message missing, when VPP lacks what interfaces of {@code iftype} need. */
+    void require(InterfaceType iftype) {
+        client.require(iftype == InterfaceType.MEMIF ? MEMIF : VHOST);
     }
 
     String version() {
@@ -86,6 +104,9 @@ final class Vpp implements AutoCloseable {
 
     Map<Integer, String> memifSockets() {
         Map<Integer, String> sockets = new HashMap<>();
+        if (!memif) {
+            return sockets;
+        }
         client.dump("memif_socket_filename_dump", Map.of())
                 .forEach(row -> sockets.put(integer(row, "socket_id"), (String) row.get("socket_filename")));
         return sockets;
@@ -103,6 +124,9 @@ final class Vpp implements AutoCloseable {
     }
 
     List<Memif> memifs() {
+        if (!memif) {
+            return List.of();
+        }
         return client.dump("memif_dump", Map.of()).stream().map(row -> new Memif(integer(row, "sw_if_index"),
                 integer(row, "socket_id"), integer(row, "id"), MemifRole.values()[integer(row, "role")],
                 MemifMode.values()[integer(row, "mode")])).toList();
@@ -144,6 +168,9 @@ final class Vpp implements AutoCloseable {
     }
 
     List<Vhost> vhosts() {
+        if (!vhost) {
+            return List.of();
+        }
         return client.dump("sw_interface_vhost_user_dump", Map.of("sw_if_index", ALL)).stream()
                 .map(row -> new Vhost(integer(row, "sw_if_index"), (String) row.get("sock_filename"),
                         Boolean.TRUE.equals(row.get("is_server")))).toList();

@@ -161,6 +161,7 @@ final class VppHostSide implements HostSide {
     public DatapathStatus status(NetConf netConf) {
         VppSettings settings = VppSettings.of(netConf.host(), context);
         try (Vpp vpp = settings.open()) {
+            vpp.require(netConf.host().iftype());
             context.logger().log(Level.DEBUG, "vpp: {0} at {1}", vpp.version(), settings.apiSocket());
             return DatapathStatus.up();
         } catch (VppApiException e) {

@@ -43,6 +43,7 @@ final class VppInterfaces {
 
     /** Adds the interface of {@code plan}, or returns it if it is there already. */
     static Interface add(Vpp vpp, VppPlan plan, Optional<byte[]> mac, List<Address> addresses) {
+        vpp.require(plan.iftype());
         List<Interface> existing = vpp.tagged(plan.tag());
         if (!existing.isEmpty()) {
             return existing.get(0);
@@ -232,6 +233,7 @@ final class VppInterfaces {
 
     /** What differs between VPP and the plan; empty when the interface is there as planned. */
     static List<String> differences(Vpp vpp, VppPlan plan) {
+        vpp.require(plan.iftype());
         List<Interface> tagged = vpp.tagged(plan.tag());
         if (tagged.isEmpty()) {
             return List.of("no interface tagged " + plan.tag() + " in VPP");

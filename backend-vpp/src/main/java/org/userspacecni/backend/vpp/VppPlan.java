@@ -8,6 +8,7 @@ import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ConfigDoc;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.InterfaceType;
+import org.userspacecni.spi.MemifMode;
 import org.userspacecni.spi.NetType;
 import org.userspacecni.spi.Side;
 
@@ -34,6 +35,12 @@ record VppPlan(VppTag tag, InterfaceType iftype, Side side, Path socket, Optiona
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "the socket path " + socket + " is " + length
                     + " bytes, longer than the " + MAX_SOCKET_PATH_BYTES + " a unix socket allows: shorten sharedDir"
                     + " or the socketfile");
+        }
+        if (side.iftype() == InterfaceType.MEMIF && side.memif().mode() == MemifMode.INJECT_PUNT) {
+            // VPP's memif plugin implements ethernet and ip only; memif_create_v2 in this mode ends VPP (SIGSEGV,
+            // seen with 26.10), taking every other interface with it.
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "memif.mode: engine 'vpp' makes memif"
+                    + " interfaces in mode ethernet or ip, not inject-punt, which VPP does not implement");
         }
         Optional<Integer> bridgeDomain = Optional.empty();
         if (side.netType().filter(NetType.BRIDGE::equals).isPresent()) {

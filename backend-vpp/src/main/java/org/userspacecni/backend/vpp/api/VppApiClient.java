@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -105,6 +106,19 @@ public final class VppApiClient implements AutoCloseable {
      * definition: an older or newer VPP whose CRCs differ, or a plugin that is not loaded.
      */
     public void require(Collection<String> requests) {
+        Set<String> missing = missing(requests);
+        if (!missing.isEmpty()) {
+            throw VppApiException.incompatible("the VPP at " + socket + " lacks the API messages " + missing
+                    + " (a VPP whose definitions differ from 24.10-26.06, or a plugin that is not loaded)");
+        }
+    }
+
+    /** Whether VPP has all these messages (with their replies) in exactly our definition. */
+    public boolean supports(Collection<String> requests) {
+        return missing(requests).isEmpty();
+    }
+
+    private Set<String> missing(Collection<String> requests) {
         TreeSet<String> missing = new TreeSet<>();
         for (String request : requests) {
             List<String> needed = new ArrayList<>(List.of(request, codec.definitions().replyOf(request)));
@@ -118,10 +132,7 @@ public final class VppApiClient implements AutoCloseable {
                 }
             }
         }
-        if (!missing.isEmpty()) {
-            throw VppApiException.incompatible("the VPP at " + socket + " lacks the API messages " + missing
-                    + " (a VPP whose definitions differ from 24.10-26.06, or a plugin that is not loaded)");
-        }
+        return missing;
     }
 
     /** Sends a request and returns its reply; a negative {@code retval} is a {@link VppApiException}. */

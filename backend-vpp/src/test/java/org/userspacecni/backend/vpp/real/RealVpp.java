@@ -83,7 +83,9 @@ public final class RealVpp implements AutoCloseable {
         try (VppApiClient client = connect()) {
             Map<Integer, Memif> memifs = memifs(client);
             Map<Integer, VhostUser> vhosts = new HashMap<>();
-            for (Map<String, Object> row : client.dump("sw_interface_vhost_user_dump", Map.of("sw_if_index", ALL))) {
+            List<Map<String, Object>> vhostRows = client.supports(List.of("sw_interface_vhost_user_dump"))
+                    ? client.dump("sw_interface_vhost_user_dump", Map.of("sw_if_index", ALL)) : List.of();
+            for (Map<String, Object> row : vhostRows) {
                 String name = (String) row.get("interface_name");
                 vhosts.put(integer(row, "sw_if_index"), new VhostUser((String) row.get("sock_filename"),
                         Boolean.TRUE.equals(row.get("is_server")),
@@ -127,9 +129,17 @@ public final class RealVpp implements AutoCloseable {
         }
     }
 
-    /** The memif socket files VPP knows, id 0 (its default) among them; {@code listening} while a master uses one. */
+    /**
+     * The memif socket files VPP knows, id 0 (its default) among them; {@code listening} while a master uses one.
+     * None in a VPP without the memif plugin.
+     */
     public List<MemifSocket> memifSockets() {
         List<MemifSocket> sockets = new ArrayList<>();
+        try (VppApiClient client = connect()) {
+            if (!client.supports(List.of("memif_dump"))) {
+                return sockets;
+            }
+        }
         boolean inTable = false;
         for (String line : cli("show memif").split("\n")) {
             if (line.startsWith("sockets")) {
@@ -167,6 +177,9 @@ public final class RealVpp implements AutoCloseable {
 
     private Map<Integer, Memif> memifs(VppApiClient client) {
         Map<Integer, Memif> memifs = new HashMap<>();
+        if (!client.supports(List.of("memif_dump"))) {
+            return memifs; // a VPP without the memif plugin
+        }
         for (Map<String, Object> row : client.dump("memif_dump", Map.of())) {
             int swIfIndex = integer(row, "sw_if_index");
             MemifRole role = MemifRole.values()[integer(row, "role")];
