@@ -76,21 +76,26 @@ release_hugepages() {
     fi
 }
 
-# ensure_vpp: exports USERSPACE_CNI_VPP, the vpp program the tests and the demo run. An installed VPP (FD.io's
-# packages: /usr/bin/vpp, with the memif and vhost-user plugins) comes first; else the VPP tarball
-# USERSPACE_CNI_VPP_TARBALL names, or the one beside the repository (../shared/vpp/), unpacked under
-# target/tools; else it fails, saying what to do. VPP is not packaged for Debian.
+# ensure_vpp: exports USERSPACE_CNI_VPP, the vpp program the tests and the demo run, and
+# USERSPACE_CNI_VPP_TARBALL, the VPP build tarball the vpp image is built from, when there is one. The tarball is
+# the one USERSPACE_CNI_VPP_TARBALL names, or the one beside the repository (../shared/vpp/). An installed VPP
+# (FD.io's packages: /usr/bin/vpp, with the memif and vhost-user plugins) runs first; else the tarball, unpacked
+# under target/tools; else it fails, saying what to do. VPP is not packaged for Debian.
 ensure_vpp() {
+    local tarball="${USERSPACE_CNI_VPP_TARBALL:-}"
+    if [ -z "$tarball" ]; then
+        tarball=$(ls ../shared/vpp/vpp-*.tar.gz 2>/dev/null | sort | tail -n 1)
+    fi
+    if [ -n "$tarball" ] && [ -f "$tarball" ]; then
+        USERSPACE_CNI_VPP_TARBALL=$(readlink -f "$tarball")
+        export USERSPACE_CNI_VPP_TARBALL
+    fi
     if [ -n "${USERSPACE_CNI_VPP:-}" ] && [ -x "$USERSPACE_CNI_VPP" ]; then
         return 0
     fi
     if [ -x /usr/bin/vpp ]; then
         export USERSPACE_CNI_VPP=/usr/bin/vpp
         return 0
-    fi
-    local tarball="${USERSPACE_CNI_VPP_TARBALL:-}"
-    if [ -z "$tarball" ]; then
-        tarball=$(ls ../shared/vpp/vpp-*.tar.gz 2>/dev/null | sort | tail -n 1)
     fi
     [ -n "$tarball" ] && [ -f "$tarball" ] || die "no VPP: install FD.io's vpp and vpp-plugin-core packages, \
 or set USERSPACE_CNI_VPP_TARBALL to a VPP build tarball (vpp/bin/vpp, vpp/lib/vpp_plugins)"

@@ -15,7 +15,7 @@ import org.userspacecni.spi.LogLevel;
  */
 record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<Path> podinfo, String ovsdb,
         Path vppApi, Path stateDir, LogLevel logLevel, String command, boolean once, Duration timeout, boolean json,
-        long socketMemMb, boolean beforeStart, boolean inMemory, boolean sockets) {
+        long socketMemMb, boolean beforeStart, boolean inMemory, boolean noHugepages, boolean sockets) {
 
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/cni/usrspcni/data");
     static final Path DEFAULT_SHARED_DIR = Path.of("/var/lib/cni/usrspcni/shared");
@@ -29,7 +29,7 @@ record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<P
     static final String USAGE = "usage: usrsp-agent [--data-dir DIR | --podinfo FILE] [--shared-dir DIR]"
             + " [--ovsdb unix:PATH] [--vpp-api PATH] [--state-dir DIR]"
             + " [--log-level LEVEL] run [--once] [--timeout SECONDS] | status [--sockets] | eal-args"
-            + " | doctor [--json] [--socket-mem MB] [--before-start] [--in-memory] | engines | help";
+            + " | doctor [--json] [--socket-mem MB] [--before-start] [--in-memory] [--no-hugepages] | engines | help";
 
     /** Parses the arguments; an unknown or incomplete one is an {@link IllegalArgumentException}. */
     static AgentOptions parse(List<String> args) {
@@ -47,6 +47,7 @@ record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<P
         long socketMemMb = 256;
         boolean beforeStart = false;
         boolean inMemory = false;
+        boolean noHugepages = false;
         boolean sockets = false;
         List<String> rest = new ArrayList<>(args);
         while (!rest.isEmpty()) {
@@ -85,6 +86,9 @@ record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<P
                 case "--in-memory":
                     inMemory = true;
                     break;
+                case "--no-hugepages":
+                    noHugepages = true;
+                    break;
                 case "--sockets":
                     sockets = true;
                     break;
@@ -108,7 +112,7 @@ record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<P
             throw new IllegalArgumentException("--data-dir and --podinfo name two different config stores; give one");
         }
         return new AgentOptions(dataDir, sharedDir, podinfo, ovsdb, vppApi, stateDir, level, command.orElse("help"),
-                once, timeout, json, socketMemMb, beforeStart, inMemory, sockets);
+                once, timeout, json, socketMemMb, beforeStart, inMemory, noHugepages, sockets);
     }
 
     /** The path of the container's OVS database socket. */

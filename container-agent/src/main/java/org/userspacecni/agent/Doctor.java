@@ -26,7 +26,7 @@ import org.userspacecni.spi.VhostMode;
  * shared directory, the data directory or pod annotations file, the stored sockets, and the container's OVS
  * (reachable, DPDK initialised) or VPP (answering), whichever engine its attachments use (left out with
  * {@code --before-start}, which an entrypoint runs before it starts its datapath). With {@code --in-memory} a
- * hugetlbfs mount is not required.
+ * hugetlbfs mount is not required; with {@code --no-hugepages} (a VPP on ordinary pages) no hugepages are.
  */
 final class Doctor {
 
@@ -51,6 +51,16 @@ final class Doctor {
 
     List<Check> run() {
         List<Check> checks = new ArrayList<>();
+        if (options.noHugepages()) {
+            checks.add(new Check("hugepages", true, "not needed: the datapath takes ordinary pages", ""));
+        } else {
+            hugepages(checks);
+        }
+        storeAndSockets(checks);
+        return checks;
+    }
+
+    private void hugepages(List<Check> checks) {
         Map<String, Long> meminfo = meminfo();
         long total = meminfo.getOrDefault("HugePages_Total", 0L);
         long free = meminfo.getOrDefault("HugePages_Free", 0L);
@@ -67,6 +77,9 @@ final class Doctor {
                 (mounts.isEmpty() ? "no hugetlbfs mount" : String.join(", ", mounts))
                         + (options.inMemory() ? " (not needed: DPDK runs --in-memory)" : ""),
                 "mount -t hugetlbfs -o pagesize=2M none /dev/hugepages (or run DPDK with --in-memory)"));
+    }
+
+    private void storeAndSockets(List<Check> checks) {
         List<ContainerConfig> stored = List.of();
         Optional<CniException> unreadable = Optional.empty();
         Path sharedDir;
@@ -97,7 +110,6 @@ final class Doctor {
                             : "start ovsdb-server and ovs-vswitchd with other_config:dpdk-init=true, or pass"
                                     + " --ovsdb unix:PATH"));
         }
-        return checks;
     }
 
     static boolean passed(List<Check> checks) {

@@ -49,6 +49,17 @@ class DoctorTest {
         assertThat(Doctor.passed(checks)).isTrue();
     }
 
+    /** A VPP on ordinary pages (the image built from a VPP tarball) runs on a host without hugepages. */
+    @Test
+    void noHugepagesNeedsNoneReservedNorMounted() throws Exception {
+        String none = "HugePages_Total:       0\nHugePages_Free:        0\nHugepagesize:       2048 kB\n";
+        List<Doctor.Check> checks = doctor(none, "", "--before-start", "--no-hugepages");
+        assertThat(Doctor.text(checks)).contains("ok    hugepages: not needed: the datapath takes ordinary pages")
+                .doesNotContain("hugepages reserved").doesNotContain("hugetlbfs");
+        assertThat(Doctor.passed(checks)).isTrue();
+        assertThat(Doctor.passed(doctor(none, "", "--before-start"))).as("without the flag").isFalse();
+    }
+
     @Test
     void underKubernetesThePodAnnotationsAndTheMappedSharedDirectoryAreChecked() throws Exception {
         PodInfoVolume podinfo = new PodInfoVolume(dir.resolve("podinfo"));

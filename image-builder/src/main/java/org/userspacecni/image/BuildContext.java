@@ -28,7 +28,15 @@ final class BuildContext {
      * {@link IllegalArgumentException} that says why.
      */
     static Map<String, String> render(Variant variant, Base base, String version) {
-        base.packages().unavailable(variant).ifPresent(reason -> {
+        return render(variant, base, new VppSource.Repository(), version);
+    }
+
+    /** The files of the context, for the vpp variant's VPP from {@code vpp}. */
+    static Map<String, String> render(Variant variant, Base base, VppSource vpp, String version) {
+        if (variant != Variant.VPP && !(vpp instanceof VppSource.Repository)) {
+            throw new IllegalArgumentException("--vpp-from is for --variant vpp, not " + variant.option());
+        }
+        base.packages().unavailable(variant, vpp).ifPresent(reason -> {
             throw new IllegalArgumentException("--variant " + variant.option() + " on --base " + base.option() + ": "
                     + reason);
         });
@@ -39,11 +47,16 @@ final class BuildContext {
         values.put("@BASE_TAG@", base.image().substring(base.image().lastIndexOf(':') + 1));
         values.put("@DESCRIPTION@", "userspace CNI data-plane container: " + variant.description());
         values.put("@VERSION@", version);
-        values.put("@VERSION_ARGS@", String.join("\n", base.packages().versionArguments(variant)));
-        values.put("@INSTALL@", base.packages().install(variant).stream().map(line -> "    && " + line)
+        values.put("@VERSION_ARGS@", String.join("\n", base.packages().versionArguments(variant, vpp)));
+        boolean local = variant == Variant.VPP && !(vpp instanceof VppSource.Repository);
+        values.put("@COPY_VPP@", local ? "COPY " + VppSource.CONTEXT_DIR + "/ " + VppSource.IMAGE_DIR + "/\n" : "");
+        values.put("@INSTALL@", base.packages().install(variant, vpp).stream().map(line -> "    && " + line)
                 .collect(Collectors.joining(" \\\n")));
         values.put("@VSWITCHD@", base.vswitchd());
         values.put("@SCHEMA@", base.schema());
+        boolean tarball = variant == Variant.VPP && vpp instanceof VppSource.Tarball;
+        values.put("@PATH@", "/opt/usrsp-agent/bin:" + (tarball ? VppSource.TARBALL_HOME + "/bin:" : "") + "${PATH}");
+        values.put("@MORE_ENV@", tarball ? " \\\n    USRSP_VPP_HUGEPAGES=no" : "");
         values.put("@HEALTH_CHECK@", Stream.of(variant.healthCheck().split(" "))
                 .map(word -> ", \"" + word + "\"").collect(Collectors.joining()));
         Map<String, String> files = new LinkedHashMap<>();
@@ -58,6 +71,11 @@ final class BuildContext {
      * {@code lib/usrsp-agent}) copied from the distribution {@code agent}.
      */
     static void write(Path output, Map<String, String> files, Path agent) throws IOException {
+        write(output, files, agent, new VppSource.Repository());
+    }
+
+    /** As {@link #write(Path, Map, Path)}, with a local VPP copied into {@code vpp/}. */
+    static void write(Path output, Map<String, String> files, Path agent, VppSource vpp) throws IOException {
         Files.createDirectories(output);
         for (Map.Entry<String, String> file : files.entrySet()) {
             Path path = output.resolve(file.getKey());
@@ -80,6 +98,16 @@ final class BuildContext {
                 } else {
                     Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
                 }
+            }
+        }
+        Path local = output.resolve(VppSource.CONTEXT_DIR);
+        if (vpp instanceof VppSource.Tarball tarball) {
+            Files.createDirectories(local);
+            Files.copy(tarball.file(), local.resolve(VppSource.TARBALL), StandardCopyOption.REPLACE_EXISTING);
+        } else if (vpp instanceof VppSource.Packages packages) {
+            Files.createDirectories(local);
+            for (Path deb : packages.debs()) {
+                Files.copy(deb, local.resolve(deb.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }

@@ -18,6 +18,8 @@
 #                                 (cli.sock) are; the health check and vppctl look in /run/vpp
 #   USRSP_VPP_LOG_DIR [/var/log/vpp]  VPP's log (vpp.log: the startup configuration and CLI commands)
 #   USRSP_VPP_START_TIMEOUT [60]  seconds VPP may take to open its API socket
+#   USRSP_VPP_HUGEPAGES [yes]     no: VPP's heap, buffers and statistics take ordinary 4k pages and the host need
+#                                 reserve no hugepages (an image built from a VPP tarball sets no)
 #   USRSP_AGENT_ARGS []           more arguments for usrsp-agent (--data-dir, --shared-dir, --log-level)
 set -euo pipefail
 
@@ -61,7 +63,16 @@ if [ -n "${USRSP_HUGE_DIR:-}" ]; then
     memory=
 fi
 
-if ! usrsp-agent "${agent_args[@]}" doctor --before-start $memory --socket-mem "$socket_mem"; then
+pages=
+vpp_buffer_pages=
+vpp_ordinary_pages=
+if [ "${USRSP_VARIANT:-ovs}" = vpp ] && [ "${USRSP_VPP_HUGEPAGES:-yes}" = no ]; then
+    pages=--no-hugepages
+    vpp_buffer_pages=$'\n  page-size 4k'
+    vpp_ordinary_pages=$'memory {\n  main-heap-page-size 4k\n}\nstatseg {\n  page-size 4k\n}\n'
+fi
+
+if ! usrsp-agent "${agent_args[@]}" doctor --before-start $memory $pages --socket-mem "$socket_mem"; then
     log "the checks above failed: fix them and start the container again"
     exit 1
 fi
@@ -94,7 +105,8 @@ elif [ "${USRSP_VARIANT:-ovs}" = vpp ]; then
     # vhost-user. The packet buffers take about USRSP_SOCKET_MEM MB, the hugepages the checks above found free:
     # a buffer is 2304 bytes (2048 of data, 256 of metadata), 455 to the MB. VPP makes that pool on every NUMA
     # node with memory, from hugepages while there are any, then from ordinary pages. The main heap stays VPP's
-    # default, ordinary pages touched as used.
+    # default, ordinary pages touched as used. With USRSP_VPP_HUGEPAGES=no, the heap, the buffers and the
+    # statistics segment are all on ordinary 4k pages, as in a VPP tarball's own startup.conf.
     cat >"$vpp_run_dir/startup.conf" <<EOF
 unix {
   nodaemon
@@ -108,8 +120,9 @@ cpu {
   main-core ${USRSP_VPP_MAIN_CORE:-0}
 }
 buffers {
-  buffers-per-numa $((socket_mem * 455))
+  buffers-per-numa $((socket_mem * 455))$vpp_buffer_pages
 }
+${vpp_ordinary_pages}
 plugins {
   plugin dpdk_plugin.so { disable }
   plugin memif_plugin.so { enable }

@@ -38,6 +38,13 @@ class BuildContextTest {
                 .collect(Collectors.toList());
     }
 
+    /** The vpp variant on Debian with a local VPP ({@code --vpp-from}): a build tarball, or packages. */
+    static List<Arguments> localVpps() {
+        return List.of(Arguments.of("tarball", new VppSource.Tarball(Path.of("vpp-26.10-debian12-amd64.tar.gz"))),
+                Arguments.of("debs", new VppSource.Packages(Path.of("debs"), List.of(Path.of("debs/vpp_24.10_amd64.deb"),
+                        Path.of("debs/vpp-plugin-core_24.10_amd64.deb")))));
+    }
+
     /**
      * After a deliberate change, {@code mvn test -pl image-builder -Dusrsp.golden.write=true} writes the new
      * golden Dockerfiles into the sources, to be reviewed in the diff. The scripts are not rendered: their
@@ -57,6 +64,54 @@ class BuildContextTest {
             assertThat(in).as("golden file " + name).isNotNull();
             assertThat(dockerfile).as(name).isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("localVpps")
+    void theDockerfileOfALocalVppMatchesItsGoldenFile(String kind, VppSource vpp) throws IOException {
+        String dockerfile = BuildContext.render(Variant.VPP, Base.DEBIAN12, vpp, VERSION).get("Dockerfile");
+        String name = "vpp-debian12-" + kind + "/Dockerfile";
+        if (Boolean.getBoolean("usrsp.golden.write")) {
+            Path file = Path.of("src/test/resources/golden", name);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, dockerfile);
+        }
+        try (InputStream in = getClass().getResourceAsStream("/golden/" + name)) {
+            assertThat(in).as("golden file " + name).isNotNull();
+            assertThat(dockerfile).as(name).isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * A local VPP is copied from the context before the one RUN, which installs it and removes the copy; nothing
+     * comes from FD.io. The tarball is unpacked to /opt/vpp, its bin on the PATH, its VPP on ordinary pages; the
+     * packages install with their dependencies, sysctl a stand-in meanwhile as with FD.io's.
+     */
+    @ParameterizedTest
+    @MethodSource("localVpps")
+    void aLocalVppIsCopiedInstalledAndRemovedInTheOneRun(String kind, VppSource vpp) {
+        String dockerfile = BuildContext.render(Variant.VPP, Base.DEBIAN12, vpp, VERSION).get("Dockerfile");
+        assertThat(dockerfile).doesNotContain("packagecloud").doesNotContain("curl").doesNotContain("VPP_VERSION")
+                .doesNotContainPattern("(?m)^ADD ");
+        assertThat(List.of(dockerfile.indexOf("COPY vpp/ /tmp/usrsp-vpp/\n"), dockerfile.indexOf("RUN set -o pipefail"),
+                dockerfile.indexOf("&& rm -rf /tmp/usrsp-vpp \\\n"), dockerfile.indexOf("&& apt-get clean")))
+                .doesNotContain(-1).isSorted();
+        if (vpp instanceof VppSource.Tarball) {
+            assertThat(dockerfile).contains("&& tar -xzf /tmp/usrsp-vpp/vpp.tar.gz -C /opt \\\n")
+                    .contains("ENV PATH=/opt/usrsp-agent/bin:/opt/vpp/bin:${PATH}").contains("USRSP_VPP_HUGEPAGES=no\n")
+                    .doesNotContain("sysctl");
+        } else {
+            assertThat(dockerfile).doesNotContain("/opt/vpp").doesNotContain("USRSP_VPP_HUGEPAGES");
+            assertThat(List.of(dockerfile.indexOf("&& ln -s /bin/true /usr/local/sbin/sysctl \\\n"),
+                    dockerfile.indexOf(" /tmp/usrsp-vpp/*.deb "), dockerfile.indexOf("&& rm /usr/local/sbin/sysctl")))
+                    .doesNotContain(-1).isSorted();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("localVpps")
+    void theDockerfileOfALocalVppPassesTheLinter(String kind, VppSource vpp, @TempDir Path dir) throws Exception {
+        lint(BuildContext.render(Variant.VPP, Base.DEBIAN12, vpp, VERSION).get("Dockerfile"), dir);
     }
 
     @Test
@@ -166,11 +221,14 @@ class BuildContextTest {
     @ParameterizedTest
     @MethodSource("combinations")
     void theDockerfilePassesTheLinter(Variant variant, Base base, @TempDir Path dir) throws Exception {
+        lint(BuildContext.render(variant, base, VERSION).get("Dockerfile"), dir);
+    }
+
+    private static void lint(String text, Path dir) throws Exception {
         String linter = System.getProperty("usrsp.dockerfilelint", "");
         assertThat(Path.of(linter)).as("dockerfilelint, installed by scripts/test (usrsp.dockerfilelint)")
                 .isExecutable();
-        Path dockerfile = Files.writeString(dir.resolve("Dockerfile"),
-                BuildContext.render(variant, base, VERSION).get("Dockerfile"));
+        Path dockerfile = Files.writeString(dir.resolve("Dockerfile"), text);
         Process lint = new ProcessBuilder(linter, dockerfile.toString()).redirectErrorStream(true).start();
         String report = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(lint.waitFor()).as(report).isZero();
@@ -205,5 +263,114 @@ class BuildContextTest {
                 dir.toString()), System.err)).isEqualTo(2);
         assertThat(Main.run(List.of("--agent-dir", dir.toString(), "--output", dir.toString()), System.err))
                 .as("no agent in the distribution").isEqualTo(2);
+    }
+
+    @Test
+    void helpSaysWhatEachOptionTakesAndWhereVppComesFrom() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(Main.run(List.of("--help"), new PrintStream(out, true, StandardCharsets.UTF_8))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: usrsp-image ")
+                .contains("--vpp-from", "TARBALL", "vpp_*.deb", "FD.io's release repository",
+                        "CentOS Stream bases have no VPP", "2 bad usage");
+    }
+
+    @Test
+    void aVppTarballIsCopiedIntoTheContext(@TempDir Path dir) throws Exception {
+        Path tarball = vppTarball(dir, "vpp/bin/vpp");
+        String[] said = new String[1];
+        int exit = runMain(said, "--variant", "vpp", "--base", "debian12", "--vpp-from", tarball.toString(),
+                "--agent-dir", agentDist(dir).toString(), "--output", dir.resolve("context").toString());
+
+        assertThat(exit).as(said[0]).isZero();
+        assertThat(said[0]).contains("with VPP from " + tarball);
+        assertThat(dir.resolve("context/vpp/vpp.tar.gz")).hasSameBinaryContentAs(tarball);
+        assertThat(dir.resolve("context/Dockerfile")).content().contains("tar -xzf /tmp/usrsp-vpp/vpp.tar.gz");
+    }
+
+    @Test
+    void vppPackagesAreCopiedIntoTheContext(@TempDir Path dir) throws Exception {
+        Path debs = Files.createDirectories(dir.resolve("debs"));
+        for (String deb : List.of("vpp_24.10-release_amd64.deb", "vpp-plugin-core_24.10-release_amd64.deb")) {
+            Files.writeString(debs.resolve(deb), deb);
+        }
+        Files.writeString(debs.resolve("README"), "not a package");
+        String[] said = new String[1];
+        int exit = runMain(said, "--variant", "vpp", "--base", "debian12", "--vpp-from", debs.toString(),
+                "--agent-dir", agentDist(dir).toString(), "--output", dir.resolve("context").toString());
+
+        assertThat(exit).as(said[0]).isZero();
+        assertThat(list(dir.resolve("context/vpp"))).containsExactlyInAnyOrder("vpp_24.10-release_amd64.deb",
+                "vpp-plugin-core_24.10-release_amd64.deb");
+    }
+
+    @Test
+    void aWrongVppFromIsAUsageErrorThatSaysWhatIsWrong(@TempDir Path dir) throws Exception {
+        String agent = agentDist(dir).toString();
+        String output = dir.resolve("context").toString();
+        String[] said = new String[1];
+        assertThat(runMain(said, "--variant", "vpp", "--base", "debian12", "--vpp-from", dir.resolve("nowhere.tgz")
+                .toString(), "--agent-dir", agent, "--output", output)).isEqualTo(2);
+        assertThat(said[0]).contains("--vpp-from " + dir.resolve("nowhere.tgz") + ": no such file or directory");
+
+        Path notVpp = vppTarball(dir, "ovs/bin/ovs-vswitchd");
+        assertThat(runMain(said, "--variant", "vpp", "--base", "debian12", "--vpp-from", notVpp.toString(),
+                "--agent-dir", agent, "--output", output)).isEqualTo(2);
+        assertThat(said[0]).contains("not a VPP build tarball: a gzip'd tar with vpp/bin/vpp");
+
+        Path text = Files.writeString(dir.resolve("vpp.tar.gz"), "not gzip");
+        assertThat(runMain(said, "--variant", "vpp", "--base", "debian12", "--vpp-from", text.toString(),
+                "--agent-dir", agent, "--output", output)).isEqualTo(2);
+        assertThat(said[0]).contains("not a VPP build tarball");
+
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertThat(runMain(said, "--variant", "vpp", "--base", "debian12", "--vpp-from", empty.toString(),
+                "--agent-dir", agent, "--output", output)).isEqualTo(2);
+        assertThat(said[0]).contains("needs vpp_<version>_<arch>.deb");
+
+        Path tarball = vppTarball(dir, "vpp/bin/vpp");
+        assertThat(runMain(said, "--variant", "ovs", "--base", "debian12", "--vpp-from", tarball.toString(),
+                "--agent-dir", agent, "--output", output)).isEqualTo(2);
+        assertThat(said[0]).contains("--vpp-from is for --variant vpp, not ovs");
+        assertThat(runMain(said, "--variant", "vpp", "--base", "centos-stream9", "--vpp-from", tarball.toString(),
+                "--agent-dir", agent, "--output", output)).isEqualTo(2);
+        assertThat(said[0]).contains("--variant vpp on --base centos-stream9: --vpp-from gives a VPP built or"
+                + " packaged for Debian").contains("use --base debian12");
+        assertThat(runMain(said, "--variant", "vpp", "--vpp-from")).isEqualTo(2);
+        assertThat(said[0]).contains("--vpp-from needs a value");
+        assertThat(dir.resolve("context")).doesNotExist();
+    }
+
+    private static int runMain(String[] said, String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Main.run(List.of(args), new PrintStream(err, true, StandardCharsets.UTF_8));
+        said[0] = err.toString(StandardCharsets.UTF_8);
+        return exit;
+    }
+
+    /** A gzip'd tar made by tar itself, holding {@code entry} (and its directories). */
+    private static Path vppTarball(Path dir, String entry) throws Exception {
+        Path tree = dir.resolve("tree-" + entry.replace('/', '-'));
+        Files.createDirectories(tree.resolve(entry).getParent());
+        Files.writeString(tree.resolve(entry), "#!/bin/sh\n");
+        Path tarball = dir.resolve(entry.replace('/', '-') + ".tar.gz");
+        Process tar = new ProcessBuilder("tar", "-czf", tarball.toString(), "-C", tree.toString(),
+                entry.substring(0, entry.indexOf('/'))).redirectErrorStream(true).start();
+        assertThat(tar.waitFor()).as(new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        return tarball;
+    }
+
+    private static Path agentDist(Path dir) throws IOException {
+        Path dist = dir.resolve("dist");
+        Files.createDirectories(dist.resolve("lib/usrsp-agent"));
+        Files.createDirectories(dist.resolve("bin"));
+        Files.writeString(dist.resolve("bin/usrsp-agent"), "#!/bin/sh\n");
+        dist.resolve("bin/usrsp-agent").toFile().setExecutable(true);
+        return dist;
+    }
+
+    private static List<String> list(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(path -> path.getFileName().toString()).toList();
+        }
     }
 }

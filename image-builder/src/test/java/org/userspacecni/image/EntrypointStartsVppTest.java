@@ -101,6 +101,31 @@ class EntrypointStartsVppTest {
         assertThat(conf).doesNotContain("interactive");
     }
 
+    /** USRSP_VPP_HUGEPAGES=no (the image built from a VPP tarball): ordinary pages, no hugepages asked of the host. */
+    @Test
+    void withoutHugepagesVppTakesOrdinaryPagesAndTheChecksAskForNone() throws Exception {
+        fakeVpp("""
+                #!/bin/bash
+                cp "$2" "$FAKE_DIR/startup.conf"
+                exit 1
+                """);
+        start(Map.of("USRSP_VPP_HUGEPAGES", "no"), "true");
+        assertThat(entrypoint.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(lines(dir.resolve("agent-args"))).first().asString()
+                .contains("doctor --before-start").contains(" --no-hugepages ");
+        String conf = Files.readString(dir.resolve("startup.conf"));
+        assertThat(conf).contains("buffers {\n  buffers-per-numa " + 256 * 455 + "\n  page-size 4k\n}")
+                .contains("memory {\n  main-heap-page-size 4k\n}").contains("statseg {\n  page-size 4k\n}");
+
+        Files.delete(dir.resolve("agent-args"));
+        Files.delete(dir.resolve("startup.conf"));
+        start(Map.of(), "true");
+        assertThat(entrypoint.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(lines(dir.resolve("agent-args"))).as("by default").noneMatch(args -> args.contains("hugepages"));
+        assertThat(Files.readString(dir.resolve("startup.conf"))).doesNotContain("page-size");
+    }
+
     @Test
     void aVppThatExitsBeforeItsApiSocketIsThereIsAFailureThatSaysSo() throws Exception {
         fakeVpp("""
