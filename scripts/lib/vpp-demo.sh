@@ -2,14 +2,15 @@
 # say and cni. vpp_demo starts a private host VPP, lets the plugin make two memif attachments in one of its
 # bridge domains, puts a DPDK application (testpmd, given its arguments by usrsp-agent eal-args) on the first
 # and a container's own VPP (joined by usrsp-agent) on the second, and shows the packets both count; then the
-# host VPP restarts and the attachments come back; then CHECK and DEL. vpp_demo_cleanup, from the demo's exit
+# host VPP restarts, userspace reconcile makes the attachments again and the traffic resumes; then CHECK and
+# DEL. vpp_demo_cleanup, from the demo's exit
 # trap, stops what is left.
 
 vpp_config() {
     cat <<JSON
 {"cniVersion":"1.1.0","name":"userspace-vpp-net","type":"userspace",
  "dataDir":"$work/data","sharedDir":"$work/shared",
- "host":{"engine":"vpp","iftype":"memif","netType":"bridge","memif":{"role":"master","mode":"ethernet"},
+ "host":{"engine":"vpp","iftype":"memif","netType":"bridge","memif":{"role":"slave","mode":"ethernet"},
          "bridge":{"bridgeName":"4"},"options":{"apiSocket":"$work/host-vpp/api.sock"}},
  "container":{"engine":"vpp","iftype":"memif","netType":"interface"},
  "ipam":{"type":"host-local","subnet":"10.56.218.0/24","dataDir":"$work/ipam"}${1:-}}
@@ -79,6 +80,20 @@ vpp_demo() {
     sleep 3
     echo "host VPP received $(rx_packets "$work/host-vpp" "$memifA") packets from testpmd on $memifA;"
     echo "bridge domain 4 flooded them to pod B, whose VPP received $(rx_packets "$work/container-vpp" "$memifC") on $memifC"
+
+    say "The host VPP restarts and keeps nothing; userspace reconcile makes each attachment's interface again"
+    vpp_stop "$work/host-vpp"
+    vpp_start "$work/host-vpp"
+    echo "host VPP after its restart: [$(vppctl_at "$work/host-vpp" show interface | awk '/^[a-z]/ && $1 != "Name" { print $1 }' | tr '\n' ' ')]"
+    echo "\$ userspace reconcile --data-dir $work/data"
+    "$plugin" reconcile --data-dir "$work/data" 2>&1 | sed 's/^/  /'
+    memif_up "$work/host-vpp" "$memifA"
+    memif_up "$work/host-vpp" "$memifB"
+    memif_up "$work/container-vpp" "$memifC"
+    echo "both ends reconnected by themselves: $(vppctl_at "$work/host-vpp" show bridge-domain 4 detail | grep -c memif) memifs in bridge domain 4 again"
+    sleep 3
+    echo "host VPP received $(rx_packets "$work/host-vpp" "$memifA") packets from testpmd since its restart;" \
+        "pod B's VPP has now received $(rx_packets "$work/container-vpp" "$memifC")"
     kill "$vpp_testpmd_pid" && tail --pid="$vpp_testpmd_pid" -f /dev/null
     vpp_testpmd_pid=
 
