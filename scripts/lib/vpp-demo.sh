@@ -1,6 +1,6 @@
 # The VPP part of scripts/demo (scripts/demo --vpp). Sourced by it, with $work, $plugin, $netns and the helpers
 # say and cni. vpp_demo starts a private host VPP, lets the plugin make two memif attachments in one of its
-# bridge domains, puts a DPDK application (testpmd, given its arguments by usrsp-agent eal-args) on the first
+# bridge domains (the host's ends slaves, the pods' ends servers, which outlive a restart of the host VPP), puts a DPDK application (testpmd, given its arguments by usrsp-agent eal-args) on the first
 # and a container's own VPP (joined by usrsp-agent) on the second, and shows the packets both count; then the
 # host VPP restarts, userspace reconcile makes the attachments again and the traffic resumes; then CHECK and
 # DEL. vpp_demo_cleanup, from the demo's exit
@@ -47,7 +47,7 @@ vpp_demo() {
     vpp_start "$work/host-vpp"
     vppctl_at "$work/host-vpp" show plugins | sed -n '/memif\|vhost/s/^/  /p'
 
-    say "VERSION and STATUS, then ADD of pod A: a memif master in bridge domain 4, socket in the shared directory"
+    say "STATUS, then ADD of pods A and B: memif slaves in bridge domain 4, their sockets in the shared directory"
     cni STATUS "$(vpp_config)"
     cni ADD "$(vpp_config)" "$podA"
     cni ADD "$(vpp_config)" "$podB"
@@ -57,10 +57,10 @@ vpp_demo() {
     memifA="$(vppctl_at "$work/host-vpp" show interface | awk '/^memif/ { print $1 }' | sed -n 1p)"
     memifB="$(vppctl_at "$work/host-vpp" show interface | awk '/^memif/ { print $1 }' | sed -n 2p)"
 
-    say "Pod B's own VPP (a second instance): usrsp-agent makes the memif slave on pod B's socket, with its address"
+    say "Pod B's own VPP (a second instance): usrsp-agent makes the memif master on pod B's socket, with its address"
     vpp_start "$work/container-vpp"
     dist/bin/usrsp-agent --data-dir "$work/data/$podB" --shared-dir "$work/shared" \
-        --vpp-api "$work/container-vpp/api.sock" run --once 2>&1 | sed 's/^/  agent: /'
+        --vpp-api "$work/container-vpp/api.sock" --state-dir "$work/agent-state" run --once 2>&1 | sed 's/^/  agent: /'
     memifC="$(vppctl_at "$work/container-vpp" show interface | awk '/^memif/ { print $1; exit }')"
     memif_up "$work/container-vpp" "$memifC"
     memif_up "$work/host-vpp" "$memifB"
