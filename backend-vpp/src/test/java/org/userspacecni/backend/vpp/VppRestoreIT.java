@@ -3,9 +3,17 @@ package org.userspacecni.backend.vpp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -33,12 +41,16 @@ import org.userspacecni.spi.MemifRole;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.NetType;
 import org.userspacecni.spi.Side;
+import org.userspacecni.spi.SocketFile;
 import org.userspacecni.spi.VhostConfig;
+import org.userspacecni.spi.VhostMode;
 
 /**
  * A host VPP restarted (VPP keeps nothing) gets each attachment's interface back from {@code restore}: the same
  * name (memif socket id), socket file, tag, admin state, bridge domain (made again with our mark only if it had
- * it when ADD joined it, so an operator's is never deleted by our last DEL) and cross-connect, while a container VPP's memif on the socket reconnects by itself; what is there is left alone,
+ * it when ADD joined it, so an operator's is never deleted by our last DEL) and cross-connect, while a container
+ * VPP's memif on the socket reconnects by itself; vhost-user interfaces come back on their sockets, serving them
+ * again or connecting again to the container's; what is there is left alone,
  * as are the operator's interface and bridge domain; a socket the operator took meanwhile is refused. The instance
  * the engine reports changes with each start of VPP.
  */
@@ -215,6 +227,55 @@ class VppRestoreIT {
     }
 
     @Test
+    void vhostUserInterfacesComeBackOnTheirSocketsAndVppConnectsToTheContainersServerAgain() throws IOException {
+        Attachment served = attachment("vhost-net", "c0ffee0000080000", "net1",
+                vhost(VhostMode.SERVER, bridge(8, Map.of())));
+        Attachment connecting = attachment("vhost-net", "c0ffee0000090000", "net1",
+                vhost(VhostMode.CLIENT, bridge(8, Map.of())));
+        HostPort servedPort = backend.host().add(served);
+        HostPort connectingPort = backend.host().add(connecting);
+        String servedTag = host.findInterface(servedPort.name()).orElseThrow().tag();
+        String connectingTag = host.findInterface(connectingPort.name()).orElseThrow().tag();
+        // The container's end of the client-mode attachment: a vhost-user server on the port's socket.
+        try (ServerSocketChannel containerEnd = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            containerEnd.bind(UnixDomainSocketAddress.of(connectingPort.socketPath()));
+            containerEnd.configureBlocking(false);
+            awaitConnection(containerEnd, "VPP connecting to " + connectingPort.socketPath());
+
+            host.stop();
+            host.start();
+            assertThat(SocketFile.isSocket(Path.of(servedPort.socketPath()))).isFalse();
+
+            assertThat(backend.host().restore(served, servedPort)).isTrue();
+            assertThat(backend.host().restore(connecting, connectingPort)).isTrue();
+
+            Interface servedAgain = host.interfaces().stream().filter(i -> i.tag().equals(servedTag)).findFirst()
+                    .orElseThrow();
+            Interface connectingAgain = host.interfaces().stream().filter(i -> i.tag().equals(connectingTag))
+                    .findFirst().orElseThrow();
+            assertThat(servedAgain.vhostUser()).hasValueSatisfying(vhost -> {
+                assertThat(vhost.socketFile()).isEqualTo(servedPort.socketPath());
+                assertThat(vhost.server()).isTrue();
+            });
+            assertThat(connectingAgain.vhostUser()).hasValueSatisfying(vhost -> {
+                assertThat(vhost.socketFile()).isEqualTo(connectingPort.socketPath());
+                assertThat(vhost.server()).isFalse();
+            });
+            assertThat(List.of(servedAgain, connectingAgain)).allMatch(Interface::adminUp)
+                    .allMatch(i -> i.l2Mode() instanceof L2Mode.Bridge bridge && bridge.bdId() == 8);
+            // VPP serves its socket again, and connects again to the container's, which never went away.
+            try (SocketChannel peer = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                peer.connect(UnixDomainSocketAddress.of(servedPort.socketPath()));
+            }
+            awaitConnection(containerEnd, "VPP connecting again to " + connectingPort.socketPath());
+            backend.host().check(served);
+            backend.host().check(connecting);
+        } finally {
+            Files.deleteIfExists(Path.of(connectingPort.socketPath()));
+        }
+    }
+
+    @Test
     void theInstanceChangesWithEachStartOfVppAndIsEmptyWhileItIsAway() {
         NetConf conf = attachment("instance-net", "c0ffee0000070000", "net1", bridge(1, Map.of())).netConf();
         Optional<String> first = backend.host().instance(conf);
@@ -260,6 +321,22 @@ class VppRestoreIT {
                 attachment.id().ifName(), attachment.netConf().name(), side, Map.of(),
                 root.resolve("shared").relativize(Path.of(port.socketPath())).toString(), "02:00:00:00:00:02",
                 Optional.empty(), Optional.empty());
+    }
+
+    private Side vhost(VhostMode mode, Side bridged) {
+        return new Side("vpp", InterfaceType.VHOSTUSER, bridged.netType(), new VhostConfig(Optional.of(mode),
+                Optional.empty(), Optional.empty()), MemifConfig.EMPTY, bridged.bridge(), bridged.options());
+    }
+
+    /** Waits until a connection reaches {@code listener} and closes it; the peer is VPP, which retries. */
+    private static void awaitConnection(ServerSocketChannel listener, String what) {
+        await(() -> {
+            try (SocketChannel accepted = listener.accept()) {
+                return accepted != null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, what);
     }
 
     private static void await(BooleanSupplier condition, String what) {
