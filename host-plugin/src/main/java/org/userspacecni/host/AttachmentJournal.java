@@ -130,13 +130,22 @@ final class AttachmentJournal {
 
     /**
      * Drops the record of the host end before DEL (or an ADD's undo) removes it, so that reconcile never brings
-     * back a port that is going; nothing to do if none is recorded.
+     * back a port that is going; nothing to do if none is recorded. Where the record cannot be written (a store
+     * with no room left), it stays and this returns false: DEL and an ADD's undo must still finish there, and
+     * forget the attachment at their end; a port a reconcile might bring back in between carries its marks, and
+     * GC removes it.
      */
-    void hostEndRemoving(String network, AttachmentId id) {
+    boolean hostEndRemoving(String network, AttachmentId id) {
         Optional<Entry> entry = find(network, id);
         if (entry.isPresent() && entry.get().host().isPresent()) {
-            replace(new Entry(network, id, entry.get().deviceInfo(), Optional.empty()), "the removal of the host end");
+            try {
+                replace(new Entry(network, id, entry.get().deviceInfo(), Optional.empty()),
+                        "the removal of the host end");
+            } catch (CniException e) {
+                return false;
+            }
         }
+        return true;
     }
 
     /** Writes {@code entry} over the attachment's entry at once: a reader sees the old one or the new one. */
@@ -147,6 +156,11 @@ final class AttachmentJournal {
             write(temp, entry, Set.of(StandardOpenOption.CREATE_NEW));
             Files.move(temp, dir.resolve(fileName(entry.network(), entry.id())), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temp); // this call's own, left half-written by a full store
+            } catch (IOException left) {
+                e.addSuppressed(left);
+            }
             throw new CniException(ErrorCode.IO_FAILURE, "cannot record " + what + " of " + entry.id() + " in " + dir,
                     e);
         }

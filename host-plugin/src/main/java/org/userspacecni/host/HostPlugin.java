@@ -118,6 +118,13 @@ final class HostPlugin {
         }
     }
 
+    private void hostEndRemoving(String network, AttachmentId id) {
+        if (!journal.hostEndRemoving(network, id)) {
+            log.log(Level.WARNING, "{0}: the journal keeps its host port''s record (the data directory has no room"
+                    + " left); the port goes all the same", id);
+        }
+    }
+
     /**
      * ADD step by step. Each step's undo is registered once the step has succeeded in this invocation, so a
      * failure undoes exactly what this ADD made: never a lease, port, document or file that was there before.
@@ -154,7 +161,7 @@ final class HostPlugin {
             journal.hostEndMade(conf.name(), id, new AttachmentJournal.HostEnd(attachment, port, instance));
             // Undone first: reconcile must not bring back the port while the undo below removes it.
             rollback.done("the journal's record of the host port of " + id,
-                    () -> journal.hostEndRemoving(conf.name(), id));
+                    () -> hostEndRemoving(conf.name(), id));
             log.log(Level.INFO, "ADD {0}: port {1}, socket {2}", id, port.name(), port.socketPath());
             holds.reached(Step.PORT_ADDED);
             ContainerConfig stored = ContainerConfigs.of(attachment, port, addresses, request.version());
@@ -223,7 +230,7 @@ final class HostPlugin {
             failures.attempt(() -> deleteStored(id, network));
             failures.attempt(() -> pods.delete(id));
             // Dropped before the port goes, so that reconcile never brings it back.
-            failures.attempt(() -> journal.hostEndRemoving(network, id));
+            hostEndRemoving(network, id);
             failures.attempt(() -> deleteHostPort(attachment));
             attached.ipam().ifPresent(section -> failures.attempt(() -> {
                 if (ipamInstalled(section.type())) {
