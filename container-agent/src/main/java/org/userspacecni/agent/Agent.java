@@ -94,7 +94,7 @@ final class Agent {
     void run() throws IOException, InterruptedException {
         while (true) {
             try (WatchService watcher = watch()) {
-                reconcile();
+                boolean settled = reconcile();
                 log.log(Level.INFO, "following " + source.describe());
                 // A key stops being valid when its directory is removed (DEL of the container's last
                 // attachment), and watching the parent ends once the directory is there: watch anew.
@@ -102,7 +102,11 @@ final class Agent {
                 while (true) {
                     WatchKey key = watcher.poll(DATAPATH_LOOK.toMillis(), TimeUnit.MILLISECONDS);
                     if (key == null) {
-                        reapplyLost();
+                        // What failed to apply (its datapath still starting, say) is tried again, and what the
+                        // datapath lost is applied again.
+                        if (reapplyLost() || !settled) {
+                            settled = reconcile();
+                        }
                         continue;
                     }
                     if (!key.reset()) {
@@ -112,7 +116,7 @@ final class Agent {
                     if (watchingStoreDir != Files.isDirectory(watchedDir)) {
                         break;
                     }
-                    reconcile();
+                    settled = reconcile();
                 }
             }
         }
@@ -170,10 +174,11 @@ final class Agent {
     }
 
     /**
-     * Applies again what the datapath lost while the store stayed as it was: a container VPP that restarted has none
-     * of its interfaces. A datapath that does not answer (still starting) is looked at again next time.
+     * Finds what the datapath lost while the store stayed as it was (a container VPP that restarted has none of its
+     * interfaces) and counts it as not applied any more; true if there was any, for {@link #reconcile} to apply it
+     * again. A datapath that does not answer (still starting) is looked at again next time.
      */
-    private void reapplyLost() {
+    private boolean reapplyLost() {
         boolean lost = false;
         for (ContainerConfig config : List.copyOf(applied.values())) {
             try {
@@ -186,9 +191,7 @@ final class Agent {
                 log.log(Level.DEBUG, "cannot read the link of " + config.id() + ": " + e.getMessage());
             }
         }
-        if (lost) {
-            reconcile();
-        }
+        return lost;
     }
 
     /**
