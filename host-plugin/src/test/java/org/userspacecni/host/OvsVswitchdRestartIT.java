@@ -91,7 +91,7 @@ class OvsVswitchdRestartIT {
             assertThat(ovs.vsctl("get", "Interface", PORT, "_uuid").strip()).isEqualTo(uuid);
 
             // The new ovs-vswitchd connects to testpmd's socket by itself, and counts anew from zero. It may take
-            // minutes: a restarted ovs-vswitchd was seen to stall about 118 s before it reconnected (scripts/bench-restart).
+            // minutes: one was seen to stall about 118 s before it reconnected (scripts/bench-restart).
             ovs.vsctl("--timeout=" + RECONNECT_DEADLINE_SECONDS, "wait-until", "Interface", PORT, "link_state=up");
             ovs.vsctl("--timeout=60", "wait-until", "Interface", PORT, "statistics:rx_packets>0");
             long first = rxPackets();
