@@ -35,12 +35,6 @@ $(tail -n 20 "$work/vpp-testpmd.log" 2>/dev/null)"
     done
 }
 
-# rx_packets DIR NAME: the packets VPP in DIR received on NAME.
-rx_packets() {
-    vppctl_at "$1" show interface "$2" |
-        awk '{ for (i = 1; i < NF - 1; i++) if ($i == "rx" && $(i + 1) == "packets") { print $(i + 2); exit } }' | grep . || echo 0
-}
-
 vpp_demo() {
     local podA=vppdemoa0123456789 podB=vppdemob0123456789 eal memifA memifB memifC
     say "A private host VPP in $work/host-vpp ($("$USERSPACE_CNI_VPP" --version 2>/dev/null | head -n 1))"

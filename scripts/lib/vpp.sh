@@ -2,12 +2,20 @@
 # run, after setup.sh's ensure_vpp (which finds the program). vpp_start DIR [PLUGIN...] starts one whose
 # binary API is DIR/api.sock and CLI DIR/cli.sock, loading only the memif and vhost-user plugins (or those
 # named), without hugepages or DPDK; vpp_stop DIR stops it by its pid file; vppctl_at DIR ARGS... runs a CLI
-# command on it. The same settings as the tests' VppSandbox.
+# command on it; rx_packets DIR NAME reads an interface's rx counter. The same settings as the tests'
+# VppSandbox.
 
 vppctl_at() { # DIR ARGS...
     local dir="$1"
     shift
     "$(dirname "$USERSPACE_CNI_VPP")/vppctl" -s "$dir/cli.sock" "$@"
+}
+
+# rx_packets DIR NAME: the packets VPP in DIR received on interface NAME (0 before the first).
+rx_packets() {
+    vppctl_at "$1" show interface "$2" | tr -d '\r' |
+        awk '{ for (i = 1; i < NF - 1; i++) if ($i == "rx" && $(i + 1) == "packets") { print $(i + 2); exit } }' |
+        grep . || echo 0
 }
 
 vpp_prefix() { # DIR
