@@ -27,7 +27,7 @@ import org.userspacecni.testkit.CniInvocation;
  * the pod's annotations as the original did, puts the sockets in the pod's {@code shared-dir} volume (through
  * a short link when that directory is too long for a unix socket), writes the Multus device-info file, and
  * reports the interface with its sandbox; DEL takes all of it back. Without credentials the file store alone
- * serves, with a warning.
+ * serves, saying so at {@code info}.
  */
 class KubernetesPodIT extends PluginFixtureTest {
 
@@ -167,12 +167,18 @@ class KubernetesPodIT extends PluginFixtureTest {
     }
 
     @Test
-    void withoutCredentialsTheFileStoreServesWithAWarning() {
-        CniInvocation.Outcome added = ok(plugin("pod-c").run("ADD", fixture.config("1.1.0", "")));
-        assertThat(added.stderr()).contains("no kubeconfig in the configuration and no in-cluster credentials");
+    void withoutCredentialsTheFileStoreServesQuietly() {
+        String config = fixture.config("1.1.0", "");
+        CniInvocation.Outcome added = ok(plugin("pod-c").run("ADD", config));
+        assertThat(added.stderr()).as("a normal configuration: no warning on every ADD").isEmpty();
         assertThat(added.json().at("/interfaces/0/socketPath").asText())
                 .isEqualTo(fixture.sharedDir().resolve("k8s012345678-net1").toString());
         assertThat(fixture.dataDir().resolve("k8s0123456789abcdef/net1.json")).exists();
-        ok(plugin("pod-c").run("DEL", fixture.config("1.1.0", "")));
+        assertThat(ok(plugin("pod-c").run("DEL", config)).stderr()).as("nor on every DEL").isEmpty();
+
+        String told = fixture.config("1.1.0", ",\"logLevel\":\"info\"");
+        assertThat(ok(plugin("pod-c").run("ADD", told)).stderr())
+                .contains("no kubeconfig in the configuration and no in-cluster credentials");
+        ok(plugin("pod-c").run("DEL", told));
     }
 }

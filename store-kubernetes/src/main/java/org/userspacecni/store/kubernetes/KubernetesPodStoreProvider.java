@@ -53,7 +53,9 @@ public final class KubernetesPodStoreProvider implements PodStoreProvider {
         Optional<Config> config = netConf.kubeconfig().map(KubernetesPodStoreProvider::fromKubeconfig)
                 .or(() -> inCluster(context));
         if (config.isEmpty()) {
-            context.logger().log(Level.WARNING, "pod {0}/{1}: no kubeconfig in the configuration and no in-cluster"
+            // A normal configuration on a node without the Kubernetes store: nothing for an operator to act on,
+            // so not a warning on every ADD and DEL (the runtime's log would fill with it).
+            context.logger().log(Level.INFO, "pod {0}/{1}: no kubeconfig in the configuration and no in-cluster"
                     + " credentials, so its annotations are not written; the file store holds its configuration",
                     namespace, pod);
             return Optional.empty();
