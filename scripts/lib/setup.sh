@@ -6,6 +6,9 @@ PACKAGES_BUILD="openjdk-17-jdk-headless maven openssl"
 PACKAGES_RUN="containernetworking-plugins iproute2 iputils-ping netcat-openbsd socat"
 PACKAGES_DATAPATH="openvswitch-switch-dpdk dpdk-dev"
 PACKAGES_IMAGE="buildah podman debootstrap runc"
+# A Kubernetes node's runtime (its CRI plugin drives the plugin in kubernetes-node's tests), and the static
+# busybox its pod sandbox image is built from.
+PACKAGES_NODE="containerd busybox-static"
 PACKAGES_BENCH="hyperfine time bc"
 
 die() {

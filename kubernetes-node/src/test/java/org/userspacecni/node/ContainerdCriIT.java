@@ -1,0 +1,335 @@
+package org.userspacecni.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.userspacecni.node.cri.LinuxPodSandboxConfig;
+import org.userspacecni.node.cri.LinuxSandboxSecurityContext;
+import org.userspacecni.node.cri.ListPodSandboxRequest;
+import org.userspacecni.node.cri.NamespaceMode;
+import org.userspacecni.node.cri.NamespaceOption;
+import org.userspacecni.node.cri.PodSandboxConfig;
+import org.userspacecni.node.cri.PodSandboxMetadata;
+import org.userspacecni.node.cri.PodSandboxState;
+import org.userspacecni.node.cri.PodSandboxStatus;
+import org.userspacecni.node.cri.PodSandboxStatusRequest;
+import org.userspacecni.node.cri.RemovePodSandboxRequest;
+import org.userspacecni.node.cri.RunPodSandboxRequest;
+import org.userspacecni.node.cri.StopPodSandboxRequest;
+import org.userspacecni.testkit.HostLocalIpam;
+import org.userspacecni.testkit.OvsSandbox;
+
+/**
+ * The plugin on a Kubernetes node as the kubelet drives it: a private containerd's CRI plugin runs the built
+ * {@code userspace} for a {@code cniVersion: "1.0.0"} network list (the newest that containerd 1.6 reads), on a
+ * private OVS-DPDK, with host-local IPAM and the Kubernetes pod store on fabric8's mock API server; the test
+ * speaks CRI v1 to containerd as the kubelet does. A pod sandbox is ready with the address host-local leased
+ * it, its port is on the host switch named and marked after the sandbox id, the pod's annotations are written;
+ * StopPodSandbox (the CNI DEL) and RemovePodSandbox leave nothing; several pods at once; containerd restarted
+ * with pods running keeps their attachments. Nothing is said on the happy path: containerd's log, which holds
+ * the plugin's stderr, has no line of the plugin's.
+ */
+class ContainerdCriIT {
+
+    static final String NETWORK = "usrsp-node";
+    static final String NAMESPACE = "dpdk";
+    static final String BRIDGE = "br-node";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path root;
+    static OvsSandbox ovs;
+    static HostLocalIpam ipam;
+    static KubernetesMockServer api;
+    static KubernetesClient client;
+    static Path pauseImage;
+    static PrivateContainerd containerd;
+    /** The network namespaces of the pod sandboxes run, which must be gone when they are removed. */
+    static final Set<Path> SANDBOX_NETNS = ConcurrentHashMap.newKeySet();
+
+    @BeforeAll
+    static void node() throws Exception {
+        ovs = OvsSandbox.start(root.resolve("ovs"));
+        ovs.startVswitchd("usrsp-cri");
+        ipam = HostLocalIpam.in(root.resolve("ipam"));
+        api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        api.init();
+        client = api.createClient();
+        pauseImage = PauseImage.build(root.resolve("pause"), PrivateContainerd.PAUSE_IMAGE);
+        containerd = node("containerd", networkList("1.0.0", ",\"kubeconfig\":\"" + kubeconfig() + "\""));
+    }
+
+    @AfterAll
+    static void stop() {
+        try (OvsSandbox started = ovs; PrivateContainerd running = containerd) {
+            if (client != null) {
+                client.close();
+                api.destroy();
+            }
+        }
+    }
+
+    @AfterEach
+    void nothingLeft() throws IOException {
+        assertThat(containerd.cri().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList())
+                .isEmpty();
+        assertThat(ovs.vsctl("--bare", "--columns=name", "find", "Interface", "type=dpdkvhostuserclient").strip())
+                .as("ports on the host switch").isEmpty();
+        assertThat(ipam.leases()).as("host-local leases").isEmpty();
+        assertThat(SANDBOX_NETNS.stream().filter(Files::exists)).as("the pods' network namespaces").isEmpty();
+        try (Stream<Path> files = Files.walk(root.resolve("shared"))) {
+            assertThat(files.filter(file -> !Files.isDirectory(file)).collect(Collectors.toList()))
+                    .as("sockets").isEmpty();
+        }
+        assertThat(pluginLines(containerd.logText())).as("what the plugin said on containerd's stderr").isEmpty();
+    }
+
+    /** A node's containerd whose CRI plugin runs the built plugin for the network list given. */
+    static PrivateContainerd node(String name, String networkList) throws IOException {
+        Path dir = root.resolve(name);
+        Path cniBin = Files.createDirectories(dir.resolve("cni-bin"));
+        Files.createSymbolicLink(cniBin.resolve("userspace"), Path.of(System.getProperty("userspace.plugin")));
+        // A node's reference plugins: containerd adds loopback to every pod itself; host-local is the IPAM.
+        for (String plugin : List.of("loopback", "host-local")) {
+            Files.createSymbolicLink(cniBin.resolve(plugin), HostLocalIpam.CNI_BIN.resolve(plugin));
+        }
+        Path cniConf = Files.createDirectories(dir.resolve("cni-conf"));
+        Files.writeString(cniConf.resolve("10-" + NETWORK + ".conflist"), networkList);
+        PrivateContainerd started = PrivateContainerd.start(dir, cniBin, cniConf, Map.of());
+        started.importImage(pauseImage);
+        return started;
+    }
+
+    /** A network list of the plugin on the private OVS-DPDK, with {@code more} in the plugin's configuration. */
+    static String networkList(String cniVersion, String more) {
+        return "{\"cniVersion\":\"" + cniVersion + "\",\"name\":\"" + NETWORK + "\",\"plugins\":[{"
+                + "\"type\":\"userspace\",\"dataDir\":\"" + root.resolve("data") + "\",\"sharedDir\":\""
+                + root.resolve("shared") + "\"" + more + ","
+                + "\"host\":{\"engine\":\"ovs-dpdk\",\"iftype\":\"vhostuser\",\"netType\":\"bridge\","
+                + "\"vhost\":{\"mode\":\"client\"},\"bridge\":{\"bridgeName\":\"" + BRIDGE + "\"},"
+                + "\"options\":{\"ovsdbSocket\":\"" + ovs.dbSocket() + "\"}},"
+                + "\"container\":{\"engine\":\"ovs-dpdk\",\"iftype\":\"vhostuser\",\"netType\":\"interface\","
+                + "\"vhost\":{\"mode\":\"server\"}},"
+                + "\"ipam\":" + ipam.section() + "}]}";
+    }
+
+    static Path kubeconfig() throws IOException {
+        return Files.writeString(root.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\nclusters:\n"
+                + "- name: mock\n  cluster:\n    server: " + api.url("/").replaceAll("/$", "") + "\n"
+                + "users:\n- name: cni\n  user:\n    token: node-token\n"
+                + "contexts:\n- name: cni@mock\n  context:\n    cluster: mock\n    user: cni\n"
+                + "current-context: cni@mock\n");
+    }
+
+    /** The pod in the API server, as the scheduler would have bound it; returns its uid. */
+    static String pod(String name) {
+        return client.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName(name)
+                .withNamespace(NAMESPACE).endMetadata().withNewSpec().addNewContainer().withName("dpdk")
+                .withImage("usrsp-ovs:0.1.0").endContainer().endSpec().build()).create().getMetadata().getUid();
+    }
+
+    /** RunPodSandbox as the kubelet sends it for a pod on the pod network. */
+    static String run(PrivateContainerd node, String name, String uid) {
+        PodSandboxConfig config = PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace(NAMESPACE).setUid(uid))
+                .setHostname(name)
+                .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(LinuxSandboxSecurityContext
+                        .newBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
+                                .setNetwork(NamespaceMode.POD).setPid(NamespaceMode.CONTAINER)
+                                .setIpc(NamespaceMode.POD))))
+                .build();
+        String id = node.cri().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
+                .getPodSandboxId();
+        try {
+            SANDBOX_NETNS.add(netnsOf(node, id));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return id;
+    }
+
+    static PodSandboxStatus status(PrivateContainerd node, String id) {
+        return node.cri().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(id).build())
+                .getStatus();
+    }
+
+    /** StopPodSandbox (containerd runs the CNI DEL) then RemovePodSandbox, as the kubelet ends a pod. */
+    static void end(PrivateContainerd node, String id) {
+        node.cri().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+        node.cri().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+    }
+
+    static String port(String sandboxId) {
+        return sandboxId.substring(0, 12) + "-eth0";
+    }
+
+    /** The configuration the plugin wrote into the pod's annotations, or null. */
+    static JsonNode annotation(String pod) throws IOException {
+        String value = client.pods().inNamespace(NAMESPACE).withName(pod).get().getMetadata().getAnnotations()
+                .get("userspace/configuration-data");
+        return value == null ? null : JSON.readTree(value);
+    }
+
+    /** The lease host-local holds for {@code ip}: the container id and interface it names. */
+    static List<String> lease(String ip) throws IOException {
+        return Files.readAllLines(ipam.dataDir().resolve(NETWORK).resolve(ip)).stream().map(String::strip)
+                .collect(Collectors.toList());
+    }
+
+    /** The path of the sandbox's network namespace, from the runtime's own account of it. */
+    static Path netnsOf(PrivateContainerd node, String id) throws IOException {
+        JsonNode info = JSON.readTree(node.cri().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                .setPodSandboxId(id).setVerbose(true).build()).getInfoOrThrow("info"));
+        for (JsonNode namespace : info.at("/runtimeSpec/linux/namespaces")) {
+            if (namespace.path("type").asText().equals("network")) {
+                return Path.of(namespace.path("path").asText());
+            }
+        }
+        throw new IllegalStateException("no network namespace in the status of " + id + ": " + info);
+    }
+
+    /** Lines on containerd's stderr that are not containerd's own (logrus: time="…" level=…): the plugin's. */
+    static List<String> pluginLines(String log) {
+        return log.lines().filter(line -> !line.startsWith("time=\"")).collect(Collectors.toList());
+    }
+
+    @Test
+    void aPodIsReadyWithItsAddressItsPortOnTheHostSwitchAndItsAnnotationsUntilStopped() throws Exception {
+        String uid = pod("pod-a");
+        String id = run(containerd, "pod-a", uid);
+
+        PodSandboxStatus ready = status(containerd, id);
+        assertThat(ready.getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
+        String ip = ready.getNetwork().getIp();
+        assertThat(ipam.leases()).containsExactly(ip);
+        assertThat(lease(ip)).startsWith(id);
+        assertThat(ovs.vsctl("list-ports", BRIDGE).strip()).isEqualTo(port(id));
+        assertThat(ovs.vsctl("get", "Interface", port(id), "external_ids:\"userspace-cni/container-id\"").strip())
+                .isEqualTo(id);
+        JsonNode entries = annotation("pod-a");
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).path("containerId").asText()).isEqualTo(id);
+        assertThat(entries.get(0).path("ifName").asText()).isEqualTo("eth0");
+
+        containerd.cri().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+        assertThat(status(containerd, id).getState()).isEqualTo(PodSandboxState.SANDBOX_NOTREADY);
+        assertThat(ipam.leases()).isEmpty();
+        assertThat(annotation("pod-a")).as("the annotation, taken back by DEL").isNull();
+        containerd.cri().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+    }
+
+    @Test
+    void severalPodsAtOnceEachGetTheirOwnAddressAndPort() throws Exception {
+        List<String> names = IntStream.range(0, 4).mapToObj(i -> "pod-many-" + i).collect(Collectors.toList());
+        Map<String, String> uids = names.stream().collect(Collectors.toMap(name -> name, ContainerdCriIT::pod));
+        ExecutorService kubelet = Executors.newFixedThreadPool(names.size());
+        try {
+            List<Future<String>> started = names.stream()
+                    .map(name -> kubelet.submit(() -> run(containerd, name, uids.get(name))))
+                    .collect(Collectors.toList());
+            List<String> ids = new java.util.ArrayList<>();
+            for (Future<String> sandbox : started) {
+                ids.add(sandbox.get());
+            }
+            List<String> ips = ids.stream().map(id -> status(containerd, id))
+                    .peek(status -> assertThat(status.getState()).isEqualTo(PodSandboxState.SANDBOX_READY))
+                    .map(status -> status.getNetwork().getIp()).collect(Collectors.toList());
+            assertThat(ips).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ipam.leases());
+            assertThat(ovs.vsctl("list-ports", BRIDGE).strip().lines())
+                    .containsExactlyInAnyOrderElementsOf(ids.stream().map(ContainerdCriIT::port)
+                            .collect(Collectors.toList()));
+
+            List<Future<?>> ended = ids.stream().map(id -> kubelet.submit(() -> end(containerd, id)))
+                    .collect(Collectors.toList());
+            for (Future<?> sandbox : ended) {
+                sandbox.get();
+            }
+        } finally {
+            kubelet.shutdownNow();
+        }
+    }
+
+    @Test
+    void containerdRestartedWithPodsRunningKeepsTheirAttachments() throws Exception {
+        String first = run(containerd, "pod-r1", pod("pod-r1"));
+        String second = run(containerd, "pod-r2", pod("pod-r2"));
+        String firstIp = status(containerd, first).getNetwork().getIp();
+        String secondIp = status(containerd, second).getNetwork().getIp();
+        String ports = ovs.vsctl("--bare", "--columns=_uuid,name", "list", "Interface");
+
+        containerd.stop();
+        containerd.start();
+
+        assertThat(status(containerd, first).getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
+        assertThat(status(containerd, first).getNetwork().getIp()).isEqualTo(firstIp);
+        assertThat(status(containerd, second).getNetwork().getIp()).isEqualTo(secondIp);
+        assertThat(ovs.vsctl("--bare", "--columns=_uuid,name", "list", "Interface")).as("the same ports, not re-made")
+                .isEqualTo(ports);
+        assertThat(ipam.leases()).containsExactlyInAnyOrder(firstIp, secondIp);
+        assertThat(annotation("pod-r1")).hasSize(1);
+
+        end(containerd, first);
+        end(containerd, second);
+    }
+
+    @Test
+    void withoutAKubeconfigThePodIsReadyAndNothingIsSaid() throws Exception {
+        try (PrivateContainerd quiet = node("containerd-no-kubeconfig", networkList("1.0.0", ""))) {
+            String id = run(quiet, "pod-q", "f81d4fae-7dec-11d0-a765-00a0c91e6bf6");
+            assertThat(status(quiet, id).getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
+            assertThat(ovs.vsctl("list-ports", BRIDGE).strip()).isEqualTo(port(id));
+            assertThat(root.resolve("data").resolve(id)).isDirectory();
+            end(quiet, id);
+            assertThat(pluginLines(quiet.logText())).as("what the plugin said on containerd's stderr").isEmpty();
+
+            // The same network asking for info: what the plugin says does reach containerd's log.
+            Files.writeString(root.resolve("containerd-no-kubeconfig/cni-conf/10-" + NETWORK + ".conflist"),
+                    networkList("1.0.0", ",\"logLevel\":\"info\""));
+            quiet.stop();
+            quiet.start();
+            end(quiet, run(quiet, "pod-q", "f81d4fae-7dec-11d0-a765-00a0c91e6bf6"));
+            assertThat(pluginLines(quiet.logText())).anyMatch(line -> line.contains("no kubeconfig in the configuration"));
+        }
+    }
+
+    @Test
+    void aNetworkListOfCniVersion110IsRefusedByContainerd16AndNothingIsLeft() throws Exception {
+        try (PrivateContainerd old = node("containerd-cni-1.1.0", networkList("1.1.0", ""))) {
+            assertThatThrownBy(() -> run(old, "pod-v", "0b5a8ac5-0ad4-4a0c-9f3c-2b1f0c8c4d11"))
+                    .isInstanceOf(StatusRuntimeException.class).hasMessageContaining("unsupported CNI result version");
+            assertThat(ovs.vsctl("--bare", "--columns=name", "find", "Interface", "type=dpdkvhostuserclient").strip())
+                    .isEmpty();
+            assertThat(ipam.leases()).isEmpty();
+        }
+    }
+}
