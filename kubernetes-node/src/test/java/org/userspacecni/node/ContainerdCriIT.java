@@ -64,6 +64,12 @@ class ContainerdCriIT {
     static final String NAMESPACE = "dpdk";
     static final String BRIDGE = "br-node";
     static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Set by the failsafe execution {@code daemon-mode}: the node runs the plugin's daemon, and containerd's
+     * plugin forwards every command to it, with no Java runtime to fall back on (so a command that did not go
+     * through the daemon fails).
+     */
+    static final boolean DAEMON_MODE = Boolean.getBoolean("userspace.daemon");
 
     @TempDir
     static Path root;
@@ -73,6 +79,7 @@ class ContainerdCriIT {
     static KubernetesClient client;
     static Path pauseImage;
     static PrivateContainerd containerd;
+    static PluginDaemon daemon;
     /** The network namespaces of the pod sandboxes run, which must be gone when they are removed. */
     static final Set<Path> SANDBOX_NETNS = ConcurrentHashMap.newKeySet();
 
@@ -86,12 +93,15 @@ class ContainerdCriIT {
         api.init();
         client = api.createClient();
         pauseImage = PauseImage.build(root.resolve("pause"), PrivateContainerd.PAUSE_IMAGE);
+        if (DAEMON_MODE) {
+            daemon = PluginDaemon.start(plugin(), root.resolve("daemon"));
+        }
         containerd = node("containerd", networkList("1.0.0", ",\"kubeconfig\":\"" + kubeconfig() + "\""));
     }
 
     @AfterAll
     static void stop() {
-        try (OvsSandbox started = ovs; PrivateContainerd running = containerd) {
+        try (OvsSandbox started = ovs; PluginDaemon serving = daemon; PrivateContainerd running = containerd) {
             if (client != null) {
                 client.close();
                 api.destroy();
@@ -118,16 +128,22 @@ class ContainerdCriIT {
     static PrivateContainerd node(String name, String networkList) throws IOException {
         Path dir = root.resolve(name);
         Path cniBin = Files.createDirectories(dir.resolve("cni-bin"));
-        Files.createSymbolicLink(cniBin.resolve("userspace"), Path.of(System.getProperty("userspace.plugin")));
+        Files.createSymbolicLink(cniBin.resolve("userspace"), plugin());
         // A node's reference plugins: containerd adds loopback to every pod itself; host-local is the IPAM.
         for (String plugin : List.of("loopback", "host-local")) {
             Files.createSymbolicLink(cniBin.resolve(plugin), HostLocalIpam.CNI_BIN.resolve(plugin));
         }
         Path cniConf = Files.createDirectories(dir.resolve("cni-conf"));
         Files.writeString(cniConf.resolve("10-" + NETWORK + ".conflist"), networkList);
-        PrivateContainerd started = PrivateContainerd.start(dir, cniBin, cniConf, Map.of());
+        PrivateContainerd started = PrivateContainerd.start(dir, cniBin, cniConf,
+                daemon == null ? Map.of() : daemon.clientEnvironment());
         started.importImage(pauseImage);
         return started;
+    }
+
+    /** The built plugin's launcher. */
+    static Path plugin() {
+        return Path.of(System.getProperty("userspace.plugin"));
     }
 
     /** A network list of the plugin on the private OVS-DPDK, with {@code more} in the plugin's configuration. */
