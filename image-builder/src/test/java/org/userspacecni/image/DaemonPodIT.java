@@ -327,10 +327,8 @@ class DaemonPodIT {
         }
         for (EnvVar env : daemon.getEnv()) {
             String value = env.getValue();
-            if (daemon.getVolumeMounts().stream().anyMatch(m -> value.startsWith(m.getMountPath() + "/"))) {
-                value = reRooted(value);
-            }
-            options.addAll(List.of("-e", env.getName() + "=" + value));
+            boolean nodePath = daemon.getVolumeMounts().stream().anyMatch(m -> value.startsWith(m.getMountPath() + "/"));
+            options.addAll(List.of("-e", env.getName() + "=" + (nodePath ? reRooted(value) : value)));
         }
         return options;
     }
@@ -393,8 +391,11 @@ class DaemonPodIT {
 
     /** The switch's ports, each with the attachment it was made for. */
     static Set<String> ports() {
-        return new TreeSet<>(ovs.vsctl("--bare", "--columns=name,external_ids", "find", "Interface",
-                "type=dpdkvhostuserclient").lines().filter(line -> !line.isBlank()).toList());
+        // --bare: a record's columns on lines of their own, records apart by an empty line
+        String records = ovs.vsctl("--bare", "--columns=name,external_ids", "find", "Interface",
+                "type=dpdkvhostuserclient");
+        return Stream.of(records.split("\n\\s*\n")).map(record -> record.strip().replace('\n', ' '))
+                .filter(record -> !record.isEmpty()).collect(Collectors.toCollection(TreeSet::new));
     }
 
     static Set<String> leases() throws IOException {
