@@ -63,6 +63,7 @@ public final class Main {
     static final String USAGE = "usage: userspace             a CNI command, as runtimes run it (CNI_COMMAND and"
             + " the network configuration on stdin)\n"
             + "       userspace daemon --socket PATH   serve CNI commands from one JVM (see the daemon docs)\n"
+            + "       userspace daemon --check         exit 0 if the daemon answers (the launcher's probe, no JVM)\n"
             + "       userspace reconcile [--help]     restore the host ends a restarted switch lost\n"
             + "       userspace --version | --help";
 

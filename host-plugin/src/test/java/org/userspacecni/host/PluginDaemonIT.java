@@ -3,6 +3,7 @@ package org.userspacecni.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -33,8 +34,8 @@ import org.userspacecni.testkit.HostCommand;
  * {@link DaemonMode}; a runtime that gives up on a forwarded ADD, see {@link DaemonClientGoneIT}): parallel
  * requests for different containers, one daemon per socket, a private socket that only its owner may use,
  * standalone again as soon as the daemon is gone, stopped or killed, or when its pid names another process,
- * no request sent to a socket someone else could have put there, no link followed beside the socket, and socat
- * as the carrier where OpenBSD netcat is not installed.
+ * no request sent to a socket someone else could have put there, no link followed beside the socket, socat
+ * as the carrier where OpenBSD netcat is not installed, and the daemon pod's probe ({@code daemon --check}).
  */
 class PluginDaemonIT extends PluginFixtureTest {
 
@@ -219,6 +220,40 @@ class PluginDaemonIT extends PluginFixtureTest {
         }
     }
 
+    /**
+     * {@code userspace daemon --check}, the daemon pod's probe: true while the daemon serves; false when it is
+     * stopped or killed, and when what listens where it should answers something other than VERSION. No JVM.
+     */
+    @Test
+    void theCheckIsTrueWhileTheDaemonAnswersVersion() throws Exception {
+        Path socket = root.resolve("run/daemon.sock");
+        try (DaemonProcess daemon = DaemonProcess.start(socket, Map.of())) {
+            CniInvocation.Outcome serving = check(socket);
+            assertThat(serving.exitCode()).as(serving.stderr()).isZero();
+            assertThat(serving.stdout()).isEmpty();
+
+            // The pid file names the live daemon, the socket at its path is the test's: it answers, but not VERSION.
+            Path planted = Files.createDirectories(root.resolve("planted"),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
+                    .resolve("daemon.sock");
+            Files.writeString(PluginDaemon.pidFile(planted), daemon.pid() + "\n");
+            try (PlantedListener listener = new PlantedListener(planted)) {
+                CniInvocation.Outcome wrong = check(planted);
+                assertThat(wrong.exitCode()).isNotZero();
+                assertThat(wrong.stderr()).contains("the daemon on " + planted + " did not answer VERSION");
+                assertThat(listener.received()).contains("CNI_COMMAND=VERSION");
+            }
+        }
+        CniInvocation.Outcome stopped = check(socket);
+        assertThat(stopped.exitCode()).isNotZero();
+        assertThat(stopped.stderr()).contains("no daemon the launcher would forward to on " + socket);
+
+        DaemonProcess killed = DaemonProcess.start(socket, Map.of());
+        killed.kill();
+        assertThat(socket).as("a killed daemon leaves its socket").exists();
+        assertThat(check(socket).exitCode()).isNotZero();
+    }
+
     @Test
     void aPidFileNamingAnotherProcessMeansStandalone() throws Exception {
         Path socket = root.resolve("run/daemon.sock");
@@ -304,6 +339,27 @@ class PluginDaemonIT extends PluginFixtureTest {
         @Override
         public void close() throws IOException {
             server.close();
+        }
+    }
+
+    /** {@code userspace daemon --check} for {@code socket}, with no Java runtime to start. */
+    private static CniInvocation.Outcome check(Path socket) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(PluginFixture.plugin().toString(), PluginDaemon.COMMAND, "--check");
+        builder.environment().put("USERSPACE_CNI_DAEMON_SOCKET", socket.toString());
+        builder.environment().put("USERSPACE_CNI_JAVA", CniInvocation.NO_JAVA);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+        String stdout = read(process.getInputStream());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new CniInvocation.Outcome(process.exitValue(), stdout, stderr.get());
+    }
+
+    private static String read(InputStream stream) {
+        try {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 

@@ -61,7 +61,9 @@ import org.userspacecni.spi.VhostMode;
 /**
  * The Kubernetes manifests of {@code deploy/kubernetes}, read with fabric8's model classes as the API server would
  * read them: every object known and free of unknown fields, images pinned, resources requested; the installer
- * DaemonSet and its RBAC as docs/kubernetes.md describes them; every network configuration accepted by the
+ * DaemonSet and its RBAC as docs/kubernetes.md describes them, its daemon container privileged alone, probed by
+ * the launcher's own check, with every node directory at its own path (image-builder's DaemonPodIT runs it with
+ * exactly these mounts); every network configuration accepted by the
  * plugin's own decoder; the example pods consistent with the networks beside them; and the installer's script run
  * for real against a node made of temporary directories.
  */
@@ -76,6 +78,14 @@ class DeployManifestsTest {
     static final String PODINFO_MOUNT = "/etc/podinfo";
     /** registry/repository:tag, the registry named (no pulls that depend on a runtime's default registry). */
     static final String PINNED_IMAGE = "[a-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+:[A-Za-z0-9_][A-Za-z0-9_.-]*";
+    static final String KUBECONFIG_DIR = Path.of(KUBECONFIG).getParent().toString();
+    static final String DAEMON_CONTAINER = "daemon";
+    /** The plugin in the installer image (installer/Dockerfile). */
+    static final String IMAGE_PLUGIN = "/opt/usrsp/cni/bin/userspace";
+    static final String SOCKET_VARIABLE = "USERSPACE_CNI_DAEMON_SOCKET";
+    /** Where the ovs-dpdk and vpp engines find their switch when a network names no socket. */
+    static final String OVSDB_SOCKET = "/var/run/openvswitch/db.sock";
+    static final String VPP_API_SOCKET = "/run/vpp/api.sock";
     /** The plugin's launcher, which scripts/build copies into dist/cni/bin. */
     static final Path LAUNCHER = Path.of("..", "host-plugin", "src", "main", "dist", "cni", "bin", "userspace");
 
@@ -161,13 +171,15 @@ class DeployManifestsTest {
         }
 
         @Test
-        void runsNoContainerPrivileged() {
+        void runsNoContainerPrivilegedButThePluginsDaemon() {
             assertThat(containers()).allSatisfy(c -> {
                 var security = c.container().getSecurityContext();
-                if (security != null) {
+                if (security != null && !c.container().getName().equals(DAEMON_CONTAINER)) {
                     assertThat(security.getPrivileged()).as("privileged in %s", c).isNotEqualTo(Boolean.TRUE);
                 }
             });
+            assertThat(containers()).filteredOn(c -> c.container().getName().equals(DAEMON_CONTAINER))
+                    .singleElement().satisfies(c -> assertThat(c.owner()).contains("DaemonSet userspace-cni"));
         }
 
         @Test
@@ -197,11 +209,13 @@ class DeployManifestsTest {
         @Test
         void mountsExactlyTheNodeDirectoriesThePluginUsesUnderHost() {
             PodSpec spec = daemonSet().getSpec().getTemplate().getSpec();
-            Map<String, String> hostPaths = spec.getVolumes().stream().filter(v -> v.getHostPath() != null)
-                    .collect(Collectors.toMap(Volume::getName, v -> v.getHostPath().getPath()));
-            assertThat(hostPaths.values()).containsExactlyInAnyOrder("/opt/cni/bin", "/var/lib/cni/usrspcni",
+            Map<String, String> hostPaths = hostPaths(spec);
+            Set<String> installers = installerContainers(spec).stream()
+                    .flatMap(c -> c.getVolumeMounts().stream()).map(VolumeMount::getName)
+                    .filter(hostPaths::containsKey).map(hostPaths::get).collect(Collectors.toSet());
+            assertThat(installers).containsExactlyInAnyOrder("/opt/cni/bin", "/var/lib/cni/usrspcni",
                     Path.of(KUBECONFIG).getParent().toString());
-            for (Container c : allContainers(spec)) {
+            for (Container c : installerContainers(spec)) {
                 for (VolumeMount mount : c.getVolumeMounts()) {
                     if (hostPaths.containsKey(mount.getName())) {
                         String path = hostPaths.get(mount.getName());
@@ -223,17 +237,19 @@ class DeployManifestsTest {
         }
 
         @Test
-        void copiesInAnInitContainerAndKeepsTheKubeconfigInTheMainOne() {
+        void copiesInAnInitContainerAndKeepsTheKubeconfigInAnotherBesideTheDaemon() {
             PodSpec spec = daemonSet().getSpec().getTemplate().getSpec();
             String script = "/usrsp-installer/install.sh";
             assertThat(spec.getInitContainers()).singleElement()
                     .satisfies(c -> assertThat(c.getCommand()).endsWith(script, "install"));
-            assertThat(spec.getContainers()).singleElement()
+            assertThat(spec.getContainers()).extracting(Container::getName)
+                    .containsExactlyInAnyOrder("kubeconfig", DAEMON_CONTAINER);
+            assertThat(installerContainers(spec)).filteredOn(c -> c.getName().equals("kubeconfig")).singleElement()
                     .satisfies(c -> assertThat(c.getCommand()).endsWith(script, "kubeconfig"));
             Volume scripts = spec.getVolumes().stream().filter(v -> v.getConfigMap() != null).findFirst()
                     .orElseThrow();
             assertThat(installerConfigMap().getMetadata().getName()).isEqualTo(scripts.getConfigMap().getName());
-            assertThat(allContainers(spec)).allSatisfy(c -> assertThat(mountPath(c, scripts.getName()))
+            assertThat(installerContainers(spec)).allSatisfy(c -> assertThat(mountPath(c, scripts.getName()))
                     .hasValueSatisfying(dir -> assertThat(script).startsWith(dir + "/")));
             assertThat(installerConfigMap().getMetadata().getNamespace())
                     .isEqualTo(daemonSet().getMetadata().getNamespace());
@@ -241,12 +257,10 @@ class DeployManifestsTest {
         }
 
         @Test
-        void runsAsRootWithoutPrivilegeOrCapabilitiesOnAReadOnlyRoot() {
+        void installsAsRootWithoutPrivilegeOrCapabilitiesOnAReadOnlyRoot() {
             PodSpec spec = daemonSet().getSpec().getTemplate().getSpec();
             assertThat(spec.getSecurityContext().getRunAsUser()).isZero();
-            assertThat(spec.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
-            assertThat(spec.getHostPID()).isNotEqualTo(Boolean.TRUE);
-            assertThat(allContainers(spec)).allSatisfy(c -> {
+            assertThat(installerContainers(spec)).hasSize(2).allSatisfy(c -> {
                 var security = c.getSecurityContext();
                 assertThat(security.getPrivileged()).isFalse();
                 assertThat(security.getAllowPrivilegeEscalation()).isFalse();
@@ -280,6 +294,79 @@ class DeployManifestsTest {
                 assertThat(subject.getName()).isEqualTo(account.getMetadata().getName());
                 assertThat(subject.getNamespace()).isEqualTo(account.getMetadata().getNamespace());
             });
+        }
+    }
+
+    /** The daemon container: the plugin's daemon as docs/daemon.md describes it, at the node's own paths. */
+    @Nested
+    class ThePluginsDaemon {
+
+        @Test
+        void runsTheImagesPluginAsTheDaemonOnTheLaunchersDefaultSocket() throws IOException {
+            Container daemon = daemonContainer();
+            assertThat(daemon.getImage()).isEqualTo(installerContainers(daemonSpec()).get(0).getImage());
+            assertThat(daemon.getCommand()).containsExactly(IMAGE_PLUGIN, "daemon");
+            assertThat(daemon.getArgs()).isNullOrEmpty();
+            String socket = daemon.getEnv().stream().filter(env -> env.getName().equals(SOCKET_VARIABLE))
+                    .findFirst().orElseThrow().getValue();
+            assertThat(Files.readString(LAUNCHER)).contains("daemon_socket=\"${" + SOCKET_VARIABLE + ":-" + socket
+                    + "}\"");
+            assertThat(mountPaths(daemon)).contains(Path.of(socket).getParent().toString());
+        }
+
+        @Test
+        void isPrivilegedInTheNodesNetworkAndProcessNamespaces() {
+            PodSpec spec = daemonSpec();
+            assertThat(spec.getHostNetwork()).isTrue();
+            assertThat(spec.getHostPID()).as("the pid in the daemon's pid file is the node's").isTrue();
+            var security = daemonContainer().getSecurityContext();
+            assertThat(security.getPrivileged()).isTrue();
+            assertThat(security.getSeccompProfile().getType()).isEqualTo("Unconfined");
+            assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+        }
+
+        @Test
+        void isProbedByTheLaunchersOwnCheckForReadinessAndLiveness() {
+            Container daemon = daemonContainer();
+            for (var probe : List.of(daemon.getReadinessProbe(), daemon.getLivenessProbe())) {
+                assertThat(probe.getExec().getCommand()).containsExactly(IMAGE_PLUGIN, "daemon", "--check");
+                assertThat(probe.getTimeoutSeconds()).isPositive();
+            }
+            assertThat(daemon.getLivenessProbe().getInitialDelaySeconds()).as("the JVM's start").isPositive();
+        }
+
+        @Test
+        void mountsEveryNodeDirectoryAtItsOwnPath() {
+            Map<String, String> hostPaths = hostPaths(daemonSpec());
+            assertThat(daemonContainer().getVolumeMounts()).isNotEmpty().allSatisfy(mount -> {
+                assertThat(hostPaths).as("%s is a node directory", mount.getName()).containsKey(mount.getName());
+                assertThat(mount.getMountPath()).as("mount of %s", mount.getName())
+                        .isEqualTo(hostPaths.get(mount.getName()));
+            });
+        }
+
+        @Test
+        void seesTheNamespacesAndPodVolumesMountedAfterItStarted() {
+            Map<String, String> propagation = daemonContainer().getVolumeMounts().stream()
+                    .filter(m -> m.getMountPropagation() != null)
+                    .collect(Collectors.toMap(VolumeMount::getMountPath, VolumeMount::getMountPropagation));
+            assertThat(propagation).containsOnly(Map.entry("/run/netns", "HostToContainer"),
+                    Map.entry("/var/lib/kubelet", "HostToContainer"));
+        }
+
+        @Test
+        void reachesWhatThePluginUsesByDefaultAndWhatTheNetworksName() {
+            List<String> mounted = mountPaths(daemonContainer());
+            List<Path> used = new ArrayList<>(List.of(Path.of("/opt/cni/bin/host-local"),
+                    Path.of("/var/lib/cni/networks"), NetConf.DEFAULT_DATA_DIR, NetConf.DEFAULT_SHARED_DIR,
+                    Path.of(KUBECONFIG), Path.of(OVSDB_SOCKET), Path.of(VPP_API_SOCKET),
+                    Path.of("/run/netns/cni-0"), Path.of("/var/lib/kubelet/pods")));
+            networks().forEach((name, config) -> decode(name, config).logFile().map(Path::of).ifPresent(used::add));
+            assertThat(used).allSatisfy(path -> assertThat(mounted)
+                    .as("a mount of the daemon holding %s", path).anySatisfy(dir -> assertThat(path)
+                            .startsWithRaw(Path.of(dir))));
+            assertThat(daemonContainer().getVolumeMounts()).filteredOn(m -> !Boolean.TRUE.equals(m.getReadOnly()))
+                    .extracting(VolumeMount::getMountPath).doesNotContain("/opt/cni/bin", KUBECONFIG_DIR);
         }
     }
 
@@ -694,6 +781,30 @@ class DeployManifestsTest {
 
     static DaemonSet daemonSet() {
         return only(DaemonSet.class);
+    }
+
+    static PodSpec daemonSpec() {
+        return daemonSet().getSpec().getTemplate().getSpec();
+    }
+
+    static Container daemonContainer() {
+        return daemonSpec().getContainers().stream().filter(c -> c.getName().equals(DAEMON_CONTAINER)).findFirst()
+                .orElseThrow();
+    }
+
+    /** The containers that install the plugin and keep its kubeconfig: all but the daemon. */
+    static List<Container> installerContainers(PodSpec spec) {
+        return allContainers(spec).stream().filter(c -> !c.getName().equals(DAEMON_CONTAINER)).toList();
+    }
+
+    /** Each hostPath volume's name and its node path. */
+    static Map<String, String> hostPaths(PodSpec spec) {
+        return spec.getVolumes().stream().filter(v -> v.getHostPath() != null)
+                .collect(Collectors.toMap(Volume::getName, v -> v.getHostPath().getPath()));
+    }
+
+    static List<String> mountPaths(Container container) {
+        return container.getVolumeMounts().stream().map(VolumeMount::getMountPath).toList();
     }
 
     static ConfigMap installerConfigMap() {
