@@ -27,6 +27,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.net.ExtendedSocketOptions;
@@ -70,6 +72,11 @@ final class PluginDaemon implements AutoCloseable {
 
     static final String COMMAND = "daemon";
 
+    /**
+     * How long a stopped daemon lets the requests under way finish: within the DaemonSet's grace period of 10 s
+     * between SIGTERM and SIGKILL.
+     */
+    static final Duration DRAIN = Duration.ofSeconds(8);
     /** Environment and stdin together may not be larger than this; stdin alone is capped by the plugin. */
     private static final int MAX_REQUEST_BYTES = Main.MAX_CONFIG_BYTES + 1024 * 1024;
 
@@ -432,7 +439,12 @@ final class PluginDaemon implements AutoCloseable {
         return socket.resolveSibling(socket.getFileName() + ".pid");
     }
 
-    /** Stops accepting, and removes the socket so that launchers run the plugin themselves again. */
+    /**
+     * Stops accepting, and removes the socket so that launchers run the plugin themselves again; then lets the
+     * requests under way finish and answer, for at most {@link #DRAIN}: a daemon stopped by a rolling update or
+     * a restart does not cut an ADD off half-way. One that takes longer is cut off when the process exits, and
+     * the runtime's retry or DEL completes it, as after a crash.
+     */
     @Override
     public void close() {
         switches.close();
@@ -444,5 +456,14 @@ final class PluginDaemon implements AutoCloseable {
             log.println("userspace daemon: cannot remove " + socket + ": " + e.getMessage());
         }
         requests.shutdown();
+        log.println("userspace daemon: stopped accepting requests; finishing those under way");
+        try {
+            if (!requests.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.println("userspace daemon: requests still under way after " + DRAIN.toSeconds()
+                        + " s are cut off; the runtime's retry or DEL completes them");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -126,6 +127,37 @@ class DaemonClientGoneIT {
         assertThat(added.json().path("interfaces").path(0).path("name").asText()).isEqualTo("net1");
         assertThat(host.ports()).containsExactly(CONTAINER + "-net1");
         assertThat(plugin().run("DEL", host.config(CONTAINER)).exitCode()).isZero();
+        assertThat(host.state()).isEqualTo(before);
+    }
+
+    @Test
+    void aStoppedDaemonFinishesTheAddUnderWayAndMeanwhileCommandsRunStandalone() {
+        HostState before = host.state();
+        CniInvocation.Outcome added;
+        try (HeldAdd held = new HeldAdd(root, Step.PORT_ADDED)) {
+            CniInvocation.Running add = plugin().env(HoldPoints.VARIABLE, held.variable())
+                    .start("ADD", host.config(CONTAINER));
+            held.awaitReached(Duration.ofSeconds(60));
+            daemon.terminate();
+            daemon.awaitLine("userspace daemon: stopped accepting requests; finishing those under way",
+                    Duration.ofSeconds(60));
+            assertThat(daemon.socket).as("gone: a new command runs standalone").doesNotExist();
+            CniInvocation.Running standalone = host.plugin("0therclient1")
+                    .env("USERSPACE_CNI_DAEMON_SOCKET", daemon.socket.toString())
+                    .start("ADD", host.config("0therclient1"));
+            held.release();
+            added = add.finish();
+            CniInvocation.Outcome other = standalone.finish();
+            assertThat(other.exitCode()).as(other.stdout() + other.stderr()).isZero();
+        }
+        assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
+        assertThat(added.json().path("interfaces").path(0).path("name").asText()).isEqualTo("net1");
+        daemon.stop();
+        assertThat(host.ports()).containsExactlyInAnyOrder(CONTAINER + "-net1", "0therclient1-net1");
+        for (String container : List.of(CONTAINER, "0therclient1")) {
+            CniInvocation.Outcome deleted = host.plugin(container).run("DEL", host.config(container));
+            assertThat(deleted.exitCode()).as(deleted.stdout() + deleted.stderr()).isZero();
+        }
         assertThat(host.state()).isEqualTo(before);
     }
 

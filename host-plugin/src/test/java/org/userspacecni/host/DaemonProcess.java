@@ -103,6 +103,14 @@ final class DaemonProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * Sends the daemon SIGTERM, as a service manager or the kubelet does, and returns at once; through its
+     * handle, since {@link Process#destroy()} also closes the stderr the test goes on reading.
+     */
+    void terminate() {
+        process.toHandle().destroy();
+    }
+
     /** Stops the daemon as a service manager does (SIGTERM) and waits for it; its exit code. */
     int stop() {
         process.destroy();
