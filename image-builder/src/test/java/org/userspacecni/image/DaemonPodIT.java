@@ -36,6 +36,7 @@ import org.userspacecni.testkit.CniInvocation;
 import org.userspacecni.testkit.HostCommand;
 import org.userspacecni.testkit.NetworkNamespace;
 import org.userspacecni.testkit.OvsSandbox;
+import org.userspacecni.testkit.Testpmd;
 
 /**
  * The DaemonSet's daemon container, run as a kubelet would run it: the installer image built here from
@@ -50,7 +51,8 @@ import org.userspacecni.testkit.OvsSandbox;
  * network namespaces made after the daemon started. The node's launcher forwards ADD, CHECK and DEL to the
  * container (the witness ran in the container's mount namespace); while the container is killed or stopped the
  * same commands run standalone (in the node's), and the attachments made before are untouched: after the restart
- * CHECK passes and the switch's ports and host-local's leases are as they were. The manifest's probes pass in the
+ * CHECK passes and the switch's ports and host-local's leases are as they were, and testpmd's packets on one
+ * attachment reach the switch throughout. The manifest's probes pass in the
  * serving container and fail with the daemon down. At the end nothing is left.
  */
 class DaemonPodIT {
@@ -198,7 +200,8 @@ class DaemonPodIT {
     @Test
     void aRestartOfTheDaemonContainerLosesNoAttachmentAndTheGapRunsStandalone() throws Exception {
         startDaemon();
-        List<CniInvocation> plugins = List.of(launcher("r3st4rt000000001", netns()),
+        NetworkNamespace pod = netns();
+        List<CniInvocation> plugins = List.of(launcher("r3st4rt000000001", pod),
                 launcher("r3st4rt000000002", netns()));
         List<String> configs = new ArrayList<>();
         for (CniInvocation plugin : plugins) {
@@ -211,35 +214,54 @@ class DaemonPodIT {
         assertThat(ports).hasSize(2);
         assertThat(leases).hasSize(2);
 
-        // A crash: SIGKILL leaves the socket and the pid file, which names a process that is gone.
-        podman("kill", "usrsp-daemon");
-        podman("wait", "usrsp-daemon");
-        assertThat(socket()).exists();
-        assertThat(probeWithTheDaemonDown(daemon.getLivenessProbe().getExec().getCommand())).isNotZero();
-        gapRunsStandalone(plugins, configs, "g4p0k1ll3d000001");
+        // Traffic on the first attachment all along: testpmd sends, the switch counts.
+        String port = ovs.vsctl("--bare", "--columns=name", "find", "Interface",
+                "external_ids:\"userspace-cni/container-id\"=r3st4rt000000001").strip();
+        String socket = ovs.vsctl("get", "Interface", port, "options:vhost-server-path").strip().replace("\"", "");
+        try (Testpmd testpmd = Testpmd.start(pod, 1, List.of("--vdev=net_virtio_user0,path=" + socket
+                + ",server=1"), "txonly", root.resolve("testpmd.log"))) {
+            long received = flowing(port, 0);
 
-        podman("start", "usrsp-daemon");
-        awaitReady();
-        checkThroughTheDaemon(plugins, configs);
-        assertThat(ports()).isEqualTo(ports);
-        assertThat(leases()).isEqualTo(leases);
+            // A crash: SIGKILL leaves the socket and the pid file, which names a process that is gone.
+            podman("kill", "usrsp-daemon");
+            podman("wait", "usrsp-daemon");
+            assertThat(socket()).exists();
+            assertThat(probeWithTheDaemonDown(daemon.getLivenessProbe().getExec().getCommand())).isNotZero();
+            gapRunsStandalone(plugins, configs, "g4p0k1ll3d000001");
+            received = flowing(port, received);
 
-        // A rolling update or an eviction: SIGTERM, the daemon removes its socket.
-        podman("stop", "usrsp-daemon");
-        assertThat(socket()).doesNotExist();
-        assertThat(probeWithTheDaemonDown(daemon.getReadinessProbe().getExec().getCommand())).isNotZero();
-        gapRunsStandalone(plugins, configs, "g4p0st0pp3d00001");
+            podman("start", "usrsp-daemon");
+            awaitReady();
+            checkThroughTheDaemon(plugins, configs);
+            assertThat(ports()).isEqualTo(ports);
+            assertThat(leases()).isEqualTo(leases);
+            received = flowing(port, received);
 
-        podman("start", "usrsp-daemon");
-        awaitReady();
-        checkThroughTheDaemon(plugins, configs);
-        assertThat(ports()).isEqualTo(ports);
-        assertThat(leases()).isEqualTo(leases);
+            // A rolling update or an eviction: SIGTERM, the daemon removes its socket.
+            podman("stop", "usrsp-daemon");
+            assertThat(socket()).doesNotExist();
+            assertThat(probeWithTheDaemonDown(daemon.getReadinessProbe().getExec().getCommand())).isNotZero();
+            gapRunsStandalone(plugins, configs, "g4p0st0pp3d00001");
+            received = flowing(port, received);
+
+            podman("start", "usrsp-daemon");
+            awaitReady();
+            checkThroughTheDaemon(plugins, configs);
+            assertThat(ports()).isEqualTo(ports);
+            assertThat(leases()).isEqualTo(leases);
+            flowing(port, received);
+        }
         for (int i = 0; i < plugins.size(); i++) {
             CniInvocation.Outcome deleted = plugins.get(i).run("DEL", configs.get(i));
             assertThat(deleted.exitCode()).as(deleted.stdout() + deleted.stderr()).isZero();
         }
         assertNothingLeft();
+    }
+
+    /** Waits until the switch has received more than {@code after} packets on {@code port}; how many it has. */
+    private static long flowing(String port, long after) {
+        ovs.vsctl("--timeout=60", "wait-until", "Interface", port, "statistics:rx_packets>" + after);
+        return Long.parseLong(ovs.vsctl("get", "Interface", port, "statistics:rx_packets").strip());
     }
 
     /** With the daemon down: CHECK of the attachments made through it, and a whole ADD, CHECK, DEL, on the node. */
