@@ -84,10 +84,7 @@ class DaemonPodIT {
         podman.addAll(storage);
         podman.addAll(List.of("--runtime", "runc", "--cgroup-manager", "cgroupfs", "--events-backend", "file"));
         // The image pulls nothing: a Debian base with the probe's netcat, and the runtime the Maven build linked.
-        run(List.of("debootstrap", "--variant=minbase", "--include=netcat-openbsd", "bookworm",
-                root.resolve("rootfs").toString(), DebianImageIT.mirror()));
-        run(List.of("sh", "-c", "tar -C " + root.resolve("rootfs") + " -c . | " + String.join(" ", podman)
-                + " import - localhost/debian-base:12"));
+        DebianBase.importWith(podman);
         Path dist = plugin().getParent().getParent().getParent();
         Path context = Files.createDirectories(root.resolve("context"));
         run(List.of("cp", "-a", dist.toString(), context.resolve("dist").toString()));

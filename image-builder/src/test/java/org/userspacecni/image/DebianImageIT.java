@@ -59,9 +59,7 @@ class DebianImageIT {
         podman = new ArrayList<>(List.of("podman"));
         podman.addAll(storage);
         podman.addAll(List.of("--runtime", "runc", "--cgroup-manager", "cgroupfs", "--events-backend", "file"));
-        run(List.of("debootstrap", "--variant=minbase", "bookworm", root.resolve("rootfs").toString(), mirror()));
-        run(List.of("sh", "-c", "tar -C " + root.resolve("rootfs") + " -c . | " + String.join(" ", podman)
-                + " import - localhost/debian-base:12"));
+        DebianBase.importWith(podman);
     }
 
     /** The image of {@code variant}, its context written and built on first use. */
@@ -389,19 +387,6 @@ class DebianImageIT {
         } catch (IOException e) {
             return e.toString();
         }
-    }
-
-    /** The Debian mirror this machine's apt uses, so debootstrap reaches what apt reaches. */
-    static String mirror() throws IOException {
-        Path sources = Path.of("/etc/apt/sources.list.d/debian.sources");
-        if (Files.exists(sources)) {
-            for (String line : Files.readAllLines(sources)) {
-                if (line.startsWith("URIs:")) {
-                    return line.substring("URIs:".length()).trim().split("\\s+")[0];
-                }
-            }
-        }
-        return "http://deb.debian.org/debian";
     }
 
     private static void run(List<String> command) throws Exception {
