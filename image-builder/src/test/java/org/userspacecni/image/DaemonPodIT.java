@@ -227,11 +227,7 @@ class DaemonPodIT {
             gapRunsStandalone(plugins, configs, "g4p0k1ll3d000001");
             received = flowing(port, received);
 
-            podman("start", "usrsp-daemon");
-            awaitReady();
-            checkThroughTheDaemon(plugins, configs);
-            assertThat(ports()).isEqualTo(ports);
-            assertThat(leases()).isEqualTo(leases);
+            startedAgainWithNothingLost(plugins, configs, ports, leases);
             received = flowing(port, received);
 
             // A rolling update or an eviction: SIGTERM, the daemon removes its socket.
@@ -241,11 +237,7 @@ class DaemonPodIT {
             gapRunsStandalone(plugins, configs, "g4p0st0pp3d00001");
             received = flowing(port, received);
 
-            podman("start", "usrsp-daemon");
-            awaitReady();
-            checkThroughTheDaemon(plugins, configs);
-            assertThat(ports()).isEqualTo(ports);
-            assertThat(leases()).isEqualTo(leases);
+            startedAgainWithNothingLost(plugins, configs, ports, leases);
             flowing(port, received);
         }
         for (int i = 0; i < plugins.size(); i++) {
@@ -253,6 +245,16 @@ class DaemonPodIT {
             assertThat(deleted.exitCode()).as(deleted.stdout() + deleted.stderr()).isZero();
         }
         assertNothingLeft();
+    }
+
+    /** The container started again: it serves the attachments made before, and the switch and leases are as before. */
+    private void startedAgainWithNothingLost(List<CniInvocation> plugins, List<String> configs, Set<String> ports,
+            Set<String> leases) throws Exception {
+        podman("start", "usrsp-daemon");
+        awaitReady();
+        checkThroughTheDaemon(plugins, configs);
+        assertThat(ports()).isEqualTo(ports);
+        assertThat(leases()).isEqualTo(leases);
     }
 
     /** Waits until the switch has received more than {@code after} packets on {@code port}; how many it has. */
