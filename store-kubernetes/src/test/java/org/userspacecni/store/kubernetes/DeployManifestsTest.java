@@ -360,7 +360,9 @@ class DeployManifestsTest {
             List<Path> used = new ArrayList<>(List.of(Path.of("/opt/cni/bin/host-local"),
                     Path.of("/var/lib/cni/networks"), NetConf.DEFAULT_DATA_DIR, NetConf.DEFAULT_SHARED_DIR,
                     Path.of(KUBECONFIG), Path.of(OVSDB_SOCKET), Path.of(VPP_API_SOCKET),
-                    Path.of("/run/netns/cni-0"), Path.of("/var/lib/kubelet/pods")));
+                    Path.of("/run/netns/cni-0"), Path.of("/var/lib/kubelet/pods"),
+                    // the plugin's default directory of links to pods' long socket directories (host-plugin Pods)
+                    Path.of("/var/lib/vhost_sockets")));
             networks().forEach((name, config) -> decode(name, config).logFile().map(Path::of).ifPresent(used::add));
             assertThat(used).allSatisfy(path -> assertThat(mounted)
                     .as("a mount of the daemon holding %s", path).anySatisfy(dir -> assertThat(path)
