@@ -13,7 +13,6 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -186,11 +185,7 @@ class ContainerdCriIT {
                 .build();
         String id = node.cri().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
                 .getPodSandboxId();
-        try {
-            SANDBOX_NETNS.add(netnsOf(node, id));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        SANDBOX_NETNS.add(node.netnsOf(id));
         return id;
     }
 
@@ -220,18 +215,6 @@ class ContainerdCriIT {
     static List<String> lease(String ip) throws IOException {
         return Files.readAllLines(ipam.dataDir().resolve(NETWORK).resolve(ip)).stream().map(String::strip)
                 .collect(Collectors.toList());
-    }
-
-    /** The path of the sandbox's network namespace, from the runtime's own account of it. */
-    static Path netnsOf(PrivateContainerd node, String id) throws IOException {
-        JsonNode info = JSON.readTree(node.cri().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
-                .setPodSandboxId(id).setVerbose(true).build()).getInfoOrThrow("info"));
-        for (JsonNode namespace : info.at("/runtimeSpec/linux/namespaces")) {
-            if (namespace.path("type").asText().equals("network")) {
-                return Path.of(namespace.path("path").asText());
-            }
-        }
-        throw new IllegalStateException("no network namespace in the status of " + id + ": " + info);
     }
 
     /** Lines on containerd's stderr that are not containerd's own (logrus: time="…" level=…): the plugin's. */

@@ -1,5 +1,7 @@
 package org.userspacecni.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -18,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.userspacecni.node.cri.ListPodSandboxRequest;
 import org.userspacecni.node.cri.PodSandbox;
+import org.userspacecni.node.cri.PodSandboxStatusRequest;
 import org.userspacecni.node.cri.RemovePodSandboxRequest;
 import org.userspacecni.node.cri.RuntimeServiceGrpc;
 import org.userspacecni.node.cri.StopPodSandboxRequest;
@@ -39,6 +42,7 @@ final class PrivateContainerd implements AutoCloseable {
     static final String PAUSE_IMAGE = "localhost/usrsp-pause:1";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(120);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
     private final Map<String, String> environment;
@@ -166,18 +170,41 @@ final class PrivateContainerd implements AutoCloseable {
         process = Optional.empty();
     }
 
+    /** The path of a sandbox's network namespace, from containerd's own account of it (verbose status). */
+    Path netnsOf(String sandboxId) {
+        try {
+            JsonNode info = JSON.readTree(cri().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                    .setPodSandboxId(sandboxId).setVerbose(true).build()).getInfoOrThrow("info"));
+            for (JsonNode namespace : info.at("/runtimeSpec/linux/namespaces")) {
+                if (namespace.path("type").asText().equals("network")) {
+                    return Path.of(namespace.path("path").asText());
+                }
+            }
+            throw new IllegalStateException("no network namespace in the status of " + sandboxId + ": " + info);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Stops and removes every pod sandbox left, then containerd. A sandbox that CRI cannot end (its CNI DEL
+     * fails, say) is ended through containerd's own client instead, and its network namespace removed, so that
+     * no shim, pause process or namespace outlives the test; the failure is still reported.
+     */
     @Override
     public void close() {
         IllegalStateException failed = new IllegalStateException("pod sandboxes left in " + dir);
         if (process.isPresent()) {
             for (PodSandbox sandbox : cri().listPodSandbox(ListPodSandboxRequest.getDefaultInstance())
                     .getItemsList()) {
+                Path netns = netnsOf(sandbox.getId());
                 try {
                     cri().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(sandbox.getId()).build());
                     cri().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(sandbox.getId())
                             .build());
                 } catch (RuntimeException e) {
                     failed.addSuppressed(e);
+                    forceRemove(sandbox.getId(), netns);
                 }
             }
         }
@@ -185,6 +212,29 @@ final class PrivateContainerd implements AutoCloseable {
         unmountUnder(dir);
         if (failed.getSuppressed().length > 0) {
             throw failed;
+        }
+    }
+
+    /** Ends a sandbox's container through ctr (its shim exits with it) and removes its network namespace. */
+    private void forceRemove(String sandboxId, Path netns) {
+        for (List<String> step : List.of(List.of("tasks", "kill", "--signal", "SIGKILL", sandboxId),
+                List.of("tasks", "delete", "--force", sandboxId), List.of("containers", "delete", sandboxId))) {
+            List<String> command = new ArrayList<>(List.of("ctr", "--address", socket().toString(), "--namespace",
+                    CRI_NAMESPACE));
+            command.addAll(step);
+            try {
+                HostCommand.run(command);
+            } catch (IllegalStateException alreadyGone) {
+                // What the CRI call did finish is gone already.
+            }
+        }
+        if (Files.exists(netns)) {
+            HostCommand.run("umount", netns.toString());
+            try {
+                Files.delete(netns);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
