@@ -5,17 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,19 +25,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.userspacecni.node.cri.LinuxPodSandboxConfig;
-import org.userspacecni.node.cri.LinuxSandboxSecurityContext;
 import org.userspacecni.node.cri.ListPodSandboxRequest;
-import org.userspacecni.node.cri.NamespaceMode;
-import org.userspacecni.node.cri.NamespaceOption;
-import org.userspacecni.node.cri.PodSandboxConfig;
-import org.userspacecni.node.cri.PodSandboxMetadata;
 import org.userspacecni.node.cri.PodSandboxState;
 import org.userspacecni.node.cri.PodSandboxStatus;
-import org.userspacecni.node.cri.PodSandboxStatusRequest;
-import org.userspacecni.node.cri.RemovePodSandboxRequest;
-import org.userspacecni.node.cri.RunPodSandboxRequest;
-import org.userspacecni.node.cri.StopPodSandboxRequest;
 import org.userspacecni.testkit.HostLocalIpam;
 import org.userspacecni.testkit.OvsSandbox;
 
@@ -74,8 +58,7 @@ class ContainerdCriIT {
     static Path root;
     static OvsSandbox ovs;
     static HostLocalIpam ipam;
-    static KubernetesMockServer api;
-    static KubernetesClient client;
+    static MockApiServer api;
     static Path pauseImage;
     static PrivateContainerd containerd;
     static PluginDaemon daemon;
@@ -87,27 +70,22 @@ class ContainerdCriIT {
         ovs = OvsSandbox.start(root.resolve("ovs"));
         ovs.startVswitchd("usrsp-cri");
         ipam = HostLocalIpam.in(root.resolve("ipam"));
-        api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        api.init();
-        client = api.createClient();
+        api = MockApiServer.start();
         pauseImage = PauseImage.build(root.resolve("pause"), PrivateContainerd.PAUSE_IMAGE);
         if (DAEMON_MODE) {
             daemon = PluginDaemon.start(plugin(), root.resolve("daemon"));
         }
-        containerd = node("containerd", networkList("1.0.0", ",\"kubeconfig\":\"" + kubeconfig() + "\""));
+        containerd = node("containerd", networkList("1.0.0", ",\"kubeconfig\":\""
+                + api.writeKubeconfig(root.resolve("kubeconfig")) + "\""));
     }
 
     @AfterAll
     static void stop() {
-        // containerd first: the DEL of a sandbox a failed test left behind still needs the API server.
-        try (OvsSandbox started = ovs; PluginDaemon serving = daemon; PrivateContainerd running = containerd) {
+        // containerd first: the DEL of a sandbox a failed test left behind still needs the daemon, the switch
+        // and the API server.
+        try (MockApiServer server = api; OvsSandbox started = ovs; PluginDaemon serving = daemon;
+                PrivateContainerd running = containerd) {
             // Closed in reverse order, each even when one before it failed.
-        } finally {
-            if (client != null) {
-                client.close();
-                api.destroy();
-            }
         }
     }
 
@@ -127,20 +105,10 @@ class ContainerdCriIT {
     }
 
     /** A node's containerd whose CRI plugin runs the built plugin for the network list given. */
-    static PrivateContainerd node(String name, String networkList) throws IOException {
-        Path dir = root.resolve(name);
-        Path cniBin = Files.createDirectories(dir.resolve("cni-bin"));
-        Files.createSymbolicLink(cniBin.resolve("userspace"), plugin());
+    static PrivateContainerd node(String name, String networkList) {
         // A node's reference plugins: containerd adds loopback to every pod itself; host-local is the IPAM.
-        for (String plugin : List.of("loopback", "host-local")) {
-            Files.createSymbolicLink(cniBin.resolve(plugin), HostLocalIpam.CNI_BIN.resolve(plugin));
-        }
-        Path cniConf = Files.createDirectories(dir.resolve("cni-conf"));
-        Files.writeString(cniConf.resolve("10-" + NETWORK + ".conflist"), networkList);
-        PrivateContainerd started = PrivateContainerd.start(dir, cniBin, cniConf,
-                daemon == null ? Map.of() : daemon.clientEnvironment());
-        started.importImage(pauseImage);
-        return started;
+        return PrivateContainerd.start(root.resolve(name), plugin(), List.of("loopback", "host-local"), networkList,
+                daemon == null ? Map.of() : daemon.clientEnvironment(), pauseImage);
     }
 
     /** The built plugin's launcher. */
@@ -161,46 +129,16 @@ class ContainerdCriIT {
                 + "\"ipam\":" + ipam.section() + "}]}";
     }
 
-    static Path kubeconfig() throws IOException {
-        return Files.writeString(root.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\nclusters:\n"
-                + "- name: mock\n  cluster:\n    server: " + api.url("/").replaceAll("/$", "") + "\n"
-                + "users:\n- name: cni\n  user:\n    token: node-token\n"
-                + "contexts:\n- name: cni@mock\n  context:\n    cluster: mock\n    user: cni\n"
-                + "current-context: cni@mock\n");
-    }
-
     /** The pod in the API server, as the scheduler would have bound it; returns its uid. */
     static String pod(String name) {
-        return client.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName(name)
-                .withNamespace(NAMESPACE).endMetadata().withNewSpec().addNewContainer().withName("dpdk")
-                .withImage("usrsp-ovs:0.1.0").endContainer().endSpec().build()).create().getMetadata().getUid();
+        return api.createPod(NAMESPACE, name);
     }
 
-    /** RunPodSandbox as the kubelet sends it for a pod on the pod network. */
+    /** RunPodSandbox, its network namespace noted for the check that it goes with the sandbox. */
     static String run(PrivateContainerd node, String name, String uid) {
-        PodSandboxConfig config = PodSandboxConfig.newBuilder()
-                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace(NAMESPACE).setUid(uid))
-                .setHostname(name)
-                .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(LinuxSandboxSecurityContext
-                        .newBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
-                                .setNetwork(NamespaceMode.POD).setPid(NamespaceMode.CONTAINER)
-                                .setIpc(NamespaceMode.POD))))
-                .build();
-        String id = node.cri().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
-                .getPodSandboxId();
+        String id = node.runPodSandbox(NAMESPACE, name, uid);
         SANDBOX_NETNS.add(node.netnsOf(id));
         return id;
-    }
-
-    static PodSandboxStatus status(PrivateContainerd node, String id) {
-        return node.cri().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(id).build())
-                .getStatus();
-    }
-
-    /** StopPodSandbox (containerd runs the CNI DEL) then RemovePodSandbox, as the kubelet ends a pod. */
-    static void end(PrivateContainerd node, String id) {
-        node.cri().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build());
-        node.cri().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build());
     }
 
     static String port(String sandboxId) {
@@ -209,7 +147,7 @@ class ContainerdCriIT {
 
     /** The configuration the plugin wrote into the pod's annotations, or null. */
     static JsonNode annotation(String pod) throws IOException {
-        String value = client.pods().inNamespace(NAMESPACE).withName(pod).get().getMetadata().getAnnotations()
+        String value = api.client().pods().inNamespace(NAMESPACE).withName(pod).get().getMetadata().getAnnotations()
                 .get("userspace/configuration-data");
         return value == null ? null : JSON.readTree(value);
     }
@@ -230,7 +168,7 @@ class ContainerdCriIT {
         String uid = pod("pod-a");
         String id = run(containerd, "pod-a", uid);
 
-        PodSandboxStatus ready = status(containerd, id);
+        PodSandboxStatus ready = containerd.status(id);
         assertThat(ready.getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
         String ip = ready.getNetwork().getIp();
         assertThat(ipam.leases()).containsExactly(ip);
@@ -244,11 +182,11 @@ class ContainerdCriIT {
         assertThat(entries.get(0).path("containerId").asText()).isEqualTo(id);
         assertThat(entries.get(0).path("ifName").asText()).isEqualTo("eth0");
 
-        containerd.cri().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build());
-        assertThat(status(containerd, id).getState()).isEqualTo(PodSandboxState.SANDBOX_NOTREADY);
+        containerd.stopPodSandbox(id);
+        assertThat(containerd.status(id).getState()).isEqualTo(PodSandboxState.SANDBOX_NOTREADY);
         assertThat(ipam.leases()).isEmpty();
         assertThat(annotation("pod-a")).as("the annotation, taken back by DEL").isNull();
-        containerd.cri().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+        containerd.removePodSandbox(id);
     }
 
     @Test
@@ -260,11 +198,11 @@ class ContainerdCriIT {
             List<Future<String>> started = names.stream()
                     .map(name -> kubelet.submit(() -> run(containerd, name, uids.get(name))))
                     .collect(Collectors.toList());
-            List<String> ids = new java.util.ArrayList<>();
+            List<String> ids = new ArrayList<>();
             for (Future<String> sandbox : started) {
                 ids.add(sandbox.get());
             }
-            List<String> ips = ids.stream().map(id -> status(containerd, id))
+            List<String> ips = ids.stream().map(containerd::status)
                     .peek(status -> assertThat(status.getState()).isEqualTo(PodSandboxState.SANDBOX_READY))
                     .map(status -> status.getNetwork().getIp()).collect(Collectors.toList());
             assertThat(ips).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ipam.leases());
@@ -272,7 +210,7 @@ class ContainerdCriIT {
                     .containsExactlyInAnyOrderElementsOf(ids.stream().map(ContainerdCriIT::port)
                             .collect(Collectors.toList()));
 
-            List<Future<?>> ended = ids.stream().map(id -> kubelet.submit(() -> end(containerd, id)))
+            List<Future<?>> ended = ids.stream().map(id -> kubelet.submit(() -> containerd.endPodSandbox(id)))
                     .collect(Collectors.toList());
             for (Future<?> sandbox : ended) {
                 sandbox.get();
@@ -286,41 +224,40 @@ class ContainerdCriIT {
     void containerdRestartedWithPodsRunningKeepsTheirAttachments() throws Exception {
         String first = run(containerd, "pod-r1", pod("pod-r1"));
         String second = run(containerd, "pod-r2", pod("pod-r2"));
-        String firstIp = status(containerd, first).getNetwork().getIp();
-        String secondIp = status(containerd, second).getNetwork().getIp();
+        String firstIp = containerd.status(first).getNetwork().getIp();
+        String secondIp = containerd.status(second).getNetwork().getIp();
         String ports = ovs.vsctl("--bare", "--columns=_uuid,name", "list", "Interface");
 
         containerd.stop();
         containerd.start();
 
-        assertThat(status(containerd, first).getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
-        assertThat(status(containerd, first).getNetwork().getIp()).isEqualTo(firstIp);
-        assertThat(status(containerd, second).getNetwork().getIp()).isEqualTo(secondIp);
+        assertThat(containerd.status(first).getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
+        assertThat(containerd.status(first).getNetwork().getIp()).isEqualTo(firstIp);
+        assertThat(containerd.status(second).getNetwork().getIp()).isEqualTo(secondIp);
         assertThat(ovs.vsctl("--bare", "--columns=_uuid,name", "list", "Interface")).as("the same ports, not re-made")
                 .isEqualTo(ports);
         assertThat(ipam.leases()).containsExactlyInAnyOrder(firstIp, secondIp);
         assertThat(annotation("pod-r1")).hasSize(1);
 
-        end(containerd, first);
-        end(containerd, second);
+        containerd.endPodSandbox(first);
+        containerd.endPodSandbox(second);
     }
 
     @Test
     void withoutAKubeconfigThePodIsReadyAndNothingIsSaid() throws Exception {
         try (PrivateContainerd quiet = node("containerd-no-kubeconfig", networkList("1.0.0", ""))) {
             String id = run(quiet, "pod-q", "f81d4fae-7dec-11d0-a765-00a0c91e6bf6");
-            assertThat(status(quiet, id).getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
+            assertThat(quiet.status(id).getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
             assertThat(ovs.vsctl("list-ports", BRIDGE).strip()).isEqualTo(port(id));
             assertThat(root.resolve("data").resolve(id)).isDirectory();
-            end(quiet, id);
+            quiet.endPodSandbox(id);
             assertThat(pluginLines(quiet.logText())).as("what the plugin said on containerd's stderr").isEmpty();
 
             // The same network asking for info: what the plugin says does reach containerd's log.
-            Files.writeString(root.resolve("containerd-no-kubeconfig/cni-conf/10-" + NETWORK + ".conflist"),
-                    networkList("1.0.0", ",\"logLevel\":\"info\""));
+            quiet.writeNetworkList(networkList("1.0.0", ",\"logLevel\":\"info\""));
             quiet.stop();
             quiet.start();
-            end(quiet, run(quiet, "pod-q", "f81d4fae-7dec-11d0-a765-00a0c91e6bf6"));
+            quiet.endPodSandbox(run(quiet, "pod-q", "f81d4fae-7dec-11d0-a765-00a0c91e6bf6"));
             assertThat(pluginLines(quiet.logText())).anyMatch(line -> line.contains("no kubeconfig in the configuration"));
         }
     }

@@ -1,27 +1,13 @@
 package org.userspacecni.node;
 
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.userspacecni.node.cri.PodSandboxConfig;
-import org.userspacecni.node.cri.PodSandboxMetadata;
 import org.userspacecni.node.cri.PodSandboxState;
-import org.userspacecni.node.cri.PodSandboxStatusRequest;
-import org.userspacecni.node.cri.RemovePodSandboxRequest;
-import org.userspacecni.node.cri.RunPodSandboxRequest;
-import org.userspacecni.node.cri.StopPodSandboxRequest;
 import org.userspacecni.testkit.HostCommand;
 import org.userspacecni.testkit.HostLocalIpam;
 import org.userspacecni.testkit.OvsSandbox;
@@ -56,16 +42,9 @@ public final class PodStartCost {
             // The operator's bridge, as on a node that runs pods: ADD and DEL add and remove a port, and the
             // bridge outlives them (one the plugin made would go with its last port, and come with the next).
             ovs.vsctl("add-br", "br-bench", "--", "set", "Bridge", "br-bench", "datapath_type=netdev");
-            KubernetesMockServer api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                    new KubernetesCrudDispatcher(), false);
-            api.init();
-            started.add(api::destroy);
-            KubernetesClient client = api.createClient();
-            started.add(client);
-            Path kubeconfig = Files.writeString(root.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\n"
-                    + "clusters:\n- name: mock\n  cluster:\n    server: " + api.url("/").replaceAll("/$", "")
-                    + "\nusers:\n- name: cni\n  user:\n    token: node-token\ncontexts:\n- name: cni@mock\n"
-                    + "  context:\n    cluster: mock\n    user: cni\ncurrent-context: cni@mock\n");
+            MockApiServer api = MockApiServer.start();
+            started.add(api);
+            Path kubeconfig = api.writeKubeconfig(root.resolve("kubeconfig"));
             Path pause = PauseImage.build(root.resolve("pause"), PrivateContainerd.PAUSE_IMAGE);
             PluginDaemon daemon = PluginDaemon.start(plugin, root.resolve("daemon"));
             started.add(daemon);
@@ -97,27 +76,16 @@ public final class PodStartCost {
             for (int round = -1; round < rounds; round++) { // round -1 warms every candidate up, unrecorded
                 for (Candidate candidate : candidates) {
                     String name = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-                    String uid = UUID.randomUUID().toString();
-                    if (candidate.inApi()) {
-                        uid = client.pods().inNamespace("bench").resource(new PodBuilder().withNewMetadata()
-                                .withName(name).withNamespace("bench").endMetadata().withNewSpec()
-                                .addNewContainer().withName("c").withImage("i").endContainer().endSpec().build())
-                                .create().getMetadata().getUid();
-                    }
+                    String uid = candidate.inApi() ? api.createPod("bench", name) : UUID.randomUUID().toString();
+                    PrivateContainerd node = candidate.containerd();
                     long start = System.nanoTime();
-                    String id = candidate.containerd().cri().runPodSandbox(RunPodSandboxRequest.newBuilder()
-                            .setConfig(PodSandboxConfig.newBuilder().setMetadata(PodSandboxMetadata.newBuilder()
-                                    .setName(name).setNamespace("bench").setUid(uid))).build()).getPodSandboxId();
-                    PodSandboxState state = candidate.containerd().cri().podSandboxStatus(
-                            PodSandboxStatusRequest.newBuilder().setPodSandboxId(id).build()).getStatus().getState();
+                    String id = node.runPodSandbox("bench", name, uid);
+                    PodSandboxState state = node.status(id).getState();
                     long ready = System.nanoTime();
                     if (state != PodSandboxState.SANDBOX_READY) {
                         throw new IllegalStateException(candidate.name() + ": sandbox " + id + " is " + state);
                     }
-                    candidate.containerd().cri().stopPodSandbox(StopPodSandboxRequest.newBuilder()
-                            .setPodSandboxId(id).build());
-                    candidate.containerd().cri().removePodSandbox(RemovePodSandboxRequest.newBuilder()
-                            .setPodSandboxId(id).build());
+                    node.endPodSandbox(id);
                     long gone = System.nanoTime();
                     if (round >= 0) {
                         run.computeIfAbsent(candidate.name(), key -> new ArrayList<>()).add((ready - start) / 1e6);
@@ -145,19 +113,12 @@ public final class PodStartCost {
     }
 
     private static Candidate candidate(Path root, String name, String plugin, Path launcher, Path pause,
-            Map<String, String> environment, boolean inApi, List<AutoCloseable> started) throws IOException {
-        Path dir = root.resolve("containerd-" + started.size());
-        Path cniBin = Files.createDirectories(dir.resolve("cni-bin"));
-        Files.createSymbolicLink(cniBin.resolve("userspace"), launcher);
-        for (String reference : List.of("loopback", "host-local", "bridge")) {
-            Files.createSymbolicLink(cniBin.resolve(reference), HostLocalIpam.CNI_BIN.resolve(reference));
-        }
-        Path cniConf = Files.createDirectories(dir.resolve("cni-conf"));
-        Files.writeString(cniConf.resolve("10-bench.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"bench-"
-                + started.size() + "\",\"plugins\":[" + plugin + "]}");
-        PrivateContainerd containerd = PrivateContainerd.start(dir, cniBin, cniConf, environment);
+            Map<String, String> environment, boolean inApi, List<AutoCloseable> started) {
+        String networkList = "{\"cniVersion\":\"1.0.0\",\"name\":\"bench-" + started.size() + "\",\"plugins\":["
+                + plugin + "]}";
+        PrivateContainerd containerd = PrivateContainerd.start(root.resolve("containerd-" + started.size()),
+                launcher, List.of("loopback", "host-local", "bridge"), networkList, environment, pause);
         started.add(containerd);
-        containerd.importImage(pause);
         return new Candidate(name, containerd, inApi);
     }
 

@@ -18,14 +18,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.userspacecni.node.cri.LinuxPodSandboxConfig;
+import org.userspacecni.node.cri.LinuxSandboxSecurityContext;
 import org.userspacecni.node.cri.ListPodSandboxRequest;
+import org.userspacecni.node.cri.NamespaceMode;
+import org.userspacecni.node.cri.NamespaceOption;
 import org.userspacecni.node.cri.PodSandbox;
+import org.userspacecni.node.cri.PodSandboxConfig;
+import org.userspacecni.node.cri.PodSandboxMetadata;
+import org.userspacecni.node.cri.PodSandboxStatus;
 import org.userspacecni.node.cri.PodSandboxStatusRequest;
 import org.userspacecni.node.cri.RemovePodSandboxRequest;
+import org.userspacecni.node.cri.RunPodSandboxRequest;
 import org.userspacecni.node.cri.RuntimeServiceGrpc;
 import org.userspacecni.node.cri.StopPodSandboxRequest;
 import org.userspacecni.node.cri.VersionRequest;
 import org.userspacecni.testkit.HostCommand;
+import org.userspacecni.testkit.HostLocalIpam;
 
 /**
  * A private containerd (Debian's package) with its CRI plugin, in a directory of its own: its root, state,
@@ -54,11 +63,23 @@ final class PrivateContainerd implements AutoCloseable {
         this.environment = Map.copyOf(environment);
     }
 
-    /** Writes the configuration and starts containerd; returns once its CRI service answers. */
-    static PrivateContainerd start(Path dir, Path cniBin, Path cniConf, Map<String, String> environment) {
+    /**
+     * A node's containerd: its CNI {@code bin_dir} holds {@code plugin} as {@code userspace} and the reference
+     * plugins named (from the distribution's {@link HostLocalIpam#CNI_BIN}), its {@code conf_dir} the network
+     * list; started with {@code environment}, which containerd passes on to every CNI plugin it runs, and with
+     * the pause image imported. Returns once its CRI service answers.
+     */
+    static PrivateContainerd start(Path dir, Path plugin, List<String> referencePlugins, String networkList,
+            Map<String, String> environment, Path pauseImage) {
         PrivateContainerd containerd = new PrivateContainerd(dir, environment);
         try {
-            Files.createDirectories(dir);
+            Path cniBin = Files.createDirectories(dir.resolve("cni-bin"));
+            Files.createSymbolicLink(cniBin.resolve("userspace"), plugin);
+            for (String reference : referencePlugins) {
+                Files.createSymbolicLink(cniBin.resolve(reference), HostLocalIpam.CNI_BIN.resolve(reference));
+            }
+            Files.createDirectories(containerd.networkList().getParent());
+            containerd.writeNetworkList(networkList);
             Files.writeString(dir.resolve("config.toml"), String.join("\n",
                     "version = 2",
                     "root = \"" + dir.resolve("root") + "\"",
@@ -79,14 +100,29 @@ final class PrivateContainerd implements AutoCloseable {
                     "      runtime_type = \"io.containerd.runc.v2\"",
                     "  [plugins.\"io.containerd.grpc.v1.cri\".cni]",
                     "    bin_dir = \"" + cniBin + "\"",
-                    "    conf_dir = \"" + cniConf + "\"",
+                    "    conf_dir = \"" + containerd.networkList().getParent() + "\"",
                     "    max_conf_num = 1",
                     ""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         containerd.start();
+        containerd.importImage(pauseImage);
         return containerd;
+    }
+
+    /** The network list in the CRI plugin's {@code conf_dir}, its only one. */
+    private Path networkList() {
+        return dir.resolve("cni-conf/10-network.conflist");
+    }
+
+    /** Replaces the network list; containerd reads it anew when it starts. */
+    void writeNetworkList(String list) {
+        try {
+            Files.writeString(networkList(), list);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     Path socket() {
@@ -147,8 +183,40 @@ final class PrivateContainerd implements AutoCloseable {
                 .withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** RunPodSandbox as the kubelet sends it for a pod on the pod network; the sandbox id. */
+    String runPodSandbox(String namespace, String name, String uid) {
+        PodSandboxConfig config = PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace(namespace).setUid(uid))
+                .setHostname(name)
+                .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(LinuxSandboxSecurityContext
+                        .newBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
+                                .setNetwork(NamespaceMode.POD).setPid(NamespaceMode.CONTAINER)
+                                .setIpc(NamespaceMode.POD))))
+                .build();
+        return cri().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    }
+
+    PodSandboxStatus status(String sandboxId) {
+        return cri().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(sandboxId).build())
+                .getStatus();
+    }
+
+    void stopPodSandbox(String sandboxId) {
+        cri().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build());
+    }
+
+    void removePodSandbox(String sandboxId) {
+        cri().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build());
+    }
+
+    /** StopPodSandbox (containerd runs the CNI DEL) then RemovePodSandbox, as the kubelet ends a pod. */
+    void endPodSandbox(String sandboxId) {
+        stopPodSandbox(sandboxId);
+        removePodSandbox(sandboxId);
+    }
+
     /** Imports an image archive into the CRI plugin's namespace with containerd's own client. */
-    void importImage(Path archive) {
+    private void importImage(Path archive) {
         HostCommand.run("ctr", "--address", socket().toString(), "--namespace", CRI_NAMESPACE, "images", "import",
                 archive.toString());
     }
@@ -199,9 +267,7 @@ final class PrivateContainerd implements AutoCloseable {
                     .getItemsList()) {
                 Path netns = netnsOf(sandbox.getId());
                 try {
-                    cri().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(sandbox.getId()).build());
-                    cri().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(sandbox.getId())
-                            .build());
+                    endPodSandbox(sandbox.getId());
                 } catch (RuntimeException e) {
                     failed.addSuppressed(e);
                     forceRemove(sandbox.getId(), netns);
