@@ -78,19 +78,15 @@ class DaemonPodIT {
     static void buildImageAndNode() throws Exception {
         readManifests();
         node = Files.createDirectories(root.resolve("node"));
-        List<String> storage = List.of("--root", root.resolve("storage").toString(), "--runroot",
-                root.resolve("run").toString(), "--storage-driver", "vfs");
-        podman = new ArrayList<>(List.of("podman"));
-        podman.addAll(storage);
-        podman.addAll(List.of("--runtime", "runc", "--cgroup-manager", "cgroupfs", "--events-backend", "file"));
+        ImageStorage images = new ImageStorage(root);
+        podman = images.podman();
         // The image pulls nothing: a Debian base with the probe's netcat, and the runtime the Maven build linked.
         DebianBase.importWith(podman);
         Path dist = plugin().getParent().getParent().getParent();
         Path context = Files.createDirectories(root.resolve("context"));
         run(List.of("cp", "-a", dist.toString(), context.resolve("dist").toString()));
         Files.createDirectories(context.resolve("dist/cni/bin/userspace.d/backends"));
-        List<String> bud = new ArrayList<>(List.of("buildah"));
-        bud.addAll(storage);
+        List<String> bud = new ArrayList<>(images.buildah());
         bud.addAll(List.of("bud", "--format", "docker", "--isolation", "chroot", "--build-arg",
                 "JDK_IMAGE=localhost/debian-base", "--build-arg", "JDK_TAG=12", "--build-arg",
                 "BASE_IMAGE=localhost/debian-base", "--build-arg", "BASE_TAG=12", "--build-arg", "RUNTIME=dist",
@@ -266,10 +262,7 @@ class DaemonPodIT {
     /** With the daemon down: CHECK of the attachments made through it, and a whole ADD, CHECK, DEL, on the node. */
     private void gapRunsStandalone(List<CniInvocation> plugins, List<String> configs, String containerId)
             throws Exception {
-        for (int i = 0; i < plugins.size(); i++) {
-            CniInvocation.Outcome checked = plugins.get(i).run("CHECK", configs.get(i));
-            assertThat(checked.exitCode()).as(checked.stdout() + checked.stderr()).isZero();
-        }
+        checkEach(plugins, configs);
         CniInvocation plugin = launcher(containerId, netns());
         CniInvocation.Outcome added = plugin.run("ADD", network());
         assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
@@ -286,12 +279,17 @@ class DaemonPodIT {
     private void checkThroughTheDaemon(List<CniInvocation> plugins, List<String> configs) throws Exception {
         long pid = Long.parseLong(podman("inspect", "--format", "{{.State.Pid}}", "usrsp-daemon").strip());
         String inContainer = Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/mnt")).toString();
+        checkEach(plugins, configs);
+        assertThat(witnessed("r3st4rt000000001")).last().isEqualTo("CHECK " + inContainer);
+        assertThat(witnessed("r3st4rt000000002")).last().isEqualTo("CHECK " + inContainer);
+    }
+
+    /** CHECK of each attachment, with the configuration and result of its ADD. */
+    private static void checkEach(List<CniInvocation> plugins, List<String> configs) {
         for (int i = 0; i < plugins.size(); i++) {
             CniInvocation.Outcome checked = plugins.get(i).run("CHECK", configs.get(i));
             assertThat(checked.exitCode()).as(checked.stdout() + checked.stderr()).isZero();
         }
-        assertThat(witnessed("r3st4rt000000001")).last().isEqualTo("CHECK " + inContainer);
-        assertThat(witnessed("r3st4rt000000002")).last().isEqualTo("CHECK " + inContainer);
     }
 
     /** Starts the manifest's daemon container and waits until its readiness probe passes. */

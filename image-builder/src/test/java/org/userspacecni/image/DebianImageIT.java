@@ -49,16 +49,13 @@ class DebianImageIT {
     static OvsSandbox host;
     static VppSandbox hostVpp;
     static List<String> podman;
-    static List<String> storage;
+    static ImageStorage images;
     static final Set<Variant> BUILT = EnumSet.noneOf(Variant.class);
 
     @BeforeAll
     static void base() throws Exception {
-        storage = List.of("--root", root.resolve("storage").toString(), "--runroot",
-                root.resolve("run").toString(), "--storage-driver", "vfs");
-        podman = new ArrayList<>(List.of("podman"));
-        podman.addAll(storage);
-        podman.addAll(List.of("--runtime", "runc", "--cgroup-manager", "cgroupfs", "--events-backend", "file"));
+        images = new ImageStorage(root);
+        podman = images.podman();
         DebianBase.importWith(podman);
     }
 
@@ -73,8 +70,7 @@ class DebianImageIT {
                 write.addAll(List.of("--vpp-from", vppTarball().toString()));
             }
             run(write);
-            List<String> bud = new ArrayList<>(List.of("buildah"));
-            bud.addAll(storage);
+            List<String> bud = new ArrayList<>(images.buildah());
             bud.addAll(List.of("bud", "--format", "docker", "--isolation", "chroot", "--build-arg",
                     "BASE_IMAGE=localhost/debian-base", "--build-arg", "BASE_TAG=12", "-t", imageName(variant),
                     context.toString()));
