@@ -83,7 +83,7 @@ class OvsVswitchdRestartIT {
             assertThat(ovs.vsctl("get", "Interface", PORT, "type").strip()).isEqualTo("dpdkvhostuserclient");
             assertThat(ovs.vsctl("get", "Interface", PORT, "options:vhost-server-path").strip())
                     .isEqualTo("\"" + socket + "\"");
-            ReconcileIT.Outcome reconciled = ReconcileIT.reconcile("--data-dir", root.resolve("data").toString());
+            CniInvocation.Outcome reconciled = ReconcileIT.reconcile("--data-dir", root.resolve("data").toString());
             assertThat(reconciled.exitCode()).as(reconciled.stderr()).isZero();
             assertThat(reconciled.stdout()).isEmpty();
             assertThat(reconciled.stderr()).contains("container restart00001, interface net1: intact")

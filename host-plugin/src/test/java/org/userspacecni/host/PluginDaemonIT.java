@@ -3,7 +3,6 @@ package org.userspacecni.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -343,24 +342,9 @@ class PluginDaemonIT extends PluginFixtureTest {
     }
 
     /** {@code userspace daemon --check} for {@code socket}, with no Java runtime to start. */
-    private static CniInvocation.Outcome check(Path socket) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(PluginFixture.plugin().toString(), PluginDaemon.COMMAND, "--check");
-        builder.environment().put("USERSPACE_CNI_DAEMON_SOCKET", socket.toString());
-        builder.environment().put("USERSPACE_CNI_JAVA", CniInvocation.NO_JAVA);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-        String stdout = read(process.getInputStream());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new CniInvocation.Outcome(process.exitValue(), stdout, stderr.get());
-    }
-
-    private static String read(InputStream stream) {
-        try {
-            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return e.toString();
-        }
+    private static CniInvocation.Outcome check(Path socket) {
+        return PluginFixture.runPlugin(Map.of("USERSPACE_CNI_DAEMON_SOCKET", socket.toString(), "USERSPACE_CNI_JAVA",
+                CniInvocation.NO_JAVA), List.of(PluginDaemon.COMMAND, "--check"));
     }
 
     /** What a daemon started on {@code socket} says before it exits with 1. */

@@ -1,11 +1,16 @@
 package org.userspacecni.host;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.userspacecni.testkit.CniInvocation;
@@ -38,6 +43,38 @@ final class PluginFixture implements AutoCloseable {
             throw new IllegalStateException("no built plugin at userspace.plugin=" + built + ": run mvn verify");
         }
         return Path.of(built);
+    }
+
+    /**
+     * The built plugin run as an operator types it ({@code userspace ARGUMENTS...}), stdin closed, with
+     * {@code environment} added to the test's; its exit code, stdout and stderr.
+     */
+    static CniInvocation.Outcome runPlugin(Map<String, String> environment, List<String> arguments) {
+        List<String> command = new ArrayList<>(List.of(plugin().toString()));
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        try {
+            Process process = builder.start();
+            process.getOutputStream().close();
+            // Read on a thread of its own, so that neither pipe fills while the other is read.
+            CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+            String stdout = read(process.getInputStream());
+            return new CniInvocation.Outcome(process.waitFor(), stdout, stderr.join());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String read(InputStream stream) {
+        try {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     Path switchDir() {

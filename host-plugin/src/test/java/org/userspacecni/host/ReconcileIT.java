@@ -2,9 +2,6 @@ package org.userspacecni.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +18,7 @@ import org.userspacecni.backend.vpp.real.RealVpp;
 import org.userspacecni.backend.vpp.sim.VppSimulator.Interface;
 import org.userspacecni.backend.vpp.sim.VppSimulator.L2Mode;
 import org.userspacecni.testkit.CniInvocation;
+import org.userspacecni.testkit.CniInvocation.Outcome;
 import org.userspacecni.testkit.HostLocalIpam;
 import org.userspacecni.testkit.NetworkNamespace;
 
@@ -184,46 +182,10 @@ class ReconcileIT {
         return tag.substring(tag.indexOf(':', "usrsp:".length()) + 1, tag.indexOf('~'));
     }
 
-    record Outcome(int exitCode, String stdout, String stderr) {
-    }
-
     static Outcome reconcile(String... args) {
-        List<String> command = new ArrayList<>(List.of(PluginFixture.plugin().toString(), "reconcile"));
-        command.addAll(List.of(args));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
-            process.getOutputStream().close();
-            Supplier<String> stderr = reader(process.getErrorStream());
-            String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int code = process.waitFor();
-            return new Outcome(code, stdout, stderr.get());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Reads a stream on a thread of its own, so that neither pipe fills while the other is read. */
-    private static Supplier<String> reader(java.io.InputStream in) {
-        StringBuilder text = new StringBuilder();
-        Thread thread = new Thread(() -> {
-            try {
-                text.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                text.append(e);
-            }
-        });
-        thread.start();
-        return () -> {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return text.toString();
-        };
+        List<String> arguments = new ArrayList<>(List.of("reconcile"));
+        arguments.addAll(List.of(args));
+        return PluginFixture.runPlugin(Map.of(), arguments);
     }
 
     private static void await(Supplier<Boolean> condition, String what) {
