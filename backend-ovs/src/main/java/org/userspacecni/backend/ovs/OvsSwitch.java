@@ -84,8 +84,8 @@ final class OvsSwitch implements AutoCloseable {
     /** The Interface row named {@code name}, with what ovs-vswitchd reports about it. */
     Optional<JsonNode> interfaceRow(String name) {
         ArrayNode result = transact(List.of(Ovsdb.select("Interface", Ovsdb.where("name", "==", name),
-                "name", "type", "options", "error", "ofport", "mtu", "mac_in_use", "link_state", "status",
-                "external_ids")));
+                "name", "type", "options", "error", "ofport", "mtu", "mtu_request", "mac_in_use", "link_state",
+                "status", "external_ids")));
         return result.get(0).path("rows").size() == 0 ? Optional.empty()
                 : Optional.of(result.get(0).path("rows").get(0));
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ConfigDoc;
@@ -58,19 +59,31 @@ final class VirtioUserPorts implements ContainerSide {
         boolean server = side.vhost().modeOrDefault() == VhostMode.SERVER;
         String name = config.ifName();
         try (OvsSwitch ovs = connect(side)) {
-            if (server) {
-                // A frontend that was killed leaves its socket, and the next one cannot bind: "Address in use".
-                removeStaleSocket(socket);
+            String devargs = devargs(config, socket, server);
+            Map<String, String> owner = Ownership.of(config.id(), config.name());
+            Optional<JsonNode> current = ovs.interfaceRow(name);
+            if (current.filter(row -> isJoined(row, devargs, owner, config)).isPresent()) {
+                // Applied before: a new port would drop the live connection, and its socket with it.
+                log.log(Level.DEBUG, "ovs-dpdk: {0} has joined {1} already", name, socket);
+            } else {
+                if (current.isPresent()) {
+                    // Applied before with other arguments: that frontend goes before its socket does.
+                    remove(ovs, config);
+                }
+                if (server) {
+                    // A frontend that was killed leaves its socket, and the next one cannot bind: "Address in use".
+                    removeStaleSocket(socket);
+                }
+                ObjectNode iface = Ovsdb.row().put("name", name).put("type", "dpdk");
+                iface.set("options", Ovsdb.map(Map.of("dpdk-devargs", devargs)));
+                config.mtu().ifPresent(mtu -> iface.put("mtu_request", mtu));
+                iface.set("external_ids", Ovsdb.map(owner));
+                ObjectNode port = Ovsdb.row().put("name", name);
+                port.set("interfaces", Ovsdb.namedUuid("iface"));
+                port.set("external_ids", Ovsdb.map(owner));
+                bridgePorts.add(ovs, new BridgePorts.PortSpec(side.bridge().bridgeName().orElse(DEFAULT_BRIDGE),
+                        name, iface, port, owner));
             }
-            ObjectNode iface = Ovsdb.row().put("name", name).put("type", "dpdk");
-            iface.set("options", Ovsdb.map(Map.of("dpdk-devargs", devargs(config, socket, server))));
-            config.mtu().ifPresent(mtu -> iface.put("mtu_request", mtu));
-            iface.set("external_ids", Ovsdb.map(Ownership.of(config.id(), config.name())));
-            ObjectNode port = Ovsdb.row().put("name", name);
-            port.set("interfaces", Ovsdb.namedUuid("iface"));
-            port.set("external_ids", Ovsdb.map(Ownership.of(config.id(), config.name())));
-            bridgePorts.add(ovs, new BridgePorts.PortSpec(side.bridge().bridgeName().orElse(DEFAULT_BRIDGE), name,
-                    iface, port, Ownership.of(config.id(), config.name())));
             if (ovs.settings().waitForVswitchd()) {
                 try {
                     ovs.awaitLinkUp(name);
@@ -112,6 +125,15 @@ final class VirtioUserPorts implements ContainerSide {
     private void remove(OvsSwitch ovs, ContainerConfig config) {
         bridgePorts.remove(ovs, ovs.ports(Ovsdb.where("external_ids", "includes",
                 Ovsdb.map(Ownership.of(config.id())))));
+    }
+
+    /** Whether {@code row} is the interface this attachment's apply makes, with the same arguments. */
+    private static boolean isJoined(JsonNode row, String devargs, Map<String, String> owner, ContainerConfig config) {
+        List<Integer> mtu = Ovsdb.setOf(row.path("mtu_request")).stream().map(JsonNode::asInt).toList();
+        return row.path("type").asText().equals("dpdk")
+                && devargs.equals(Ovsdb.mapOf(row.path("options")).get("dpdk-devargs"))
+                && Ownership.sameAttachment(Ovsdb.mapOf(row.path("external_ids")), owner)
+                && mtu.equals(config.mtu().stream().toList());
     }
 
     /** The virtio-user frontend's device arguments; the vdev name is unique in this OVS per interface. */

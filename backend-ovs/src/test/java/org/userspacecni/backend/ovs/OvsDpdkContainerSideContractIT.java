@@ -1,8 +1,18 @@
 package org.userspacecni.backend.ovs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.userspacecni.spi.AttachmentId;
+import org.userspacecni.spi.ContainerConfig;
+import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.testkit.OvsSandbox;
 import org.userspacecni.testkit.tck.ContainerDatapath;
 import org.userspacecni.testkit.tck.ContainerSideContract;
@@ -13,6 +23,8 @@ import org.userspacecni.testkit.tck.ContainerSideContract;
  * hugepages scripts/test reserved. "Unreachable" is the container's ovsdb-server stopped.
  */
 class OvsDpdkContainerSideContractIT extends ContainerSideContract {
+
+    private OvsDatapaths switches;
 
     @Override
     protected ContainerDatapath start(Path root) {
@@ -27,7 +39,58 @@ class OvsDpdkContainerSideContractIT extends ContainerSideContract {
                 throw e;
             }
         }
-        return new OvsDatapaths(host, container);
+        switches = new OvsDatapaths(host, container);
+        return switches;
+    }
+
+    @Test
+    void aSecondApplyKeepsTheJoinedPortAndItsSocket() {
+        ContainerConfig config = config();
+        switches.openHostEnd(config.name(), config.id(), socket(config));
+        try (DatapathBackend backend = backend()) {
+            backend.container().apply(config, socket(config));
+            String joined = switches.container().vsctl("get", "Interface", config.ifName(), "_uuid");
+            Object listening = socketInode(socket(config));
+
+            backend.container().apply(config, socket(config));
+
+            assertThat(switches.container().vsctl("get", "Interface", config.ifName(), "_uuid")).isEqualTo(joined);
+            assertThat(socketInode(socket(config))).as("the frontend's socket").isEqualTo(listening);
+            assertThat(backend.container().linkState(config)).isEqualTo("up");
+            backend.container().remove(config);
+        } finally {
+            switches.closeHostEnd(config.name(), config.id());
+        }
+    }
+
+    @Test
+    void anApplyWithOtherArgumentsReplacesThePortAndComesUp() {
+        ContainerConfig config = config();
+        ContainerConfig larger = new ContainerConfig(config.schemaVersion(), config.containerId(), config.ifName(),
+                config.name(), config.config(), config.ipResult(), config.socket(), config.mac(), Optional.of(2000),
+                config.vlan());
+        switches.openHostEnd(config.name(), config.id(), socket(config));
+        try (DatapathBackend backend = backend()) {
+            backend.container().apply(config, socket(config));
+
+            backend.container().apply(larger, socket(config));
+
+            assertThat(switches.container().vsctl("get", "Interface", config.ifName(), "mtu_request").strip())
+                    .isEqualTo("2000");
+            assertThat(backend.container().linkState(larger)).isEqualTo("up");
+            assertThat(switches.applied(config.name())).isEqualTo(1);
+            backend.container().remove(larger);
+        } finally {
+            switches.closeHostEnd(config.name(), config.id());
+        }
+    }
+
+    private static Object socketInode(Path socket) {
+        try {
+            return Files.readAttributes(socket, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The host's switch, where the host ends are, and the container's, which the contract checks. */
