@@ -19,7 +19,6 @@ import org.userspacecni.spi.DatapathBackendProvider;
  */
 class EngineOfAnotherSpiIsRefusedTest extends RecordingEngineTest {
 
-    private ClassLoader original;
     private URLClassLoader withFutureEngine;
 
     @BeforeEach
@@ -29,13 +28,11 @@ class EngineOfAnotherSpiIsRefusedTest extends RecordingEngineTest {
                 FutureSpiBackendProvider.class.getName() + "\n");
         withFutureEngine = new URLClassLoader(new URL[] {dir.resolve("future").toUri().toURL()},
                 getClass().getClassLoader());
-        original = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(withFutureEngine);
+        plugin.providers(withFutureEngine);
     }
 
     @AfterEach
-    void restore() throws IOException {
-        Thread.currentThread().setContextClassLoader(original);
+    void closeTheLoader() throws IOException {
         withFutureEngine.close();
     }
 
