@@ -22,12 +22,12 @@ import org.userspacecni.core.cni.CniResult;
 import org.userspacecni.core.cni.CniVersion;
 import org.userspacecni.core.cni.NetConfDecoder;
 import org.userspacecni.core.cni.ResultCodec;
+import org.userspacecni.core.store.FileConfigStore;
 import org.userspacecni.host.HoldPoints.Step;
 import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
-import org.userspacecni.spi.ConfigStore;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
@@ -55,14 +55,14 @@ final class HostPlugin {
     private final BackendRegistry registry;
     private final BackendContext context;
     private final IpamDelegate ipam;
-    private final ConfigStore store;
+    private final FileConfigStore store;
     private final AttachmentJournal journal;
     private final HoldPoints holds;
     private final Lazy<Providers<PodStoreProvider>> podStores;
     private final System.Logger log;
 
     @Inject
-    HostPlugin(BackendRegistry registry, BackendContext context, IpamDelegate ipam, ConfigStore store,
+    HostPlugin(BackendRegistry registry, BackendContext context, IpamDelegate ipam, FileConfigStore store,
             AttachmentJournal journal, HoldPoints holds, Lazy<Providers<PodStoreProvider>> podStores,
             System.Logger log) {
         this.registry = registry;

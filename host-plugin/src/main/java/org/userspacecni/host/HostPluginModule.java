@@ -12,7 +12,6 @@ import org.userspacecni.core.Providers;
 import org.userspacecni.core.store.FileConfigStore;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
-import org.userspacecni.spi.ConfigStore;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.PodStoreProvider;
@@ -49,7 +48,7 @@ interface HostPluginModule {
     }
 
     @Provides
-    static ConfigStore store(NetConf netConf, System.Logger log) {
+    static FileConfigStore store(NetConf netConf, System.Logger log) {
         return FileConfigStore.hostView(netConf.dataDirPath(), log);
     }
 
