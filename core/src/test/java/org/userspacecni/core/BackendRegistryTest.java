@@ -32,7 +32,7 @@ class BackendRegistryTest {
 
     @Test
     void twoProvidersOfOneEngineAreInvalidConfigNamingBoth() {
-        assertThatThrownBy(() -> new BackendRegistry(List.of(TestProvider.of("vpp"), new TestProvider("vpp", "2.0")),
+        assertThatThrownBy(() -> new BackendRegistry(List.of(TestProvider.of("vpp"), new TestProvider("vpp", "1.1")),
                 log))
                 .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7))
                 .hasMessage("two providers of engine 'vpp': " + TestProvider.class.getName() + " and "

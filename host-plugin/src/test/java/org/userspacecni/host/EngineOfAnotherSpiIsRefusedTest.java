@@ -41,8 +41,8 @@ class EngineOfAnotherSpiIsRefusedTest extends RecordingEngineTest {
         ErrorCodeTest.assertError(plugin.run("ADD", future()), 7, "engine 'future' cannot be used: its provider "
                 + FutureSpiBackendProvider.class.getName() + " from "
                 + Path.of(FutureSpiBackendProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                + " was built for SPI 2.0, and this program provides SPI 1.1; install a build of that backend for"
-                + " SPI 1.x, up to 1.1");
+                + " was built for SPI 3.0, and this program provides SPI 2.0; install a build of that backend for"
+                + " SPI 2.x, up to 2.0");
         assertThat(dir.resolve("switch/ports")).doesNotExist();
     }
 

@@ -34,13 +34,13 @@ class PodStoreOfAnotherSpiIsRefusedTest {
     @Test
     void aPodStoreForAnotherMajorFailsTheCommand() {
         AskedPodStore current = new AskedPodStore("current", SpiVersion.CURRENT);
-        assertThatThrownBy(() -> Pods.open(installed(current, new AskedPodStore("asked", "2.0")), conf, Map.of(),
+        assertThatThrownBy(() -> Pods.open(installed(current, new AskedPodStore("asked", "1.1")), conf, Map.of(),
                 context))
                 .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7))
                 .hasMessageStartingWith("pod store 'asked' cannot be used: its provider " + AskedPodStore.class.getName()
                         + " from ")
-                .hasMessageEndingWith(" was built for SPI 2.0, and this program provides SPI 1.1; install a build of"
-                        + " that pod store for SPI 1.x, up to 1.1");
+                .hasMessageEndingWith(" was built for SPI 1.1, and this program provides SPI 2.0; install a build of"
+                        + " that pod store for SPI 2.x, up to 2.0");
         assertThat(current.asked).isFalse();
     }
 
