@@ -108,6 +108,23 @@ public abstract class HostSideContract {
         }
     }
 
+    /** The engine asks the plugin where its socket goes, and CHECK and DEL find it there, not in {@code sharedDir}. */
+    @Test
+    void theSocketIsWhereThePluginPlacesIt() {
+        NetConf net = network();
+        Path placed = root.resolve("placed").resolve(net.name());
+        Attachment given = attachment(net, "net1");
+        Attachment a = new Attachment(given.id(), given.netns(), net, given.mac(), PlacedSockets.in(placed));
+        try (DatapathBackend backend = backend()) {
+            HostPort port = backend.host().add(a);
+
+            assertThat(Path.of(port.socketPath()).getParent()).as("the socket's directory").isEqualTo(placed);
+            backend.host().check(a);
+            backend.host().delete(a);
+            assertHolds(net);
+        }
+    }
+
     @Test
     void addTwiceIsOnePortAndTheSameAnswer() {
         NetConf net = network();
