@@ -26,7 +26,7 @@ import org.userspacecni.spi.VhostMode;
  * the configuration has one, else the host's engine and interface type; the vhost mode and memif role
  * opposite to the host's unless the container section names them (for memif, slave to the host's default
  * master); the memif ring (queues, sizes, secret) of the host unless the section sets its own; the host's
- * socket file;
+ * socket file, by its name in the attachment's socket directory (which the pod mounts as its shared directory);
  * {@code netType: interface} when IPAM gave addresses. Bridge and engine options come only from a container
  * section: the host's name the host's switch.
  */
@@ -39,13 +39,12 @@ final class ContainerConfigs {
         Side host = attachment.host();
         Optional<Side> section = attachment.netConf().container();
         Side given = section.orElse(host);
-        Path sharedDir = attachment.netConf().sharedDirPath();
         Path socket = Path.of(port.socketPath());
-        if (!socket.startsWith(sharedDir)) {
+        String socketFile = Optional.ofNullable(socket.getFileName()).map(Path::toString).orElse("");
+        if (socketFile.isEmpty() || !attachment.sockets().locate(socketFile).equals(socket)) {
             throw new CniException(ErrorCode.INTERNAL, "engine '" + host.engine() + "' put the socket " + socket
-                    + " outside the shared directory " + sharedDir);
+                    + " where the attachment's sockets are not placed");
         }
-        String socketFile = socket.getFileName().toString();
         VhostMode mode = section.flatMap(s -> s.vhost().mode()).orElse(opposite(host.vhost().modeOrDefault()));
         VhostConfig vhost = new VhostConfig(Optional.of(mode), given.vhost().group(), Optional.of(socketFile));
         Optional<MemifRole> role = section.flatMap(s -> s.memif().role())
@@ -67,7 +66,7 @@ final class ContainerConfigs {
         Map<String, Object> ipResult = Json.mapper().convertValue(ResultCodec.render(addresses, version), Map.class);
         return new ContainerConfig(ContainerConfig.SCHEMA_VERSION, attachment.id().containerId(),
                 attachment.id().ifName(), attachment.netConf().name(), container, ipResult,
-                sharedDir.relativize(socket).toString(), port.mac().orElse(attachment.mac()), port.mtu(),
+                socketFile, port.mac().orElse(attachment.mac()), port.mtu(),
                 host.bridge().vlanId());
     }
 
