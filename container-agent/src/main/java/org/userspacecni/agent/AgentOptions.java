@@ -12,7 +12,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The command line of {@code usrsp-agent}: where the container sees the config store (a data directory, or the
+ * What {@code usrsp-agent} runs with, read from its command line ({@link AgentCommandLine}): where the container sees the config store (a data directory, or the
  * pod annotations file of a Downward API volume) and the shared directory, each only if given (the defaults are
  * chosen by {@link AttachmentSource}), its own OVS database and VPP API socket, the directory where it notes what it
  * applied ({@link AppliedAttachments}), the log level, the subcommand and its flags.

@@ -21,7 +21,8 @@ import picocli.CommandLine;
  * {@code eal-args} prints the DPDK arguments for an application that attaches itself; {@code doctor} diagnoses hugepages, directories,
  * sockets and the container's OVS; {@code engines} lists the engines on its class path with
  * the SPI version each was built for, and which it refuses. All read the attachments
- * from the same place: the config store's files, or the pod's annotations ({@link AttachmentSource}).
+ * from the same place: the config store's files, or the pod's annotations ({@link AttachmentSource}). picocli reads
+ * the command line ({@link AgentCommandLine}): help and version on stdout, bad usage exit 2 with the usage on stderr.
  */
 public final class Main {
 
