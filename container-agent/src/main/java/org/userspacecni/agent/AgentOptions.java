@@ -12,10 +12,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * What {@code usrsp-agent} runs with, read from its command line ({@link AgentCommandLine}): where the container sees the config store (a data directory, or the
- * pod annotations file of a Downward API volume) and the shared directory, each only if given (the defaults are
- * chosen by {@link AttachmentSource}), its own OVS database and VPP API socket, the directory where it notes what it
- * applied ({@link AppliedAttachments}), the log level, the subcommand and its flags.
+ * What {@code usrsp-agent} runs with, read from its command line ({@link AgentCommandLine}): where the container
+ * sees the config store (a data directory, or the pod annotations file of a Downward API volume) and the shared
+ * directory, each only if given (the defaults are chosen by {@link AttachmentSource}), its own OVS database and VPP
+ * API socket, the directory where it notes what it applied ({@link AppliedAttachments}), the log level, the
+ * subcommand and its flags.
  */
 record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<Path> podinfo, String ovsdb,
         Path vppApi, Path stateDir, LogLevel logLevel, String command, boolean once, Duration timeout, boolean json,
