@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.userspacecni.core.CniLog;
 import org.userspacecni.core.Json;
+import org.userspacecni.core.ProviderLoader;
 import org.userspacecni.core.cni.CniErrors;
 import org.userspacecni.core.cni.CniVersion;
 import org.userspacecni.core.cni.NetConfDecoder;
@@ -37,7 +38,7 @@ public final class Main {
         if (args.length > 0) {
             System.exit(subcommand(Arrays.asList(args), System.getenv(), System.err));
         }
-        System.exit(run(System.getenv(), System.in, CniOutput.system(), System.err));
+        System.exit(run(System.getenv(), System.in, CniOutput.system(), System.err, ProviderLoader.of(Main.class)));
     }
 
     /**
@@ -48,15 +49,19 @@ public final class Main {
         return PluginCommandLine.run(args, variables, stderr);
     }
 
-    /** One CNI command: what the process does, and what the daemon does for each request. */
-    static int run(Map<String, String> variables, InputStream stdin, CniOutput out, PrintStream stderr) {
+    /**
+     * One CNI command, with the providers {@code providers} offers: what the process does, and what the daemon does
+     * for each request.
+     */
+    static int run(Map<String, String> variables, InputStream stdin, CniOutput out, PrintStream stderr,
+            ProviderLoader providers) {
         try (CniLog log = new CniLog("userspace", stderr)) {
-            return run(variables, stdin, out, stderr, log);
+            return run(variables, stdin, out, stderr, providers, log);
         }
     }
 
     private static int run(Map<String, String> variables, InputStream stdin, CniOutput out, PrintStream stderr,
-            CniLog log) {
+            ProviderLoader providers, CniLog log) {
         String commandName = variables.getOrDefault(CniCommand.Env.COMMAND, "");
         if (commandName.isEmpty()) {
             stderr.println(about());
@@ -77,7 +82,8 @@ public final class Main {
             NetConf netConf = NetConfDecoder.netConf(config);
             log.configure(netConf.logLevel(), netConf.logFile().map(Path::of));
             log.log(Level.DEBUG, "{0} {1}", command, environment.containerId().orElse(""));
-            HostPlugin plugin = DaggerHostPluginComponent.factory().create(environment, netConf, stderr, log).plugin();
+            HostPlugin plugin = DaggerHostPluginComponent.factory()
+                    .create(environment, netConf, stderr, log, providers).plugin();
             plugin.run(new CniRequest(environment, config, version, netConf)).ifPresent(out::print);
             return 0;
         } catch (CniException e) {
