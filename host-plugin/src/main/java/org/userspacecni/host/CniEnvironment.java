@@ -104,11 +104,14 @@ record CniEnvironment(
         }
     }
 
-    /** An absolute, normalized path: no '.' or '..' element, no empty one, no NUL or line break. */
+    /**
+     * An absolute, normalized path: no '.' or '..' element, no empty one, no NUL or line break, nothing the file
+     * system's encoding lacks.
+     */
     private static void checkNetnsPath(String netns) {
         boolean normalized = netns.startsWith("/") && netns.chars().noneMatch(c -> c == 0 || c == '\n' || c == '\r')
                 && Arrays.stream(netns.substring(1).split("/", -1)).noneMatch(e -> e.isEmpty() || e.equals(".")
-                        || e.equals(".."));
+                        || e.equals("..")) && isPath(netns);
         if (!normalized) {
             throw new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES,
                     "CNI_NETNS must be an absolute, normalized path (no '.' or '..' elements)", netns);

@@ -111,7 +111,7 @@ class EnvironmentValidationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/proc/self/../..", "/var/run/netns/../../etc", "/var/run/netns/./x", "/var//run/netns/x",
-        "/var/run/netns/x/", "/var/run/netns/x\ny", "/"})
+        "/var/run/netns/x/", "/var/run/netns/x\ny", "/", "/\ud800/ctr"})
     void aNetnsPathThatIsNotNormalizedIsCodeFour(String netns) {
         assertThat(full().env("CNI_NETNS", netns).run("ADD", CONFIG).code()).isEqualTo(4);
     }
