@@ -54,7 +54,7 @@ vpp_demo() {
     say "Pod B's own VPP (a second instance): usrsp-agent makes the memif master on pod B's socket, with its address"
     vpp_start "$work/container-vpp"
     dist/bin/usrsp-agent --data-dir "$work/data/$podB" --shared-dir "$work/shared" \
-        --vpp-api "$work/container-vpp/api.sock" --state-dir "$work/agent-state" run --once 2>&1 | sed 's/^/  agent: /'
+        --engine-option "vpp.apiSocket=$work/container-vpp/api.sock" --state-dir "$work/agent-state" run --once 2>&1 | sed 's/^/  agent: /'
     memifC="$(vppctl_at "$work/container-vpp" show interface | awk '/^memif/ { print $1; exit }')"
     memif_up "$work/container-vpp" "$memifC"
     memif_up "$work/host-vpp" "$memifB"

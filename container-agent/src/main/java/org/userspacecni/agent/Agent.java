@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.userspacecni.core.BackendRegistry;
 import org.userspacecni.core.store.ConfigReader;
@@ -21,6 +22,7 @@ import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.ContainerSide;
+import org.userspacecni.spi.DatapathBackendProvider;
 import org.userspacecni.spi.DatapathStatus;
 
 /**
@@ -222,16 +224,26 @@ final class Agent {
         }
     }
 
-    /** The diagnosis of this container's setup; the datapath checked is the first stored engine's, or OVS. */
+    /**
+     * The diagnosis of this container's setup; the datapath checked is the first stored engine's, else that of the
+     * first engine the options were given for.
+     */
     Doctor doctor(AgentOptions options) {
-        String engine = stored().stream().map(config -> config.config().engine()).findFirst().orElse("ovs-dpdk");
-        DatapathStatus datapath;
-        try {
-            datapath = backends.provider(engine).create(context).container().status();
-        } catch (CniException e) {
-            datapath = DatapathStatus.unavailable(e.getMessage());
+        Optional<String> engine = stored().stream().map(config -> config.config().engine()).findFirst()
+                .or(() -> options.engineOptions().keySet().stream().sorted()
+                        .map(key -> key.substring(0, key.lastIndexOf('.'))).findFirst());
+        DatapathStatus datapath = DatapathStatus.up();
+        String reach = "";
+        if (engine.isPresent()) {
+            try {
+                DatapathBackendProvider provider = backends.provider(engine.get());
+                reach = EngineOptions.settable(engine.get(), provider.options());
+                datapath = provider.create(context).container().status();
+            } catch (CniException e) {
+                datapath = DatapathStatus.unavailable(e.getMessage());
+            }
         }
-        return new Doctor(options, source, engine, datapath, Path.of("/proc"));
+        return new Doctor(options, source, engine, datapath, reach, Path.of("/proc"));
     }
 
     /** What the store holds now. */

@@ -2,6 +2,8 @@ package org.userspacecni.agent;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.userspacecni.core.CommandLines;
 import org.userspacecni.spi.LogLevel;
 import org.userspacecni.spi.SpiVersion;
@@ -39,13 +41,11 @@ final class AgentCommandLine {
                     + " directory, else /var/lib/cni/usrspcni/shared)")
     Path sharedDir;
 
-    @Option(names = "--ovsdb", paramLabel = "unix:PATH", scope = ScopeType.INHERIT,
-            description = "the container's OVS database (default: ${DEFAULT-VALUE})")
-    String ovsdb = AgentOptions.DEFAULT_OVSDB;
-
-    @Option(names = "--vpp-api", paramLabel = "PATH", scope = ScopeType.INHERIT,
-            description = "the container's VPP API socket (default: ${DEFAULT-VALUE})")
-    Path vppApi = AgentOptions.DEFAULT_VPP_API;
+    @Option(names = "--engine-option", paramLabel = "ENGINE.NAME=VALUE", scope = ScopeType.INHERIT,
+            description = "an option an engine declares, for the container's datapath, e.g."
+                    + " ovs-dpdk.ovsdbSocket=/run/openvswitch/db.sock or vpp.apiSocket=/run/vpp/api.sock; repeatable"
+                    + " (the configuration reference lists each engine's options)")
+    Map<String, String> engineOptions = new LinkedHashMap<>();
 
     @Option(names = "--state-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
             description = "where the agent notes what it applied (default: ${DEFAULT-VALUE})")

@@ -10,8 +10,8 @@ import org.userspacecni.spi.BackendContext;
 
 /**
  * The agent's own parts: where it finds the container's attachments (the config store's files or the pod's
- * annotations, {@link AttachmentSource}), and the context its backends get, in which {@code --ovsdb} and
- * {@code --vpp-api} name the container's OVS database and VPP API socket, and where it notes what it applied.
+ * annotations, {@link AttachmentSource}), and the context its backends get, in which the engine options given to
+ * the agent ({@link EngineOptions}) name the container's datapath, and where it notes what it applied.
  */
 @Module
 interface AgentModule {
@@ -22,10 +22,9 @@ interface AgentModule {
     }
 
     @Provides
-    static BackendContext context(AgentOptions options, System.Logger log) {
+    static BackendContext context(AgentOptions options, BackendRegistry backends, System.Logger log) {
         Map<String, String> environment = new HashMap<>(System.getenv());
-        environment.put("USERSPACE_CNI_OVSDB_SOCKET", options.ovsdbSocket());
-        environment.put("USERSPACE_CNI_VPP_API_SOCKET", options.vppApi().toString());
+        environment.putAll(EngineOptions.asVariables(options.engineOptions(), backends));
         return new ProgramContext(environment, log);
     }
 

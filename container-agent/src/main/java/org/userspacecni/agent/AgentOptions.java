@@ -5,6 +5,7 @@ import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.userspacecni.spi.LogLevel;
 import picocli.CommandLine;
@@ -14,20 +15,18 @@ import picocli.CommandLine.ParseResult;
 /**
  * What {@code usrsp-agent} runs with, read from its command line ({@link AgentCommandLine}): where the container
  * sees the config store (a data directory, or the pod annotations file of a Downward API volume) and the shared
- * directory, each only if given (the defaults are chosen by {@link AttachmentSource}), its own OVS database and VPP
- * API socket, the directory where it notes what it applied ({@link AppliedAttachments}), the log level, the
- * subcommand and its flags.
+ * directory, each only if given (the defaults are chosen by {@link AttachmentSource}), the options it hands the
+ * engines ({@link EngineOptions}), the directory where it notes what it applied ({@link AppliedAttachments}), the
+ * log level, the subcommand and its flags.
  */
-record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<Path> podinfo, String ovsdb,
-        Path vppApi, Path stateDir, LogLevel logLevel, String command, boolean once, Duration timeout, boolean json,
+record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<Path> podinfo,
+        Map<String, String> engineOptions, Path stateDir, LogLevel logLevel, String command, boolean once, Duration timeout, boolean json,
         long socketMemMb, boolean beforeStart, boolean inMemory, boolean noHugepages, boolean sockets) {
 
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/cni/usrspcni/data");
     static final Path DEFAULT_SHARED_DIR = Path.of("/var/lib/cni/usrspcni/shared");
     /** Where the pod spec of docs/container-agent.md mounts its Downward API volume of the annotations. */
     static final Path DEFAULT_PODINFO = Path.of("/etc/podinfo/annotations");
-    static final String DEFAULT_OVSDB = "unix:/var/run/openvswitch/db.sock";
-    static final Path DEFAULT_VPP_API = Path.of("/run/vpp/api.sock");
     /** In the container's {@code /run}: what was applied lives as long as the container's datapath does. */
     static final Path DEFAULT_STATE_DIR = Path.of("/run/usrsp-agent");
 
@@ -47,16 +46,17 @@ record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<P
 
     /**
      * The options of a parsed command line with a subcommand: the shared ones, and the subcommand's flags (the
-     * defaults of the others). A value picocli cannot check by its type - an {@code --ovsdb} that is not
-     * {@code unix:PATH}, two config stores - is a {@link ParameterException}: bad usage.
+     * defaults of the others). A value picocli cannot check by its type - an {@code --engine-option} that is not
+     * {@code ENGINE.NAME=VALUE}, two config stores - is a {@link ParameterException}: bad usage.
      */
     static AgentOptions of(ParseResult parsed) {
         AgentCommandLine shared = parsed.commandSpec().commandLine().getCommand();
         CommandLine sub = parsed.subcommand().commandSpec().commandLine();
         Object flags = sub.getCommand();
-        if (!shared.ovsdb.startsWith("unix:")) {
-            throw new ParameterException(sub, "--ovsdb takes unix:PATH, not '" + shared.ovsdb + "'");
-        }
+        shared.engineOptions.keySet().stream().filter(key -> !key.matches(".+\\.[A-Za-z][A-Za-z0-9]*")).findFirst()
+                .ifPresent(key -> {
+                    throw new ParameterException(sub, "--engine-option takes ENGINE.NAME=VALUE, not '" + key + "'");
+                });
         if (shared.dataDir != null && shared.podinfo != null) {
             throw new ParameterException(sub,
                     "--data-dir and --podinfo name two different config stores; give one");
@@ -66,13 +66,8 @@ record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<P
                 : new AgentCommandLine.Doctor();
         boolean sockets = flags instanceof AgentCommandLine.Status status && status.sockets;
         return new AgentOptions(Optional.ofNullable(shared.dataDir), Optional.ofNullable(shared.sharedDir),
-                Optional.ofNullable(shared.podinfo), shared.ovsdb, shared.vppApi, shared.stateDir, shared.logLevel,
+                Optional.ofNullable(shared.podinfo), Map.copyOf(shared.engineOptions), shared.stateDir, shared.logLevel,
                 sub.getCommandName(), run.once, Duration.ofSeconds(run.timeoutSeconds), doctor.json,
                 doctor.socketMemMb, doctor.beforeStart, doctor.inMemory, doctor.noHugepages, sockets);
-    }
-
-    /** The path of the container's OVS database socket. */
-    String ovsdbSocket() {
-        return ovsdb.substring("unix:".length());
     }
 }

@@ -24,9 +24,9 @@ import org.userspacecni.spi.VhostMode;
  * {@code usrsp-agent doctor}: the seed image's "EAL init panics because there is an issue with the
  * hugepages" turned into a diagnosis. Each check says what it found and, when it fails, what is wrong and the
  * command that fixes it: hugepages reserved and free for the DPDK socket memory, a hugetlbfs mount, the
- * shared directory, the data directory or pod annotations file, the stored sockets, and the container's OVS
- * (reachable, DPDK initialised) or VPP (answering), whichever engine its attachments use (left out with
- * {@code --before-start}, which an entrypoint runs before it starts its datapath). With {@code --in-memory} a
+ * shared directory, the data directory or pod annotations file, the stored sockets, and the container's datapath
+ * as the container side of the engine its attachments use reports it (left out with {@code --before-start},
+ * which an entrypoint runs before it starts its datapath). With {@code --in-memory} a
  * hugetlbfs mount is not required; with {@code --no-hugepages} (a VPP on ordinary pages) no hugepages are.
  */
 final class Doctor {
@@ -37,16 +37,22 @@ final class Doctor {
 
     private final AgentOptions options;
     private final AttachmentSource source;
-    private final String engine;
+    private final Optional<String> engine;
     private final DatapathStatus datapath;
+    private final String reach;
     private final Path proc;
 
-    /** {@code datapath} is the status of the container's {@code engine}, the one its attachments use. */
-    Doctor(AgentOptions options, AttachmentSource source, String engine, DatapathStatus datapath, Path proc) {
+    /**
+     * {@code datapath} is the status of the container's {@code engine}, the one its attachments use (none while
+     * nothing is stored and no engine was named); {@code reach} says how the agent is told where it is.
+     */
+    Doctor(AgentOptions options, AttachmentSource source, Optional<String> engine, DatapathStatus datapath,
+            String reach, Path proc) {
         this.options = options;
         this.source = source;
         this.engine = engine;
         this.datapath = datapath;
+        this.reach = reach;
         this.proc = proc;
     }
 
@@ -105,11 +111,10 @@ final class Doctor {
                     "the host switch makes it: check the host's switch and that the shared directory is mounted here"));
         }
         if (!options.beforeStart()) {
-            boolean vpp = engine.equals("vpp");
-            checks.add(new Check(vpp ? "container VPP" : "container OVS", datapath.available(), datapath.message(),
-                    vpp ? "start VPP in the container, or pass --vpp-api PATH"
-                            : "start ovsdb-server and ovs-vswitchd with other_config:dpdk-init=true, or pass"
-                                    + " --ovsdb unix:PATH"));
+            checks.add(engine.map(name -> new Check("container datapath (" + name + ")", datapath.available(),
+                    datapath.message(), "start the container's datapath, or tell the agent where it is: " + reach))
+                    .orElseGet(() -> new Check("container datapath", true, "no attachment is stored yet, and no"
+                            + " engine named with --engine-option: there is no engine to ask", "")));
         }
     }
 

@@ -13,6 +13,7 @@ import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.SocketFile;
 import org.userspacecni.spi.SpiVersion;
 import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 /**
  * The entry point of {@code usrsp-agent}, the agent inside a data-plane container: {@code run} applies the
@@ -46,15 +47,21 @@ public final class Main {
                 commandLine.usage(out.writer());
                 return 0;
             }
-            return run(AgentOptions.of(parsed), out, stderr);
+            AgentOptions options = AgentOptions.of(parsed);
+            CniLog log = new CniLog("usrsp-agent", stderr);
+            log.configure(options.logLevel(), Optional.empty());
+            AgentComponent agent = DaggerAgentComponent.factory().create(options, log, ProviderLoader.of(Main.class));
+            try {
+                EngineOptions.asVariables(options.engineOptions(), agent.backends());
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(parsed.subcommand().commandSpec().commandLine(), e.getMessage(), e);
+            }
+            return run(options, agent, out, stderr);
         });
         return commandLine.execute(args.toArray(String[]::new));
     }
 
-    private static int run(AgentOptions options, AgentConsole out, PrintStream stderr) {
-        CniLog log = new CniLog("usrsp-agent", stderr);
-        log.configure(options.logLevel(), Optional.empty());
-        AgentComponent agent = DaggerAgentComponent.factory().create(options, log, ProviderLoader.of(Main.class));
+    private static int run(AgentOptions options, AgentComponent agent, AgentConsole out, PrintStream stderr) {
         try {
             switch (options.command()) {
                 case "run":

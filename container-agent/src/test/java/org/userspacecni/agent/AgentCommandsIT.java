@@ -96,7 +96,7 @@ class AgentCommandsIT {
 
     @Test
     void runOnceExitsNonZeroWhenAnAttachmentCannotBeApplied() {
-        AgentProcess.Outcome once = AgentProcess.run(agent("--ovsdb", "unix:" + root.resolve("no-ovs.sock"), "run",
+        AgentProcess.Outcome once = AgentProcess.run(agent("--engine-option", "ovs-dpdk.ovsdbSocket=" + root.resolve("no-ovs.sock"), "run",
                 "--once", "--timeout", "3"));
         assertThat(once.exitCode()).isEqualTo(1);
         assertThat(once.stderr()).contains("cannot apply " + CONTAINER_ID + "/net1")
@@ -105,7 +105,7 @@ class AgentCommandsIT {
 
     @Test
     void statusSaysWhatIsNotUpAndExitsNonZero() {
-        AgentProcess.Outcome status = AgentProcess.run(agent("--ovsdb", "unix:" + host.dbSocket(), "status"));
+        AgentProcess.Outcome status = AgentProcess.run(agent("--engine-option", "ovs-dpdk.ovsdbSocket=" + host.dbSocket(), "status"));
         assertThat(status.stdout().strip()).isEqualTo("net1 ovs-dpdk " + CONTAINER_ID.substring(0, 12)
                 + "-net1 absent");
         assertThat(status.exitCode()).isEqualTo(1);
@@ -113,7 +113,7 @@ class AgentCommandsIT {
 
     @Test
     void doctorPassesOnAGoodSetup() {
-        AgentProcess.Outcome doctor = AgentProcess.run(agent("--ovsdb", "unix:" + host.dbSocket(), "doctor",
+        AgentProcess.Outcome doctor = AgentProcess.run(agent("--engine-option", "ovs-dpdk.ovsdbSocket=" + host.dbSocket(), "doctor",
                 "--socket-mem", "64"));
         assertThat(doctor.exitCode()).as(doctor.stdout()).isZero();
         assertThat(doctor.stdout()).doesNotContain("FAIL");
@@ -121,17 +121,18 @@ class AgentCommandsIT {
 
     @Test
     void doctorNamesAnOvsThatIsDown() {
-        AgentProcess.Outcome doctor = AgentProcess.run(agent("--ovsdb", "unix:" + root.resolve("no-ovs.sock"),
-                "doctor", "--socket-mem", "64"));
+        AgentProcess.Outcome doctor = AgentProcess.run(agent("--engine-option",
+                "ovs-dpdk.ovsdbSocket=" + root.resolve("no-ovs.sock"), "doctor", "--socket-mem", "64"));
         assertThat(doctor.exitCode()).isEqualTo(1);
-        assertThat(doctor.stdout()).contains("FAIL  container OVS: OVSDB is not reachable")
-                .contains("fix: start ovsdb-server");
+        assertThat(doctor.stdout()).contains("FAIL  container datapath (ovs-dpdk): OVSDB is not reachable")
+                .contains("fix: start the container's datapath, or tell the agent where it is: --engine-option"
+                        + " ovs-dpdk.ovsdbSocket=...");
     }
 
     @Test
     void doctorNamesAMissingSharedDirectory() {
         AgentProcess.Outcome doctor = AgentProcess.run(List.of(), "--data-dir", root.resolve("data").toString(),
-                "--shared-dir", root.resolve("not-mounted").toString(), "--ovsdb", "unix:" + host.dbSocket(),
+                "--shared-dir", root.resolve("not-mounted").toString(), "--engine-option", "ovs-dpdk.ovsdbSocket=" + host.dbSocket(),
                 "doctor", "--socket-mem", "64");
         assertThat(doctor.exitCode()).isEqualTo(1);
         assertThat(doctor.stdout()).contains("FAIL  shared directory: " + root.resolve("not-mounted"));
@@ -142,7 +143,7 @@ class AgentCommandsIT {
         // A private mount namespace without hugetlbfs: the machine's mounts are left alone.
         AgentProcess.Outcome doctor = AgentProcess.run(List.of("unshare", "--mount", "--propagation", "private",
                 "sh", "-c", "umount -a -t hugetlbfs && exec \"$0\" \"$@\""),
-                agent("--ovsdb", "unix:" + host.dbSocket(), "doctor", "--json", "--socket-mem", "64"));
+                agent("--engine-option", "ovs-dpdk.ovsdbSocket=" + host.dbSocket(), "doctor", "--json", "--socket-mem", "64"));
         assertThat(doctor.exitCode()).as(doctor.stderr()).isEqualTo(1);
         assertThat(doctor.stdout()).contains("{\"name\":\"hugetlbfs mounted\",\"ok\":false,\"found\":\"no hugetlbfs mount\"");
     }

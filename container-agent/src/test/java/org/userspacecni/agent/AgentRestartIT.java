@@ -153,7 +153,7 @@ class AgentRestartIT {
         try {
             Process agent = new ProcessBuilder(System.getProperty("usrsp.agent"), "--data-dir",
                     root.resolve("data").resolve(CONTAINER_ID).toString(), "--shared-dir",
-                    root.resolve("shared").toString(), "--ovsdb", "unix:" + container.dbSocket(), "--state-dir",
+                    root.resolve("shared").toString(), "--engine-option", "ovs-dpdk.ovsdbSocket=" + container.dbSocket(), "--state-dir",
                     root.resolve("agent").toString(), "run").redirectErrorStream(true).redirectOutput(log.toFile())
                     .start();
             agents.add(agent);

@@ -32,10 +32,10 @@ class AgentUsageTest {
         assertThat(help.exitCode()).isZero();
         assertThat(help.stderr()).isEmpty();
         assertThat(help.stdout()).startsWith("Usage: usrsp-agent ")
-                .contains("--data-dir=DIR", "--podinfo=FILE", "--shared-dir=DIR", "--ovsdb=unix:PATH",
-                        "--vpp-api=PATH", "--state-dir=DIR", "--log-level=LEVEL", "--version")
+                .contains("--data-dir=DIR", "--podinfo=FILE", "--shared-dir=DIR",
+                        "--engine-option=ENGINE.NAME=VALUE", "--state-dir=DIR", "--log-level=LEVEL", "--version")
                 .contains("run", "status", "eal-args", "doctor", "engines", "help")
-                .contains("default: unix:/var/run/openvswitch/db.sock").contains("2 bad usage");
+                .contains("2 bad usage");
     }
 
     @Test
@@ -106,10 +106,21 @@ class AgentUsageTest {
         Outcome level = agent("--log-level", "loud", "status");
         assertThat(level.exitCode()).isEqualTo(2);
         assertThat(level.stderr()).contains("--log-level").contains("loud");
-        Outcome ovsdb = agent("--ovsdb", "/var/run/openvswitch/db.sock", "status");
-        assertThat(ovsdb.exitCode()).isEqualTo(2);
-        assertThat(ovsdb.stderr()).contains("--ovsdb takes unix:PATH, not '/var/run/openvswitch/db.sock'")
+        Outcome noEngine = agent("--engine-option", "ovsdbSocket=/var/run/openvswitch/db.sock", "status");
+        assertThat(noEngine.exitCode()).isEqualTo(2);
+        assertThat(noEngine.stderr()).contains("--engine-option takes ENGINE.NAME=VALUE, not 'ovsdbSocket'")
                 .contains("Usage: usrsp-agent status ");
+        Outcome undeclared = agent("--engine-option", "ovs-dpdk.ovsdb=/var/run/openvswitch/db.sock", "status");
+        assertThat(undeclared.exitCode()).isEqualTo(2);
+        assertThat(undeclared.stderr()).contains("--engine-option ovs-dpdk.ovsdb: engine 'ovs-dpdk' declares no"
+                + " option 'ovsdb' the agent can set (--engine-option ovs-dpdk.ovsdbSocket=...,");
+        Outcome hostOnly = agent("--engine-option", "vpp.xconnect=net2", "status");
+        assertThat(hostOnly.exitCode()).isEqualTo(2);
+        assertThat(hostOnly.stderr()).contains("--engine-option vpp.xconnect: set it as container.options.xconnect"
+                + " in the network configuration");
+        Outcome unknownEngine = agent("--engine-option", "linux.socket=/run/x.sock", "status");
+        assertThat(unknownEngine.exitCode()).isEqualTo(2);
+        assertThat(unknownEngine.stderr()).contains("--engine-option: unknown engine 'linux' (installed: ");
     }
 
     @Test

@@ -69,7 +69,7 @@ class ContainerOvsEndToEndIT {
             // Once, as an entrypoint would: apply, wait for the link, exit 0. The agent started next then
             // keeps what that run applied, as after a restart, without making a second port.
             AgentProcess.Outcome once = AgentProcess.run("--data-dir", dataDir, "--shared-dir",
-                    root.resolve("shared").toString(), "--ovsdb", "unix:" + container.dbSocket(), "--state-dir",
+                    root.resolve("shared").toString(), "--engine-option", "ovs-dpdk.ovsdbSocket=" + container.dbSocket(), "--state-dir",
                     root.resolve("agent-" + mode).toString(), "run", "--once",
                     "--timeout", "60");
             assertThat(once.exitCode()).as(once.stderr()).isZero();
@@ -77,7 +77,7 @@ class ContainerOvsEndToEndIT {
         }
         Process agent = new ProcessBuilder(System.getProperty("usrsp.agent"), "--data-dir",
                 root.resolve("data").resolve(containerId).toString(), "--shared-dir", root.resolve("shared").toString(),
-                "--ovsdb", "unix:" + container.dbSocket(), "--state-dir", root.resolve("agent-" + mode).toString(), "run")
+                "--engine-option", "ovs-dpdk.ovsdbSocket=" + container.dbSocket(), "--state-dir", root.resolve("agent-" + mode).toString(), "run")
                 .redirectErrorStream(true).start();
         BufferedReader agentLog = new BufferedReader(new InputStreamReader(agent.getInputStream(),
                 StandardCharsets.UTF_8));
@@ -87,7 +87,7 @@ class ContainerOvsEndToEndIT {
             container.vsctl("--timeout=60", "wait-until", "Interface", "net1", "link_state=up");
             assertThat(container.vsctl("list-ports", "br0").strip()).isEqualTo("net1");
             AgentProcess.Outcome status = AgentProcess.run("--data-dir", root.resolve("data").resolve(containerId)
-                    .toString(), "--ovsdb", "unix:" + container.dbSocket(), "status");
+                    .toString(), "--engine-option", "ovs-dpdk.ovsdbSocket=" + container.dbSocket(), "status");
             assertThat(status.stdout().strip()).isEqualTo("net1 ovs-dpdk " + hostPort + " up");
             assertThat(status.exitCode()).isZero();
             host.vsctl("--timeout=60", "wait-until", "Interface", hostPort, "link_state=up");

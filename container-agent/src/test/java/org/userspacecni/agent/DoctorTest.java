@@ -44,7 +44,7 @@ class DoctorTest {
     void beforeStartLeavesOutTheContainersOvsAndInMemoryNeedsNoHugetlbfs() throws Exception {
         List<Doctor.Check> checks = doctor("HugePages_Total:     512\nHugePages_Free:      512\nHugepagesize:       2048 kB\n",
                 "", "--before-start", "--in-memory");
-        assertThat(checks).extracting(Doctor.Check::name).doesNotContain("container OVS");
+        assertThat(checks).extracting(Doctor.Check::name).doesNotContain("container datapath (ovs-dpdk)");
         assertThat(Doctor.text(checks)).contains("ok    hugetlbfs mounted: no hugetlbfs mount (not needed: DPDK runs --in-memory)");
         assertThat(Doctor.passed(checks)).isTrue();
     }
@@ -102,7 +102,7 @@ class DoctorTest {
         Files.writeString(proc.resolve("mounts"), mounts);
         AgentOptions options = AgentOptions.parse(args);
         CniLog log = new CniLog("test", System.err);
-        return new Doctor(options, AttachmentSource.of(options, log), "ovs-dpdk",
-                DatapathStatus.unavailable("not started"), proc).run();
+        return new Doctor(options, AttachmentSource.of(options, log), Optional.of("ovs-dpdk"),
+                DatapathStatus.unavailable("not started"), "--engine-option ovs-dpdk.ovsdbSocket=...", proc).run();
     }
 }

@@ -71,7 +71,7 @@ class VppAgentRestoreIT {
                     "no interface tagged " + tag + " in the host's VPP: " + hostVpp.interfaces()));
 
             Process agent = new ProcessBuilder(System.getProperty("usrsp.agent"), "--data-dir", dataDir.toString(),
-                    "--shared-dir", shared.toString(), "--vpp-api", containerVpp.apiSocket().toString(),
+                    "--shared-dir", shared.toString(), "--engine-option", "vpp.apiSocket=" + containerVpp.apiSocket().toString(),
                     "--state-dir", root.resolve("agent-state").toString(), "run")
                     .redirectErrorStream(true).redirectOutput(agentLog.toFile()).start();
             cleanup.add(0, () -> VppContainerSideIT.stop(agent));

@@ -80,8 +80,8 @@ class VppBridgePacketsIT {
             // The receiving pod's end: its own VPP, joined by the agent.
             Path agentLog = root.resolve("agent.log");
             Process agent = new ProcessBuilder(System.getProperty("usrsp.agent"), "--data-dir",
-                    data.resolve(receiverId).toString(), "--shared-dir", shared.toString(), "--vpp-api",
-                    containerVpp.apiSocket().toString(), "--state-dir", root.resolve("agent").toString(), "run")
+                    data.resolve(receiverId).toString(), "--shared-dir", shared.toString(), "--engine-option",
+                    "vpp.apiSocket=" + containerVpp.apiSocket().toString(), "--state-dir", root.resolve("agent").toString(), "run")
                     .redirectErrorStream(true).redirectOutput(agentLog.toFile()).start();
             cleanup.add(0, () -> VppContainerSideIT.stop(agent));
             Interface containerEnd = Await.find("the agent's memif connected in the container's VPP", WAIT,

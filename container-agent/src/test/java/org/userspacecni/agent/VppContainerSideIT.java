@@ -131,7 +131,7 @@ class VppContainerSideIT {
             // The container's end, as the agent makes it in the container's VPP.
             Path agentLog = root.resolve("agent-" + label.replaceAll("[^A-Za-z0-9]", "") + ".log");
             Process agent = new ProcessBuilder(System.getProperty("usrsp.agent"), "--data-dir", dataDir.toString(),
-                    "--shared-dir", shared.toString(), "--vpp-api", containerVpp.apiSocket().toString(),
+                    "--shared-dir", shared.toString(), "--engine-option", "vpp.apiSocket=" + containerVpp.apiSocket().toString(),
                     "--state-dir", root.resolve("agent-" + label.replaceAll("[^A-Za-z0-9]", "")).toString(), "run")
                     .redirectErrorStream(true).redirectOutput(agentLog.toFile()).start();
             cleanup.add(0, () -> stop(agent));
@@ -162,8 +162,8 @@ class VppContainerSideIT {
 
             // status reports the link as the container's VPP has it: up, as the slave reached the host's master,
             // and down once the container's VPP takes its end down (it leaves the connection).
-            String[] status = {"--data-dir", dataDir.toString(), "--shared-dir", shared.toString(), "--vpp-api",
-                    containerVpp.apiSocket().toString(), "status"};
+            String[] status = {"--data-dir", dataDir.toString(), "--shared-dir", shared.toString(), "--engine-option",
+                    "vpp.apiSocket=" + containerVpp.apiSocket().toString(), "status"};
             String line = IF_NAME + " vpp " + socket.getFileName() + " ";
             AgentProcess.Outcome up = AgentProcess.run(status);
             assertThat(up.stdout().strip()).as(up.stderr()).isEqualTo(line + "up");

@@ -84,7 +84,7 @@ class VppHostContainerOvsIT {
 
             Path agentLog = root.resolve("agent.log");
             Process agent = new ProcessBuilder(System.getProperty("usrsp.agent"), "--data-dir", dataDir.toString(),
-                    "--shared-dir", shared.toString(), "--ovsdb", "unix:" + container.dbSocket(), "--state-dir",
+                    "--shared-dir", shared.toString(), "--engine-option", "ovs-dpdk.ovsdbSocket=" + container.dbSocket(), "--state-dir",
                     root.resolve("agent").toString(), "run")
                     .redirectErrorStream(true).redirectOutput(agentLog.toFile()).start();
             cleanup.add(0, () -> VppContainerSideIT.stop(agent));

@@ -145,7 +145,7 @@ EOF
         fi
         sleep 0.1 # the polling interval
     done
-    usrsp-agent "${agent_args[@]}" --vpp-api "$vpp_api" run &
+    usrsp-agent "${agent_args[@]}" --engine-option "vpp.apiSocket=$vpp_api" run &
     agent_pid=$!
     log "VPP is up; usrsp-agent (pid $agent_pid) applies this container's attachments"
 else

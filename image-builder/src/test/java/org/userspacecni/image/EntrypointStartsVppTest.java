@@ -82,8 +82,8 @@ class EntrypointStartsVppTest {
             api.bind(UnixDomainSocketAddress.of(runDir.resolve("api.sock")));
             await("the agent and the command started", () -> lines(events).containsAll(
                     List.of("agent-running", "command-running")));
-            assertThat(lines(dir.resolve("agent-args"))).last().isEqualTo("--vpp-api " + runDir.resolve("api.sock")
-                    + " run");
+            assertThat(lines(dir.resolve("agent-args"))).last().isEqualTo("--engine-option vpp.apiSocket="
+                    + runDir.resolve("api.sock") + " run");
 
             entrypoint.destroy(); // SIGTERM
             assertThat(entrypoint.waitFor(10, TimeUnit.SECONDS)).isTrue();
