@@ -50,7 +50,7 @@ final class ContainerConfigs {
         VhostConfig vhost = new VhostConfig(Optional.of(mode), given.vhost().group(), Optional.of(socketFile));
         Optional<MemifRole> role = section.flatMap(s -> s.memif().role())
                 .or(() -> host.memif().role().map(ContainerConfigs::opposite))
-                .or(() -> given.iftype() == InterfaceType.MEMIF ? Optional.of(opposite(MemifConfig.DEFAULT_ROLE))
+                .or(() -> InterfaceType.MEMIF.equals(given.iftype()) ? Optional.of(opposite(MemifConfig.DEFAULT_ROLE))
                         : Optional.empty());
         // The ring and its secret are one thing shared by both ends: the host's unless the section says.
         MemifConfig shared = host.memif();

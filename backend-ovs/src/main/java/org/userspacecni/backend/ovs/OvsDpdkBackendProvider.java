@@ -1,7 +1,7 @@
 package org.userspacecni.backend.ovs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.EnumSet;
+import java.util.Set;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
@@ -29,7 +29,7 @@ public final class OvsDpdkBackendProvider implements DatapathBackendProvider {
     @Override
     public DatapathBackend create(BackendContext context) {
         ObjectMapper mapper = new ObjectMapper();
-        return DatapathBackend.of(EnumSet.of(InterfaceType.VHOSTUSER), new VhostUserPorts(mapper, context),
+        return DatapathBackend.of(Set.of(InterfaceType.VHOSTUSER), new VhostUserPorts(mapper, context),
                 new VirtioUserPorts(mapper, context));
     }
 }

@@ -1,6 +1,6 @@
 package org.userspacecni.backend.vpp;
 
-import java.util.EnumSet;
+import java.util.Set;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
@@ -24,7 +24,7 @@ public final class VppBackendProvider implements DatapathBackendProvider {
 
     @Override
     public DatapathBackend create(BackendContext context) {
-        return DatapathBackend.of(EnumSet.of(InterfaceType.MEMIF, InterfaceType.VHOSTUSER),
+        return DatapathBackend.of(Set.of(InterfaceType.MEMIF, InterfaceType.VHOSTUSER),
                 new VppHostSide(context), new VppContainerSide(context));
     }
 }

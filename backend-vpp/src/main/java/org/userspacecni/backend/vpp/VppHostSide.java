@@ -73,7 +73,7 @@ final class VppHostSide implements HostSide {
     static List<Path> socketChoices(Attachment attachment) {
         Path sharedDir = attachment.netConf().sharedDirPath();
         Side host = attachment.host();
-        boolean memif = host.iftype() == InterfaceType.MEMIF;
+        boolean memif = InterfaceType.MEMIF.equals(host.iftype());
         Optional<String> fixed = memif ? host.memif().socketfile() : host.vhost().socketfile();
         if (fixed.isPresent()) {
             return List.of(sharedDir.resolve(fixed.get()));
@@ -133,7 +133,7 @@ final class VppHostSide implements HostSide {
 
     /** {@code vhost.group} for a vhost-user attachment; a memif's directory stays root's. */
     private static Optional<String> group(Attachment attachment) {
-        return attachment.host().iftype() == InterfaceType.VHOSTUSER ? attachment.host().vhost().group()
+        return InterfaceType.VHOSTUSER.equals(attachment.host().iftype()) ? attachment.host().vhost().group()
                 : Optional.empty();
     }
 

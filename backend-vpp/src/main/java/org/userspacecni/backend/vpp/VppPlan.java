@@ -36,7 +36,7 @@ record VppPlan(VppTag tag, InterfaceType iftype, Side side, Path socket, Optiona
                     + " bytes, longer than the " + MAX_SOCKET_PATH_BYTES + " a unix socket allows: shorten sharedDir"
                     + " or the socketfile");
         }
-        if (side.iftype() == InterfaceType.MEMIF && side.memif().mode() == MemifMode.INJECT_PUNT) {
+        if (InterfaceType.MEMIF.equals(side.iftype()) && side.memif().mode() == MemifMode.INJECT_PUNT) {
             // VPP's memif plugin implements ethernet and ip only; memif_create_v2 in this mode ends VPP (SIGSEGV,
             // seen with 26.10), taking every other interface with it.
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "memif.mode: engine 'vpp' makes memif"

@@ -101,9 +101,9 @@ final class EalArgsFiles implements ContainerSide {
      * interface, not numbered, so that the files of several attachments can be given to one application.
      */
     static String vdev(ContainerConfig config, Path socket) {
-        if (config.config().iftype() != InterfaceType.VHOSTUSER) {
+        if (!InterfaceType.VHOSTUSER.equals(config.config().iftype())) {
             throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "vhost-tap: container iftype must be vhostuser, not "
-                    + config.config().iftype().wireName());
+                    + config.config().iftype().name());
         }
         if (socket.toString().contains(",")) {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vhost-tap: the socket path " + socket
