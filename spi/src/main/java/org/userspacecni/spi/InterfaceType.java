@@ -13,14 +13,15 @@ import java.util.regex.Pattern;
  */
 public record InterfaceType(String name) {
 
+    // A name goes into messages, file names and DPDK arguments: lower case, no separators of those. Declared
+    // before the constants, whose construction checks it.
+    private static final Pattern WELL_FORMED = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+
     /** A vhost-user socket: the host's switch on one end, a virtio device on the other. */
     public static final InterfaceType VHOSTUSER = new InterfaceType("vhostuser");
 
     /** A memif socket: shared-memory rings between the host's switch and the container. */
     public static final InterfaceType MEMIF = new InterfaceType("memif");
-
-    // A name goes into messages, file names and DPDK arguments: lower case, no separators of those.
-    private static final Pattern WELL_FORMED = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
 
     /** Refuses a name that is not well formed with {@link ErrorCode#UNSUPPORTED_FIELD}. */
     public InterfaceType {
