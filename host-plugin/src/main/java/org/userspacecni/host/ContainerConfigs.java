@@ -40,14 +40,16 @@ final class ContainerConfigs {
         Optional<Side> section = attachment.netConf().container();
         Side given = section.orElse(host);
         Path sharedDir = attachment.netConf().sharedDirPath();
-        Path socket = Path.of(port.socketPath());
+        // An interface type without a socket (the engine's own) is stored with an empty one.
+        Path socket = port.hasSocket() ? Path.of(port.socketPath()) : sharedDir;
         if (!socket.startsWith(sharedDir)) {
             throw new CniException(ErrorCode.INTERNAL, "engine '" + host.engine() + "' put the socket " + socket
                     + " outside the shared directory " + sharedDir);
         }
-        String socketFile = socket.getFileName().toString();
+        Optional<String> socketFile = Optional.of(socket).filter(path -> port.hasSocket())
+                .map(path -> path.getFileName().toString());
         VhostMode mode = section.flatMap(s -> s.vhost().mode()).orElse(opposite(host.vhost().modeOrDefault()));
-        VhostConfig vhost = new VhostConfig(Optional.of(mode), given.vhost().group(), Optional.of(socketFile));
+        VhostConfig vhost = new VhostConfig(Optional.of(mode), given.vhost().group(), socketFile);
         Optional<MemifRole> role = section.flatMap(s -> s.memif().role())
                 .or(() -> host.memif().role().map(ContainerConfigs::opposite))
                 .or(() -> InterfaceType.MEMIF.equals(given.iftype()) ? Optional.of(opposite(MemifConfig.DEFAULT_ROLE))
@@ -55,7 +57,7 @@ final class ContainerConfigs {
         // The ring and its secret are one thing shared by both ends: the host's unless the section says.
         MemifConfig shared = host.memif();
         MemifConfig own = given.memif();
-        MemifConfig memif = new MemifConfig(role, own.mode(), Optional.of(socketFile), own.queues().or(shared::queues),
+        MemifConfig memif = new MemifConfig(role, own.mode(), socketFile, own.queues().or(shared::queues),
                 own.ringSize().or(shared::ringSize), own.bufferSize().or(shared::bufferSize),
                 own.secret().or(shared::secret));
         Optional<NetType> netType = section.flatMap(Side::netType).or(() -> addresses.ips().isEmpty()

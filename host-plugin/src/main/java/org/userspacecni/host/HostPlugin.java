@@ -179,7 +179,8 @@ final class HostPlugin {
                 holds.reached(Step.DEVICE_INFO_WRITTEN);
             }
             CniResult.NetInterface nic = new CniResult.NetInterface(id.ifName(), port.mac(), port.mtu(),
-                    attachment.netns(), Optional.of(port.socketPath()), Optional.empty());
+                    attachment.netns(), Optional.of(port.socketPath()).filter(path -> port.hasSocket()),
+                    Optional.empty());
             CniResult result = prevResult.orElse(CniResult.empty()).withInterface(nic, addresses);
             holds.reached(Step.ADDED);
             return result;
