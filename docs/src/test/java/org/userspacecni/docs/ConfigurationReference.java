@@ -121,7 +121,7 @@ public final class ConfigurationReference {
                     .collect(Collectors.joining("; "));
             rows.add(List.of(code(path), typeName(type), defaultValue(record, doc), text(record, allowed),
                     engineNames(engines), text(record, doc.value())));
-            if (type.isRecord() && type != Side.class) {
+            if (type.isRecord() && type != Side.class && type != InterfaceType.class) {
                 fields(type, path, engines, installed, interfaceTypes, rows);
             }
         }
