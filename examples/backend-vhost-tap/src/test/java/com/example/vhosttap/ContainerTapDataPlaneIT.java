@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,7 +34,8 @@ import org.userspacecni.testkit.NetworkNamespace;
  * The engine's own interface type, {@code tap}, end to end: ADD moves a marked TAP device into the container's
  * network namespace (no socket); the container's DPDK application, testpmd with the EAL arguments the container
  * side writes (DPDK's {@code net_tap} on that device), answers ARP and ICMP echo, and the container's kernel
- * pings it through the device. CHECK passes, then names the missing device; DEL leaves nothing.
+ * pings it through the device. CHECK passes, then names the missing device; DEL leaves nothing. GC and DEL remove
+ * only devices marked as their attachments'.
  */
 @Timeout(120)
 class ContainerTapDataPlaneIT {
@@ -102,6 +104,43 @@ class ContainerTapDataPlaneIT {
             assertThat(ContainerTaps.devices(Optional.of(netns.path().toString())))
                     .doesNotContainKey(ContainerTaps.name(attachment));
         }
+    }
+
+    @Test
+    void gcRemovesOnlyTheNetworksInvalidMarkedDevicesAndDelOnlyItsOwn(@TempDir Path root) {
+        // Devices "moved" into this process's namespace stay in the host's: what an ADD that failed before the
+        // move leaves, which GC is for.
+        try (DatapathBackend backend = Engine.backend(Map.of())) {
+            NetConf net = Engine.network(NETWORK + "-gc", root.resolve("shared"), Engine.tapSection(""));
+            NetConf other = Engine.network(NETWORK + "-other", root.resolve("shared"), Engine.tapSection(""));
+            Attachment kept = hostNamespaced(net, "7a9c0417a" + "0".repeat(55));
+            Attachment collected = hostNamespaced(net, "7a9c0417a" + "0".repeat(54) + "1");
+            Attachment othersOwn = hostNamespaced(other, "7a9c0417a" + "0".repeat(55));
+            String operators = "vtoperator0";
+            TapDevice.run(List.of("ip", "tuntap", "add", "dev", operators, "mode", "tap"));
+            try {
+                String keptTap = backend.host().add(kept).name();
+                String collectedTap = backend.host().add(collected).name();
+                String othersTap = backend.host().add(othersOwn).name();
+
+                backend.host().delete(hostNamespaced(net, "7a9c0417a" + "0".repeat(54) + "2"));
+                backend.host().gc(net, Set.of(kept.id()));
+
+                Map<String, String> devices = ContainerTaps.devices(Optional.empty());
+                assertThat(devices).containsKeys(keptTap, othersTap, operators).doesNotContainKey(collectedTap);
+                backend.host().delete(kept);
+                backend.host().delete(othersOwn);
+                assertThat(ContainerTaps.devices(Optional.empty())).doesNotContainKeys(keptTap, othersTap)
+                        .containsKey(operators);
+            } finally {
+                TapDevice.run(List.of("ip", "link", "del", "dev", operators));
+            }
+        }
+    }
+
+    private static Attachment hostNamespaced(NetConf net, String containerId) {
+        return new Attachment(new AttachmentId(containerId, "net1"), Optional.of("/proc/self/ns/net"), net,
+                "02:00:00:00:7a:03");
     }
 
     /** testpmd as the container's DPDK application would run it, answering ARP and ICMP echo requests. */
