@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.userspacecni.core.BackendRegistry;
+import org.userspacecni.core.store.ConfigReader;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
-import org.userspacecni.spi.ConfigStore;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.ContainerSide;
 import org.userspacecni.spi.DatapathBackend;
@@ -42,7 +42,7 @@ final class Agent {
 
     private final AttachmentSource source;
     private final AppliedAttachments earlier;
-    private final ConfigStore store;
+    private final ConfigReader store;
     private final Path watchedDir;
     /** How often {@link #run} looks whether the datapath lost what was applied, between changes of the store. */
     static final Duration DATAPATH_LOOK = Duration.ofSeconds(1);

@@ -4,6 +4,7 @@ import dagger.BindsInstance;
 import dagger.Component;
 import org.userspacecni.core.BackendRegistry;
 import org.userspacecni.core.BackendRegistryModule;
+import org.userspacecni.core.ProviderLoader;
 
 /**
  * What the container agent is made of: the same backend registry as the host plugin
@@ -19,6 +20,7 @@ interface AgentComponent {
 
     @Component.Factory
     interface Factory {
-        AgentComponent create(@BindsInstance AgentOptions options, @BindsInstance System.Logger log);
+        AgentComponent create(@BindsInstance AgentOptions options, @BindsInstance System.Logger log,
+                @BindsInstance ProviderLoader providers);
     }
 }

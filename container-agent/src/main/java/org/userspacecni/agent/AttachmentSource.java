@@ -4,10 +4,10 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.userspacecni.core.store.ConfigReader;
 import org.userspacecni.core.store.DownwardApiConfigStore;
 import org.userspacecni.core.store.FileConfigStore;
 import org.userspacecni.spi.CniException;
-import org.userspacecni.spi.ConfigStore;
 
 /**
  * Where this container's attachments come from: the files of the config store in the data directory, or the
@@ -21,12 +21,12 @@ import org.userspacecni.spi.ConfigStore;
  */
 final class AttachmentSource {
 
-    private final ConfigStore store;
+    private final ConfigReader store;
     private final Path location;
     private final Optional<DownwardApiConfigStore> podAnnotations;
     private final Optional<Path> sharedDir;
 
-    private AttachmentSource(ConfigStore store, Path location, Optional<DownwardApiConfigStore> podAnnotations,
+    private AttachmentSource(ConfigReader store, Path location, Optional<DownwardApiConfigStore> podAnnotations,
             Optional<Path> sharedDir) {
         this.store = store;
         this.location = location;
@@ -55,7 +55,7 @@ final class AttachmentSource {
                 options.sharedDir());
     }
 
-    ConfigStore store() {
+    ConfigReader store() {
         return store;
     }
 

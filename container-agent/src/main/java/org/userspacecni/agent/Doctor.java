@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.userspacecni.core.Json;
+import org.userspacecni.core.store.ConfigAnnotations;
 import org.userspacecni.core.store.DownwardApiConfigStore;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ContainerConfig;
@@ -158,7 +159,7 @@ final class Doctor {
                             + " that nothing else writes either");
         }
         return new Check("pod annotations", ok, file + (ok ? " has " : " has no ")
-                + DownwardApiConfigStore.CONFIGURATION_DATA, "the host plugin writes it on ADD with its kubeconfig,"
+                + ConfigAnnotations.CONFIGURATION_DATA, "the host plugin writes it on ADD with its kubeconfig,"
                 + " and the kubelet projects it on its next sync of the pod: check the plugin's log");
     }
 

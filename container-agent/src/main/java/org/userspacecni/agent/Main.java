@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.userspacecni.core.CniLog;
+import org.userspacecni.core.ProviderLoader;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.SocketFile;
@@ -41,7 +42,7 @@ public final class Main {
         }
         CniLog log = new CniLog("usrsp-agent", stderr);
         log.configure(options.logLevel(), Optional.empty());
-        AgentComponent agent = DaggerAgentComponent.factory().create(options, log);
+        AgentComponent agent = DaggerAgentComponent.factory().create(options, log, ProviderLoader.of(Main.class));
         try {
             switch (options.command()) {
                 case "run":

@@ -16,8 +16,8 @@ class EnginesCommandTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int exit = Main.run(List.of("engines"), new AgentConsole(new PrintStream(out, true)), System.err);
         assertThat(exit).isZero();
-        assertThat(out.toString()).isEqualTo("ovs-dpdk built for SPI 1.1\nrecording built for SPI 1.1\n"
-                + "vpp built for SPI 1.1\n");
+        assertThat(out.toString()).isEqualTo("ovs-dpdk built for SPI 2.0\nrecording built for SPI 2.0\n"
+                + "vpp built for SPI 2.0\n");
     }
 
     @Test

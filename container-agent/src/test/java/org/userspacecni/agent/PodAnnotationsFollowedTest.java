@@ -18,9 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.core.BackendRegistry;
-import org.userspacecni.core.BackendRegistryModule;
 import org.userspacecni.core.CniLog;
 import org.userspacecni.core.ProgramContext;
+import org.userspacecni.core.ProviderLoader;
 import org.userspacecni.spi.BridgeConfig;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.InterfaceType;
@@ -73,7 +73,7 @@ class PodAnnotationsFollowedTest {
         AgentOptions options = AgentOptions.parse(List.of("--podinfo", podinfo.file().toString(), "run"));
         CniLog log = new CniLog("usrsp-agent", System.err);
         return new Agent(AttachmentSource.of(options, log), new AppliedAttachments(dir.resolve("agent"), log),
-                new BackendRegistry(BackendRegistryModule.providers(), log),
+                BackendRegistry.load(ProviderLoader.of(Agent.class), log),
                 new ProgramContext(Map.of(RecordingBackend.DIR_VARIABLE, dir.resolve("datapath").toString()), log));
     }
 

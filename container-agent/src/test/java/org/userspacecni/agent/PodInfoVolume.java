@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.userspacecni.core.Json;
-import org.userspacecni.core.store.DownwardApiConfigStore;
+import org.userspacecni.core.store.ConfigAnnotations;
 import org.userspacecni.spi.ContainerConfig;
 
 /**
@@ -44,12 +44,12 @@ final class PodInfoVolume {
                 "k8s.v1.cni.cncf.io/networks", "userspace-net"));
         if (configs.length > 0) {
             try {
-                annotations.put(DownwardApiConfigStore.CONFIGURATION_DATA, Json.mapper().writeValueAsString(configs));
+                annotations.put(ConfigAnnotations.CONFIGURATION_DATA, Json.mapper().writeValueAsString(configs));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        mappedDir.ifPresent(path -> annotations.put(DownwardApiConfigStore.MAPPED_DIR, path.toString()));
+        mappedDir.ifPresent(path -> annotations.put(ConfigAnnotations.MAPPED_DIR, path.toString()));
         write(annotations.entrySet().stream().map(entry -> entry.getKey() + "=" + goQuote(entry.getValue()))
                 .collect(Collectors.joining("\n")));
     }

@@ -32,15 +32,16 @@ class BackendRegistryTest {
 
     @Test
     void twoProvidersOfOneEngineAreInvalidConfigNamingBoth() {
-        assertThatThrownBy(() -> new BackendRegistry(List.of(TestProvider.of("vpp"), new TestProvider("vpp", "2.0")),
+        assertThatThrownBy(() -> new BackendRegistry(List.of(TestProvider.of("vpp"), new TestProvider("vpp", "1.1")),
                 log))
                 .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7))
-                .hasMessage("two datapath backends for engine 'vpp': " + TestProvider.class.getName() + " and "
+                .hasMessage("two providers of engine 'vpp': " + TestProvider.class.getName() + " and "
                         + TestProvider.class.getName());
     }
 
     @Test
     void theModuleFindsNoProviderWhenNoBackendIsOnTheClassPath() {
-        assertThat(BackendRegistryModule.providers()).isEmpty();
+        assertThat(BackendRegistry.load(ProviderLoader.of(BackendRegistryTest.class), System.getLogger("test")).builds())
+                .isEmpty();
     }
 }

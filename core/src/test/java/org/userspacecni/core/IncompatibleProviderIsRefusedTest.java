@@ -17,7 +17,7 @@ import org.userspacecni.spi.DatapathBackendProvider;
 /**
  * A provider built for an SPI this program cannot run is not used: asking for its engine fails with error 7
  * naming the engine, the provider, its jar, both versions and what to install; the other engines work. (An older
- * minor version than this program's is accepted; {@code SpiVersionTest} shows the rule, and a provider for 1.0 runs on 1.1 below.)
+ * minor version than this program's is accepted; {@code SpiVersionTest} shows the rule, and a provider for 2.0 runs on 2.0 below.)
  */
 class IncompatibleProviderIsRefusedTest {
 
@@ -26,30 +26,30 @@ class IncompatibleProviderIsRefusedTest {
 
     @Test
     void aProviderBuiltForThisVersionIsUsed() {
-        BackendRegistry registry = new BackendRegistry(List.of(new TestProvider("fast", "1.0")), log);
+        BackendRegistry registry = new BackendRegistry(List.of(new TestProvider("fast", "2.0")), log);
         assertThat(registry.provider("fast").engine()).isEqualTo("fast");
         assertThat(registry.engines()).containsExactly("fast");
-        assertThat(registry.builds().get("fast").builtFor()).isEqualTo("for SPI 1.0");
+        assertThat(registry.builds().get("fast").builtFor()).isEqualTo("for SPI 2.0");
         assertThat(stderr.toString()).isEmpty();
     }
 
     @Test
     void aProviderForANewerMinorIsRefusedNamingItsJarBothVersionsAndWhatToInstall() {
-        BackendRegistry registry = new BackendRegistry(List.of(new TestProvider("fast", "1.2")), log);
+        BackendRegistry registry = new BackendRegistry(List.of(new TestProvider("fast", "2.1")), log);
         assertThatThrownBy(() -> registry.provider("fast"))
                 .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7))
                 .hasMessage("engine 'fast' cannot be used: its provider org.userspacecni.core.TestProvider from "
-                        + ProviderJar.locationOf(TestProvider.class) + " was built for SPI 1.2, and this program provides SPI 1.1; install a build"
-                        + " of that backend for SPI 1.x, up to 1.1");
+                        + ProviderJar.locationOf(TestProvider.class) + " was built for SPI 2.1, and this program provides SPI 2.0; install a build"
+                        + " of that backend for SPI 2.x, up to 2.0");
         assertThat(registry.engines()).isEmpty();
         assertThat(registry.installed("fast")).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2.0", "0.9", "0.1"})
+    @ValueSource(strings = {"1.1", "3.0", "0.1"})
     void aProviderForAnotherMajorIsRefused(String builtFor) {
         assertThatThrownBy(() -> new BackendRegistry(List.of(new TestProvider("fast", builtFor)), log).provider("fast"))
-                .hasMessageContaining("was built for SPI " + builtFor + ", and this program provides SPI 1.1");
+                .hasMessageContaining("was built for SPI " + builtFor + ", and this program provides SPI 2.0");
     }
 
     @ParameterizedTest
@@ -86,13 +86,13 @@ class IncompatibleProviderIsRefusedTest {
                     .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7))
                     .hasMessage("engine 'legacy' cannot be used: its provider LegacyProvider from " + old.jar()
                             + " was built for an SPI from before versions (it has no spiVersion()), and this program"
-                            + " provides SPI 1.1; install a build of that backend for SPI 1.x, up to 1.1");
+                            + " provides SPI 2.0; install a build of that backend for SPI 2.x, up to 2.0");
         }
     }
 
     @Test
     void aRefusedProviderOfAnotherEngineLeavesTheOthersWorkingAndIsLogged() {
-        BackendRegistry registry = new BackendRegistry(List.of(new TestProvider("old", "2.0"), TestProvider.of("vpp")),
+        BackendRegistry registry = new BackendRegistry(List.of(new TestProvider("old", "1.1"), TestProvider.of("vpp")),
                 log);
         assertThat(registry.provider("vpp").engine()).isEqualTo("vpp");
         assertThat(registry.engines()).containsExactly("vpp");

@@ -1,8 +1,5 @@
 package org.userspacecni.docs;
 
-import com.tngtech.archunit.core.domain.JavaField;
-import com.tngtech.archunit.core.domain.JavaModifier;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -16,19 +13,22 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.userspacecni.core.ProgramContext;
+import org.userspacecni.core.ProviderKind;
+import org.userspacecni.core.ProviderLoader;
 import org.userspacecni.core.cni.CniVersion;
 import org.userspacecni.spi.ConfigDoc;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
+import org.userspacecni.spi.EngineOption;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.Side;
@@ -36,8 +36,9 @@ import org.userspacecni.spi.WireName;
 
 /**
  * Writes {@code docs/configuration-reference.md}: every setting of the network configuration, from the SPI's
- * configuration records and their {@link ConfigDoc} annotations, and each engine's options, from the constants
- * its classes annotate. The engines are found as the programs find them, through {@link ServiceLoader}.
+ * configuration records and their {@link ConfigDoc} annotations, and each engine's options, as its provider
+ * declares them ({@link EngineOption}). The engines are found as the programs find them, through
+ * {@link ProviderLoader}.
  */
 public final class ConfigurationReference {
 
@@ -47,7 +48,8 @@ public final class ConfigurationReference {
     private static final Pattern CONSTANT = Pattern.compile("\\{([A-Z][A-Z0-9_]*)}");
     private static final List<String> FIELD_COLUMNS = List.of("field", "type", "default", "allowed", "engines",
             "meaning");
-    private static final List<String> OPTION_COLUMNS = List.of("option", "default", "allowed", "meaning");
+    private static final List<String> OPTION_COLUMNS = List.of("option", "else the variable", "default", "allowed",
+            "meaning");
     /** A host or a container section: both have the fields of {@link Side}. */
     private static final String SIDE = "<side>";
 
@@ -59,9 +61,9 @@ public final class ConfigurationReference {
     }
 
     static String render() {
-        List<DatapathBackendProvider> engines = ServiceLoader.load(DatapathBackendProvider.class).stream()
-                .map(ServiceLoader.Provider::get).sorted(Comparator.comparing(DatapathBackendProvider::engine))
-                .collect(Collectors.toList());
+        List<DatapathBackendProvider> engines = ProviderLoader.of(ConfigurationReference.class)
+                .load(ProviderKind.ENGINES, System.getLogger(ConfigurationReference.class.getName())).usable()
+                .stream().sorted(Comparator.comparing(DatapathBackendProvider::engine)).collect(Collectors.toList());
         Set<String> names = engines.stream().map(DatapathBackendProvider::engine).collect(Collectors.toSet());
         StringBuilder page = new StringBuilder();
         page.append("# Configuration reference\n\n")
@@ -70,7 +72,7 @@ public final class ConfigurationReference {
                         + " ignored). [configuration.md](configuration.md)\nexplains the configuration, the errors a"
                         + " wrong value gets, and the environment.\n\n")
                 .append("This page is generated from the `@ConfigDoc` annotations on the SPI's configuration records"
-                        + " (`org.userspacecni.spi`)\nand on the engines' option names, and the build fails when it"
+                        + " (`org.userspacecni.spi`)\nand on the options each engine declares, and the build fails when it"
                         + " differs from them: change the annotations, not\nthis page, and regenerate it with\n\n")
                 .append("    ").append(COMMAND).append("\n\n");
 
@@ -140,27 +142,15 @@ public final class ConfigurationReference {
         return engines;
     }
 
-    /** An engine's options: its static constants annotated with {@link ConfigDoc}, whose values are the names. */
+    /** An engine's options, as its provider declares them. */
     private static List<List<String>> options(DatapathBackendProvider engine) {
         List<List<String>> rows = new ArrayList<>();
-        for (var javaClass : new ClassFileImporter().importPackagesOf(engine.getClass())) {
-            for (JavaField javaField : javaClass.getFields()) {
-                boolean option = javaField.isAnnotatedWith(ConfigDoc.class)
-                        && javaField.getModifiers().contains(JavaModifier.STATIC);
-                if (!option) {
-                    continue;
-                }
-                Field field = javaField.reflect();
-                ConfigDoc doc = field.getAnnotation(ConfigDoc.class);
-                Class<?> owner = field.getDeclaringClass();
-                Object name = value(field);
-                if (!(name instanceof String)) {
-                    throw new IllegalStateException(javaField.getFullName() + ": an option's @ConfigDoc goes on the"
-                            + " String constant that names it");
-                }
-                rows.add(List.of(code(SIDE + ".options." + name), defaultValue(owner, doc), text(owner, doc.allowed()),
-                        text(owner, doc.value())));
-            }
+        for (EngineOption option : engine.options()) {
+            String section = option.sections().size() > 1 ? SIDE
+                    : option.sections().iterator().next().name().toLowerCase(Locale.ROOT);
+            rows.add(List.of(code(section + ".options." + option.name()), option.variable().map(
+                    ConfigurationReference::code).orElse("none"), option.defaultValue().isEmpty() ? "none"
+                    : option.defaultValue(), option.allowed(), option.description()));
         }
         rows.sort(Comparator.comparing(row -> row.get(0)));
         return rows;

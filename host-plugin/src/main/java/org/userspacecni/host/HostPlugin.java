@@ -2,6 +2,7 @@ package org.userspacecni.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dagger.Lazy;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,17 +17,18 @@ import java.util.stream.Collectors;
 import javax.inject.Inject;
 import org.userspacecni.core.BackendRegistry;
 import org.userspacecni.core.Json;
+import org.userspacecni.core.Providers;
 import org.userspacecni.core.StateLock;
 import org.userspacecni.core.cni.CniResult;
 import org.userspacecni.core.cni.CniVersion;
 import org.userspacecni.core.cni.NetConfDecoder;
 import org.userspacecni.core.cni.ResultCodec;
+import org.userspacecni.core.store.FileConfigStore;
 import org.userspacecni.host.HoldPoints.Step;
 import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
-import org.userspacecni.spi.ConfigStore;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
@@ -35,6 +37,7 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.PodStoreProvider;
 
 /**
  * The CNI commands of the {@code userspace} plugin on a decoded request.
@@ -52,15 +55,18 @@ final class HostPlugin {
     private final BackendRegistry registry;
     private final BackendContext context;
     private final IpamDelegate ipam;
-    private final ConfigStore store;
+    private final FileConfigStore store;
     private final AttachmentJournal journal;
     private final HoldPoints holds;
+    private final Lazy<Providers<PodStoreProvider>> podStores;
     private final System.Logger log;
 
     @Inject
-    HostPlugin(BackendRegistry registry, BackendContext context, IpamDelegate ipam, ConfigStore store,
-            AttachmentJournal journal, HoldPoints holds, System.Logger log) {
+    HostPlugin(BackendRegistry registry, BackendContext context, IpamDelegate ipam, FileConfigStore store,
+            AttachmentJournal journal, HoldPoints holds, Lazy<Providers<PodStoreProvider>> podStores,
+            System.Logger log) {
         this.registry = registry;
+        this.podStores = podStores;
         this.context = context;
         this.ipam = ipam;
         this.store = store;
@@ -101,7 +107,7 @@ final class HostPlugin {
                     + " (an ADD that was not followed by a DEL): DEL it before adding it again; it is left as it is");
         }
         boolean undone = true;
-        try (Pods pods = Pods.open(request.netConf(), request.environment().args(), context)) {
+        try (Pods pods = Pods.open(podStores.get(), request.netConf(), request.environment().args(), context)) {
             holds.reached(Step.JOURNALED);
             Rollback rollback = new Rollback(log);
             try {
@@ -304,7 +310,7 @@ final class HostPlugin {
     /** The pod's platform for DEL; one that cannot be reached must not keep DEL from removing the rest. */
     private Pods podsForDel(CniRequest request) {
         try {
-            return Pods.open(request.netConf(), request.environment().args(), context);
+            return Pods.open(podStores.get(), request.netConf(), request.environment().args(), context);
         } catch (CniException e) {
             log.log(Level.WARNING, "DEL: the pod''s platform cannot be asked: " + e.getMessage());
             return Pods.none(context);
@@ -314,7 +320,7 @@ final class HostPlugin {
     private void check(CniRequest request) {
         requireVersion(request, CniVersion.V0_4_0, "CHECK");
         NetConf conf;
-        try (Pods pods = Pods.open(request.netConf(), request.environment().args(), context)) {
+        try (Pods pods = Pods.open(podStores.get(), request.netConf(), request.environment().args(), context)) {
             conf = pods.attachmentConf(request.netConf(), request.environment().attachmentId(), false);
         }
         Attachment attachment = attachment(request, conf);

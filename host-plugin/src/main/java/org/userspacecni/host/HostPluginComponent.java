@@ -4,6 +4,7 @@ import dagger.BindsInstance;
 import dagger.Component;
 import java.io.PrintStream;
 import org.userspacecni.core.BackendRegistryModule;
+import org.userspacecni.core.ProviderLoader;
 import org.userspacecni.spi.NetConf;
 
 /**
@@ -19,6 +20,7 @@ interface HostPluginComponent {
     @Component.Factory
     interface Factory {
         HostPluginComponent create(@BindsInstance CniEnvironment environment, @BindsInstance NetConf netConf,
-                @BindsInstance PrintStream stderr, @BindsInstance System.Logger log);
+                @BindsInstance PrintStream stderr, @BindsInstance System.Logger log,
+                @BindsInstance ProviderLoader providers);
     }
 }

@@ -6,12 +6,15 @@ import java.io.PrintStream;
 import java.time.Duration;
 import org.userspacecni.core.ProcessRunner;
 import org.userspacecni.core.ProgramContext;
+import org.userspacecni.core.ProviderKind;
+import org.userspacecni.core.ProviderLoader;
+import org.userspacecni.core.Providers;
 import org.userspacecni.core.store.FileConfigStore;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
-import org.userspacecni.spi.ConfigStore;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.PodStoreProvider;
 
 /** The host plugin's own parts: IPAM delegation, the config store, and the context its backends get. */
 @Module
@@ -45,8 +48,13 @@ interface HostPluginModule {
     }
 
     @Provides
-    static ConfigStore store(NetConf netConf, System.Logger log) {
+    static FileConfigStore store(NetConf netConf, System.Logger log) {
         return FileConfigStore.hostView(netConf.dataDirPath(), log);
+    }
+
+    @Provides
+    static Providers<PodStoreProvider> podStores(ProviderLoader loader, System.Logger log) {
+        return loader.load(ProviderKind.POD_STORES, log);
     }
 
     @Provides

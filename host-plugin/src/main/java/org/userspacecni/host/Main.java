@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.userspacecni.core.CniLog;
 import org.userspacecni.core.Json;
+import org.userspacecni.core.ProviderLoader;
 import org.userspacecni.core.cni.CniErrors;
 import org.userspacecni.core.cni.CniVersion;
 import org.userspacecni.core.cni.NetConfDecoder;
@@ -36,7 +37,7 @@ public final class Main {
         if (args.length > 0) {
             System.exit(subcommand(Arrays.asList(args), System.getenv(), System.err));
         }
-        System.exit(run(System.getenv(), System.in, CniOutput.system(), System.err));
+        System.exit(run(System.getenv(), System.in, CniOutput.system(), System.err, ProviderLoader.of(Main.class)));
     }
 
     /** The commands an operator types; their output goes to stderr, stdout being the CNI protocol's. */
@@ -67,15 +68,19 @@ public final class Main {
             + "       userspace reconcile [--help]     restore the host ends a restarted switch lost\n"
             + "       userspace --version | --help";
 
-    /** One CNI command: what the process does, and what the daemon does for each request. */
-    static int run(Map<String, String> variables, InputStream stdin, CniOutput out, PrintStream stderr) {
+    /**
+     * One CNI command, with the providers {@code providers} offers: what the process does, and what the daemon does
+     * for each request.
+     */
+    static int run(Map<String, String> variables, InputStream stdin, CniOutput out, PrintStream stderr,
+            ProviderLoader providers) {
         try (CniLog log = new CniLog("userspace", stderr)) {
-            return run(variables, stdin, out, stderr, log);
+            return run(variables, stdin, out, stderr, providers, log);
         }
     }
 
     private static int run(Map<String, String> variables, InputStream stdin, CniOutput out, PrintStream stderr,
-            CniLog log) {
+            ProviderLoader providers, CniLog log) {
         String commandName = variables.getOrDefault(CniCommand.Env.COMMAND, "");
         if (commandName.isEmpty()) {
             stderr.println(about());
@@ -96,7 +101,8 @@ public final class Main {
             NetConf netConf = NetConfDecoder.netConf(config);
             log.configure(netConf.logLevel(), netConf.logFile().map(Path::of));
             log.log(Level.DEBUG, "{0} {1}", command, environment.containerId().orElse(""));
-            HostPlugin plugin = DaggerHostPluginComponent.factory().create(environment, netConf, stderr, log).plugin();
+            HostPlugin plugin = DaggerHostPluginComponent.factory()
+                    .create(environment, netConf, stderr, log, providers).plugin();
             plugin.run(new CniRequest(environment, config, version, netConf)).ifPresent(out::print);
             return 0;
         } catch (CniException e) {

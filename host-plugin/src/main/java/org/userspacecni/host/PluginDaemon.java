@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.net.ExtendedSocketOptions;
 import org.userspacecni.core.Json;
+import org.userspacecni.core.ProviderLoader;
 import org.userspacecni.core.cni.CniErrors;
 import org.userspacecni.core.cni.CniVersion;
 import org.userspacecni.spi.CniException;
@@ -308,17 +309,10 @@ final class PluginDaemon implements AutoCloseable {
     private Answer run(Request request) {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(backends(request.variables().getOrDefault(BACKENDS_VARIABLE, "")));
-        int exitCode;
-        try {
-            exitCode = Main.run(request.variables(), new ByteArrayInputStream(request.stdin()),
-                    new CniOutput(new PrintStream(stdout, true, StandardCharsets.UTF_8)),
-                    new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+        int exitCode = Main.run(request.variables(), new ByteArrayInputStream(request.stdin()),
+                new CniOutput(new PrintStream(stdout, true, StandardCharsets.UTF_8)),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8),
+                new ProviderLoader(backends(request.variables().getOrDefault(BACKENDS_VARIABLE, ""))));
         return new Answer(exitCode, stderr.toByteArray(), stdout.toByteArray());
     }
 

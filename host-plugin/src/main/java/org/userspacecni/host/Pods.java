@@ -11,8 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
-import org.userspacecni.core.ProviderBuild;
+import org.userspacecni.core.Providers;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
@@ -51,25 +50,14 @@ final class Pods implements AutoCloseable {
         this.log = log;
     }
 
-    /** The first platform on the class path that serves this attachment's pod, if any does. */
-    static Pods open(NetConf conf, Map<String, String> cniArgs, BackendContext context) {
-        return open(ServiceLoader.load(PodStoreProvider.class).stream().map(ServiceLoader.Provider::get).toList(),
-                conf, cniArgs, context);
-    }
-
     /**
-     * The first of {@code providers} that serves this attachment's pod, if any does. One built for an SPI this
-     * program cannot run fails the command: it cannot be asked whether the pod is its, and going on without it
+     * The first of the pod stores installed that serves this attachment's pod, if any does. One that was refused
+     * fails the command ({@link Providers#all}): it cannot be asked whether the pod is its, and going on without it
      * would leave the pod without its configuration.
      */
-    static Pods open(List<PodStoreProvider> providers, NetConf conf, Map<String, String> cniArgs,
+    static Pods open(Providers<PodStoreProvider> installed, NetConf conf, Map<String, String> cniArgs,
             BackendContext context) {
-        for (PodStoreProvider provider : providers) {
-            ProviderBuild build = ProviderBuild.of(provider, provider::spiVersion);
-            if (!build.runsHere()) {
-                throw build.refusal("pod store '" + provider.name() + "'", "pod store");
-            }
-        }
+        List<PodStoreProvider> providers = installed.all();
         Path linkDir = context.environment("USERSPACE_CNI_SOCKET_LINK_DIR").map(Path::of).orElse(DEFAULT_LINK_DIR);
         for (PodStoreProvider provider : providers) {
             Optional<PodStore> store = provider.open(conf, cniArgs, context);

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.userspacecni.core.BackendRegistry;
-import org.userspacecni.core.BackendRegistryModule;
+import org.userspacecni.core.ProviderLoader;
 import org.userspacecni.core.CniLog;
 import org.userspacecni.core.ProgramContext;
 import org.userspacecni.spi.CniException;
@@ -58,7 +58,7 @@ final class ReconcileCommand {
         }
         try (CniLog log = new CniLog("userspace", stderr)) {
             log.configure(level, Optional.empty());
-            BackendRegistry registry = new BackendRegistry(BackendRegistryModule.providers(), log);
+            BackendRegistry registry = BackendRegistry.load(ProviderLoader.of(ReconcileCommand.class), log);
             HostPortRestore restore = new HostPortRestore(registry, new ProgramContext(environment, log), dataDir);
             Optional<String> only = network;
             stderr.println("userspace reconcile: attachments in " + dataDir);

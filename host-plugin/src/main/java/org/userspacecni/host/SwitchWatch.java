@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.userspacecni.core.BackendRegistry;
-import org.userspacecni.core.BackendRegistryModule;
+import org.userspacecni.core.ProviderLoader;
 import org.userspacecni.core.CniLog;
 import org.userspacecni.core.ProgramContext;
 import org.userspacecni.spi.CniException;
@@ -84,12 +84,9 @@ final class SwitchWatch implements AutoCloseable {
 
     /** One look at the attachments of {@code dataDir}: restores those whose switch started anew. */
     private void look(Path dataDir, Origin origin) {
-        Thread current = Thread.currentThread();
-        ClassLoader previous = current.getContextClassLoader();
-        current.setContextClassLoader(origin.backends());
         try {
             BackendRegistry registry = registries.computeIfAbsent(origin.backends(),
-                    loader -> new BackendRegistry(BackendRegistryModule.providers(), engineLog));
+                    loader -> BackendRegistry.load(new ProviderLoader(loader), engineLog));
             ProgramContext context = new ProgramContext(origin.variables(), engineLog);
             HostPortRestore restore = new HostPortRestore(registry, context, dataDir);
             Set<String> changed = new HashSet<>();
@@ -116,8 +113,6 @@ final class SwitchWatch implements AutoCloseable {
                     });
         } catch (CniException e) {
             log.println("userspace daemon: cannot look at the attachments in " + dataDir + ": " + e.getMessage());
-        } finally {
-            current.setContextClassLoader(previous);
         }
     }
 

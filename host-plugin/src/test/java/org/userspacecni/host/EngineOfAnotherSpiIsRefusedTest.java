@@ -19,7 +19,6 @@ import org.userspacecni.spi.DatapathBackendProvider;
  */
 class EngineOfAnotherSpiIsRefusedTest extends RecordingEngineTest {
 
-    private ClassLoader original;
     private URLClassLoader withFutureEngine;
 
     @BeforeEach
@@ -29,13 +28,11 @@ class EngineOfAnotherSpiIsRefusedTest extends RecordingEngineTest {
                 FutureSpiBackendProvider.class.getName() + "\n");
         withFutureEngine = new URLClassLoader(new URL[] {dir.resolve("future").toUri().toURL()},
                 getClass().getClassLoader());
-        original = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(withFutureEngine);
+        plugin.providers(withFutureEngine);
     }
 
     @AfterEach
-    void restore() throws IOException {
-        Thread.currentThread().setContextClassLoader(original);
+    void closeTheLoader() throws IOException {
         withFutureEngine.close();
     }
 
@@ -44,8 +41,8 @@ class EngineOfAnotherSpiIsRefusedTest extends RecordingEngineTest {
         ErrorCodeTest.assertError(plugin.run("ADD", future()), 7, "engine 'future' cannot be used: its provider "
                 + FutureSpiBackendProvider.class.getName() + " from "
                 + Path.of(FutureSpiBackendProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                + " was built for SPI 2.0, and this program provides SPI 1.1; install a build of that backend for"
-                + " SPI 1.x, up to 1.1");
+                + " was built for SPI 3.0, and this program provides SPI 2.0; install a build of that backend for"
+                + " SPI 2.x, up to 2.0");
         assertThat(dir.resolve("switch/ports")).doesNotExist();
     }
 

@@ -4,7 +4,7 @@ import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
 
-/** The {@code future} engine, built for an SPI 2.0 this plugin does not provide; it is never asked for a backend. */
+/** The {@code future} engine, built for an SPI 3.0 this plugin does not provide; it is never asked for a backend. */
 public final class FutureSpiBackendProvider implements DatapathBackendProvider {
 
     @Override
@@ -14,7 +14,7 @@ public final class FutureSpiBackendProvider implements DatapathBackendProvider {
 
     @Override
     public String spiVersion() {
-        return "2.0";
+        return "3.0";
     }
 
     @Override

@@ -20,5 +20,8 @@ class HostPluginArchitectureTest {
     static final ArchRule noExit = ArchitectureRules.NO_EXIT_OUTSIDE_MAIN;
 
     @ArchTest
+    static final ArchRule oneProviderLoader = ArchitectureRules.PROVIDERS_LOADED_IN_ONE_PLACE;
+
+    @ArchTest
     static final ArchRule noCycles = ArchitectureRules.NO_PACKAGE_CYCLES;
 }

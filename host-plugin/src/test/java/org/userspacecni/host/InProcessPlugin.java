@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.userspacecni.core.Json;
+import org.userspacecni.core.ProviderLoader;
 
 /** Runs {@link Main#run} in this JVM with a given environment and stdin, capturing both output streams. */
 final class InProcessPlugin {
@@ -33,6 +34,13 @@ final class InProcessPlugin {
     }
 
     private final Map<String, String> environment = new HashMap<>();
+    private ProviderLoader providers = ProviderLoader.of(InProcessPlugin.class);
+
+    /** Runs with the providers {@code loader} offers rather than those of the test's class path. */
+    InProcessPlugin providers(ClassLoader loader) {
+        providers = new ProviderLoader(loader);
+        return this;
+    }
 
     InProcessPlugin env(String name, String value) {
         if (value == null) {
@@ -56,7 +64,7 @@ final class InProcessPlugin {
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         int exit = Main.run(variables, new ByteArrayInputStream(stdin),
                 new CniOutput(new PrintStream(stdout, true, StandardCharsets.UTF_8)),
-                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+                new PrintStream(stderr, true, StandardCharsets.UTF_8), providers);
         return new Outcome(exit, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
     }
 }

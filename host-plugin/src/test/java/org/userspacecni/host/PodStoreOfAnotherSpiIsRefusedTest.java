@@ -10,6 +10,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.userspacecni.core.CniLog;
 import org.userspacecni.core.ProgramContext;
+import org.userspacecni.core.ProviderKind;
+import org.userspacecni.core.Providers;
 import org.userspacecni.core.cni.NetConfDecoder;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
@@ -31,35 +33,42 @@ class PodStoreOfAnotherSpiIsRefusedTest {
 
     @Test
     void aPodStoreForAnotherMajorFailsTheCommand() {
-        AskedPodStore current = new AskedPodStore(SpiVersion.CURRENT);
-        assertThatThrownBy(() -> Pods.open(List.of(current, new AskedPodStore("2.0")), conf, Map.of(), context))
+        AskedPodStore current = new AskedPodStore("current", SpiVersion.CURRENT);
+        assertThatThrownBy(() -> Pods.open(installed(current, new AskedPodStore("asked", "1.1")), conf, Map.of(),
+                context))
                 .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7))
                 .hasMessageStartingWith("pod store 'asked' cannot be used: its provider " + AskedPodStore.class.getName()
                         + " from ")
-                .hasMessageEndingWith(" was built for SPI 2.0, and this program provides SPI 1.1; install a build of"
-                        + " that pod store for SPI 1.x, up to 1.1");
+                .hasMessageEndingWith(" was built for SPI 1.1, and this program provides SPI 2.0; install a build of"
+                        + " that pod store for SPI 2.x, up to 2.0");
         assertThat(current.asked).isFalse();
     }
 
     @Test
     void aPodStoreOfThisSpiIsAsked() {
-        AskedPodStore current = new AskedPodStore(SpiVersion.CURRENT);
-        Pods.open(List.of(current), conf, Map.of(), context).close();
+        AskedPodStore current = new AskedPodStore("current", SpiVersion.CURRENT);
+        Pods.open(installed(current), conf, Map.of(), context).close();
         assertThat(current.asked).isTrue();
+    }
+
+    private Providers<PodStoreProvider> installed(PodStoreProvider... providers) {
+        return new Providers<>(ProviderKind.POD_STORES, List.of(providers), context.logger());
     }
 
     /** A platform built for {@code spiVersion} that serves no pod and remembers being asked. */
     private static final class AskedPodStore implements PodStoreProvider {
+        private final String name;
         private final String spiVersion;
         private boolean asked;
 
-        AskedPodStore(String spiVersion) {
+        AskedPodStore(String name, String spiVersion) {
+            this.name = name;
             this.spiVersion = spiVersion;
         }
 
         @Override
         public String name() {
-            return "asked";
+            return name;
         }
 
         @Override

@@ -8,16 +8,16 @@ import java.lang.annotation.Target;
 
 /**
  * What the configuration reference ({@code docs/configuration-reference.md}) says about one setting of the
- * network configuration: a component of the configuration records here, or an engine's option, where the
- * annotated field is the static constant that holds the option's name. The reference is generated from these
- * annotations, so what the types do not say about a setting lives here, next to it, and nowhere else.
+ * network configuration, a component of the configuration records here (an engine's options are declared as
+ * {@link EngineOption}s). The reference is generated from these annotations, so what the types do not say about a
+ * setting lives here, next to it, and nowhere else.
  *
  * <p>In every text, {@code {NAME}} stands for the value of the static field {@code NAME} of the annotated
  * class, so that a default or a limit the code holds as a constant is shown rather than repeated.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.RECORD_COMPONENT, ElementType.FIELD})
+@Target(ElementType.RECORD_COMPONENT)
 public @interface ConfigDoc {
 
     /** The {@link #engines} of a setting that is read whatever the engine. */

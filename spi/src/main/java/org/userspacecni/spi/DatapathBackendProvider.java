@@ -1,5 +1,7 @@
 package org.userspacecni.spi;
 
+import java.util.List;
+
 /**
  * The {@link java.util.ServiceLoader} entry point of a datapath backend: one per engine name.
  *
@@ -23,6 +25,14 @@ public interface DatapathBackendProvider {
      * a default would report the program's version.
      */
     String spiVersion();
+
+    /**
+     * The settings this engine reads from the sections' {@code options}, for the configuration reference and the
+     * agent's {@code --engine-option}; none by default.
+     */
+    default List<EngineOption> options() {
+        return List.of();
+    }
 
     /** Creates the backend for one program run; called at most once per run. */
     DatapathBackend create(BackendContext context);

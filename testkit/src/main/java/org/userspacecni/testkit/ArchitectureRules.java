@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.junit.ArchTests;
 import com.tngtech.archunit.lang.ArchRule;
+import java.util.ServiceLoader;
 
 /**
  * The architecture of the project as ArchUnit rules, kept in one place and applied by every module's
@@ -48,6 +49,16 @@ public final class ArchitectureRules {
             .should().dependOnClassesThat().resideInAnyPackage("org.userspacecni.core..", "org.userspacecni.host..",
                     "org.userspacecni.agent..", "org.userspacecni.image..", "org.userspacecni.testkit..")
             .because("a backend runs in both programs and reaches them only through org.userspacecni.spi");
+
+    /** The programs load providers of every kind in one place, from the class loader they are given. */
+    public static final ArchRule PROVIDERS_LOADED_IN_ONE_PLACE = noClasses()
+            .that().resideInAnyPackage("org.userspacecni.core..", "org.userspacecni.host..",
+                    "org.userspacecni.agent..")
+            .and().doNotHaveFullyQualifiedName("org.userspacecni.core.ProviderLoader")
+            .should().dependOnClassesThat().areAssignableTo(ServiceLoader.class)
+            .orShould().callMethod(Thread.class, "setContextClassLoader", ClassLoader.class)
+            .because("org.userspacecni.core.ProviderLoader loads and checks every kind of provider alike, from the"
+                    + " class loader passed to it");
 
     public static final ArchRule NO_PACKAGE_CYCLES = slices()
             .matching("org.userspacecni.(**)")

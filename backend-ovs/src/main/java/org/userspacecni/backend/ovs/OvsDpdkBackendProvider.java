@@ -1,10 +1,12 @@
 package org.userspacecni.backend.ovs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import java.util.Set;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
+import org.userspacecni.spi.EngineOption;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.SpiVersion;
 
@@ -24,6 +26,12 @@ public final class OvsDpdkBackendProvider implements DatapathBackendProvider {
     @Override
     public String spiVersion() {
         return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public List<EngineOption> options() {
+        return List.of(OvsSettings.DB_SOCKET, OvsSettings.RUN_DIR, OvsSettings.WAIT, VirtioUserPorts.QUEUES,
+                VirtioUserPorts.QUEUE_SIZE);
     }
 
     @Override

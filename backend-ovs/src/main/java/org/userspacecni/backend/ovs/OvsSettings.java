@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
-import org.userspacecni.spi.ConfigDoc;
+import org.userspacecni.spi.EngineOption;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.Side;
 
@@ -26,52 +27,44 @@ record OvsSettings(Path dbSocket, Path runDir, boolean waitForVswitchd, Duration
      */
     static final Duration STATUS_TIMEOUT = Duration.ofSeconds(5);
 
-    @ConfigDoc(value = "ovsdb-server's unix socket; else the environment variable {DB_SOCKET_VARIABLE}.",
-            defaultValue = "the first of {DEFAULT_DB_SOCKETS} that exists")
-    static final String DB_SOCKET = "ovsdbSocket";
-    static final String DB_SOCKET_VARIABLE = "USERSPACE_CNI_OVSDB_SOCKET";
     static final List<Path> DEFAULT_DB_SOCKETS = List.of(Path.of("/var/run/openvswitch/db.sock"),
             Path.of("/usr/local/var/run/openvswitch/db.sock"));
+    static final EngineOption DB_SOCKET = new EngineOption("ovsdbSocket", EngineOption.BOTH_SECTIONS,
+            Optional.of("USERSPACE_CNI_OVSDB_SOCKET"), "the first of " + DEFAULT_DB_SOCKETS.stream()
+                    .map(path -> "`" + path + "`").collect(Collectors.joining(", ")) + " that exists", "",
+            "ovsdb-server's unix socket.");
 
-    @ConfigDoc(value = "ovs-vswitchd's run directory, where it makes the sockets of `dpdkvhostuser` (server mode)"
-            + " ports, under `other_config:vhost-sock-dir`; else the environment variable {RUN_DIR_VARIABLE}.",
-            defaultValue = "the directory of the database socket")
-    static final String RUN_DIR = "ovsRunDir";
-    static final String RUN_DIR_VARIABLE = "OVS_RUNDIR";
+    static final EngineOption RUN_DIR = new EngineOption("ovsRunDir", EngineOption.BOTH_SECTIONS,
+            Optional.of("OVS_RUNDIR"), "the directory of the database socket", "", "ovs-vswitchd's run directory,"
+                    + " where it makes the sockets of `dpdkvhostuser` (server mode) ports, under"
+                    + " `other_config:vhost-sock-dir`.");
 
-    @ConfigDoc(value = "`true` waits, as `ovs-vsctl` does, until ovs-vswitchd has applied each change and reads"
-            + " back what it reports, and STATUS asks it to acknowledge a change; `false` only writes the database, for"
-            + " an ovsdb-server without ovs-vswitchd; else the environment variable {WAIT_VARIABLE}.", defaultValue = "`true`",
-            allowed = "`true`, `false`")
-    static final String WAIT = "waitForVswitchd";
-    static final String WAIT_VARIABLE = "USERSPACE_CNI_OVS_WAIT";
+    static final EngineOption WAIT = new EngineOption("waitForVswitchd", EngineOption.BOTH_SECTIONS,
+            Optional.of("USERSPACE_CNI_OVS_WAIT"), "`true`", "`true`, `false`", "`true` waits, as `ovs-vsctl` does,"
+                    + " until ovs-vswitchd has applied each change and reads back what it reports, and STATUS asks it"
+                    + " to acknowledge a change; `false` only writes the database, for an ovsdb-server without"
+                    + " ovs-vswitchd.");
 
     static OvsSettings of(Side side, BackendContext context) {
-        return of(side::option, context);
+        return of(option -> option.value(side, context));
     }
 
     /** The settings from the environment and the defaults alone, with no configuration to read options from. */
     static OvsSettings of(BackendContext context) {
-        return of(option -> Optional.empty(), context);
+        return of(option -> option.value(context));
     }
 
-    private static OvsSettings of(Function<String, Optional<String>> options, BackendContext context) {
-        Path dbSocket = setting(options, context, DB_SOCKET, DB_SOCKET_VARIABLE).map(Path::of)
+    private static OvsSettings of(Function<EngineOption, Optional<String>> setting) {
+        Path dbSocket = setting.apply(DB_SOCKET).map(Path::of)
                 .orElseGet(() -> DEFAULT_DB_SOCKETS.stream().filter(Files::exists).findFirst()
                         .orElse(DEFAULT_DB_SOCKETS.get(0)));
-        Path runDir = setting(options, context, RUN_DIR, RUN_DIR_VARIABLE).map(Path::of)
-                .orElse(dbSocket.toAbsolutePath().getParent());
-        String wait = setting(options, context, WAIT, WAIT_VARIABLE).orElse("true");
+        Path runDir = setting.apply(RUN_DIR).map(Path::of).orElse(dbSocket.toAbsolutePath().getParent());
+        String wait = setting.apply(WAIT).orElse("true");
         if (!wait.equals("true") && !wait.equals("false")) {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG,
-                    WAIT + " must be true or false, not '" + wait + "'");
+                    WAIT.name() + " must be true or false, not '" + wait + "'");
         }
         return new OvsSettings(dbSocket, runDir, Boolean.parseBoolean(wait), Duration.ofSeconds(10),
                 Duration.ofSeconds(30), STATUS_TIMEOUT);
-    }
-
-    private static Optional<String> setting(Function<String, Optional<String>> options, BackendContext context,
-            String option, String variable) {
-        return options.apply(option).or(() -> context.environment(variable)).filter(value -> !value.isEmpty());
     }
 }

@@ -10,12 +10,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
-import org.userspacecni.spi.ConfigDoc;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.ContainerSide;
 import org.userspacecni.spi.DatapathStatus;
+import org.userspacecni.spi.EngineOption;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostMode;
@@ -31,15 +32,15 @@ final class VirtioUserPorts implements ContainerSide {
 
     static final String DEFAULT_BRIDGE = "br0";
 
-    @ConfigDoc(value = "Queue pairs of the container's virtio-user frontend; read in `container` only.",
-            defaultValue = "{DEFAULT_QUEUES}", allowed = "a positive number")
-    static final String QUEUES = "queues";
     static final int DEFAULT_QUEUES = 1;
+    static final EngineOption QUEUES = new EngineOption("queues", Set.of(EngineOption.Section.CONTAINER),
+            Optional.empty(), String.valueOf(DEFAULT_QUEUES), "a positive number",
+            "Queue pairs of the container's virtio-user frontend.");
 
-    @ConfigDoc(value = "Ring size of the container's virtio-user frontend; read in `container` only.",
-            defaultValue = "{DEFAULT_QUEUE_SIZE}", allowed = "a positive number")
-    static final String QUEUE_SIZE = "queueSize";
     static final int DEFAULT_QUEUE_SIZE = 1024;
+    static final EngineOption QUEUE_SIZE = new EngineOption("queueSize", Set.of(EngineOption.Section.CONTAINER),
+            Optional.empty(), String.valueOf(DEFAULT_QUEUE_SIZE), "a positive number",
+            "Ring size of the container's virtio-user frontend.");
 
     private final ObjectMapper mapper;
     private final BackendContext context;
@@ -137,7 +138,7 @@ final class VirtioUserPorts implements ContainerSide {
     }
 
     /** The virtio-user frontend's device arguments; the vdev name is unique in this OVS per interface. */
-    static String devargs(ContainerConfig config, Path socket, boolean server) {
+    String devargs(ContainerConfig config, Path socket, boolean server) {
         String device = "net_virtio_user_" + config.ifName().replaceAll("[^A-Za-z0-9]", "_");
         int queues = number(config, QUEUES, DEFAULT_QUEUES);
         int queueSize = number(config, QUEUE_SIZE, DEFAULT_QUEUE_SIZE);
@@ -145,8 +146,8 @@ final class VirtioUserPorts implements ContainerSide {
                 + queueSize + ",mac=" + config.mac();
     }
 
-    private static int number(ContainerConfig config, String option, int otherwise) {
-        String value = config.config().option(option).orElse(String.valueOf(otherwise));
+    private int number(ContainerConfig config, EngineOption option, int otherwise) {
+        String value = option.value(config.config(), context).orElse(String.valueOf(otherwise));
         try {
             int number = Integer.parseInt(value);
             if (number > 0) {
@@ -155,7 +156,7 @@ final class VirtioUserPorts implements ContainerSide {
         } catch (NumberFormatException e) {
             // Reported below.
         }
-        throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "container.options." + option
+        throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "container.options." + option.name()
                 + " must be a positive number, not '" + value + "'");
     }
 

@@ -101,7 +101,7 @@ class OvsStatusTest {
     /** The engine's container side, which finds OVS from the environment, at the fixture's OVS. */
     private static VirtioUserPorts containerSide(OvsFixture fixture) {
         return new VirtioUserPorts(new ObjectMapper(), new ProgramContext(
-                Map.of(OvsSettings.DB_SOCKET_VARIABLE, fixture.ovs.dbSocket().toString()),
+                Map.of(OvsSettings.DB_SOCKET.variable().orElseThrow(), fixture.ovs.dbSocket().toString()),
                 new CniLog("test", System.err)));
     }
 

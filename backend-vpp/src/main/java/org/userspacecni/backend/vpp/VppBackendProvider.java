@@ -1,9 +1,11 @@
 package org.userspacecni.backend.vpp;
 
+import java.util.List;
 import java.util.Set;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
+import org.userspacecni.spi.EngineOption;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.SpiVersion;
 
@@ -20,6 +22,11 @@ public final class VppBackendProvider implements DatapathBackendProvider {
     @Override
     public String spiVersion() {
         return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public List<EngineOption> options() {
+        return List.of(VppSettings.API_SOCKET, VppPlan.CROSS_CONNECT);
     }
 
     @Override

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.CniException;
-import org.userspacecni.spi.ConfigDoc;
+import org.userspacecni.spi.EngineOption;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.MemifMode;
@@ -21,9 +21,9 @@ import org.userspacecni.spi.Side;
 record VppPlan(VppTag tag, InterfaceType iftype, Side side, Path socket, Optional<Integer> bridgeDomain,
         Optional<String> crossConnect) {
 
-    @ConfigDoc(value = "The `ifname` of another attachment of the same container to cross-connect with (L2,"
-            + " both directions, once both exist); excludes `netType: bridge`.")
-    static final String CROSS_CONNECT = "xconnect";
+    static final EngineOption CROSS_CONNECT = new EngineOption("xconnect", EngineOption.BOTH_SECTIONS,
+            Optional.empty(), "", "", "The `ifname` of another attachment of the same container to cross-connect"
+                    + " with (L2, both directions, once both exist); excludes `netType: bridge`.");
 
     /** VPP's bridge-domain ids stop below 2^24; 0 is its own. */
     static final int MAX_BRIDGE_DOMAIN = 0xFFFFFF;
@@ -55,9 +55,9 @@ record VppPlan(VppTag tag, InterfaceType iftype, Side side, Path socket, Optiona
                         + " number of a bridge domain, 1 to " + MAX_BRIDGE_DOMAIN + ", not '" + name + "'");
             }
         }
-        Optional<String> crossConnect = side.option(CROSS_CONNECT);
+        Optional<String> crossConnect = side.option(CROSS_CONNECT.name());
         if (crossConnect.isPresent() && bridgeDomain.isPresent()) {
-            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "options." + CROSS_CONNECT
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "options." + CROSS_CONNECT.name()
                     + " and netType 'bridge' exclude each other: an interface is in one L2 mode");
         }
         return new VppPlan(VppTag.of(network, id), side.iftype(), side, socket, bridgeDomain, crossConnect);

@@ -33,7 +33,7 @@ class VppContainerSideContractIT extends ContainerSideContract {
 
             @Override
             public Map<String, String> environment() {
-                return Map.of(VppSettings.VARIABLE, container.apiSocket().toString());
+                return Map.of(VppSettings.API_SOCKET.variable().orElseThrow(), container.apiSocket().toString());
             }
 
             @Override

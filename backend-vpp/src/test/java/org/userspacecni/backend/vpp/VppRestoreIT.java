@@ -307,7 +307,7 @@ class VppRestoreIT {
 
     private Side side(Optional<NetType> netType, BridgeConfig bridge, Map<String, Object> options) {
         Map<String, Object> all = new java.util.HashMap<>(options);
-        all.put(VppSettings.OPTION, host.apiSocket().toString());
+        all.put(VppSettings.API_SOCKET.name(), host.apiSocket().toString());
         return new Side("vpp", InterfaceType.MEMIF, netType, VhostConfig.EMPTY, MemifConfig.EMPTY, bridge, all);
     }
 
@@ -316,7 +316,7 @@ class VppRestoreIT {
         MemifConfig slave = new MemifConfig(Optional.of(MemifRole.SLAVE), MemifConfig.DEFAULT_MODE, Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         Side side = new Side("vpp", InterfaceType.MEMIF, Optional.empty(), VhostConfig.EMPTY, slave,
-                BridgeConfig.EMPTY, Map.of(VppSettings.OPTION, container.apiSocket().toString()));
+                BridgeConfig.EMPTY, Map.of(VppSettings.API_SOCKET.name(), container.apiSocket().toString()));
         return new ContainerConfig(ContainerConfig.SCHEMA_VERSION, attachment.id().containerId(),
                 attachment.id().ifName(), attachment.netConf().name(), side, Map.of(),
                 root.resolve("shared").relativize(Path.of(port.socketPath())).toString(), "02:00:00:00:00:02",

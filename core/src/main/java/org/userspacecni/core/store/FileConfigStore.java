@@ -23,7 +23,6 @@ import java.util.function.Function;
 import org.userspacecni.core.Json;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.CniException;
-import org.userspacecni.spi.ConfigStore;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.ErrorCode;
 
@@ -41,7 +40,7 @@ import org.userspacecni.spi.ErrorCode;
  * alone; a document that is a link is replaced by the rename (the link, not its target), refused on read and
  * removed as a link. So no link planted there leads a root process to write, read or delete outside.
  */
-public final class FileConfigStore implements ConfigStore {
+public final class FileConfigStore implements ConfigReader {
 
     static final String SUFFIX = ".json";
     static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
@@ -74,7 +73,7 @@ public final class FileConfigStore implements ConfigStore {
         return (hostView ? root.resolve(id.containerId()) : root).resolve(id.ifName() + SUFFIX);
     }
 
-    @Override
+    /** Writes the attachment's document atomically: a reader sees the old one or the new one, never a part. */
     public void put(ContainerConfig config) {
         Path file = file(config.id());
         Path dir = file.getParent();
@@ -122,7 +121,7 @@ public final class FileConfigStore implements ConfigStore {
         }
     }
 
-    @Override
+    /** The attachment's document, if there is one; an unreadable one is an error naming the file. */
     public Optional<ContainerConfig> get(AttachmentId id) {
         Path file = file(id);
         if (hostView && Files.exists(file.getParent(), NOFOLLOW)) {
@@ -131,7 +130,7 @@ public final class FileConfigStore implements ConfigStore {
         return Files.exists(file, NOFOLLOW) ? Optional.of(read(file)) : Optional.empty();
     }
 
-    @Override
+    /** Removes the attachment's document; succeeds when it is already gone. */
     public void delete(AttachmentId id) {
         Path file = file(id);
         try {

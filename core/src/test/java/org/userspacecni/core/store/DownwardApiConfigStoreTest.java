@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.core.CniLog;
 import org.userspacecni.core.Json;
-import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ContainerConfig;
 
@@ -54,11 +53,9 @@ class DownwardApiConfigStoreTest {
     void listsEachAttachmentTheHostPluginWroteAndTheMappedDirectory() throws Exception {
         ContainerConfig net1 = config("0123456789abcdef", "net1", "");
         ContainerConfig net2 = config("0123456789abcdef", "net2", "say \"hi\"\n");
-        annotations(Map.of(DownwardApiConfigStore.CONFIGURATION_DATA, json(List.of(net1, net2)),
-                DownwardApiConfigStore.MAPPED_DIR, "/var/lib/cni/usrspcni"));
+        annotations(Map.of(ConfigAnnotations.CONFIGURATION_DATA, json(List.of(net1, net2)),
+                ConfigAnnotations.MAPPED_DIR, "/var/lib/cni/usrspcni"));
         assertThat(store().list()).containsExactly(net1, net2);
-        assertThat(store().get(new AttachmentId("0123456789abcdef", "net2"))).contains(net2);
-        assertThat(store().get(new AttachmentId("0123456789abcdef", "net3"))).isEmpty();
         assertThat(store().mappedDir()).contains(Path.of("/var/lib/cni/usrspcni"));
         assertThat(store().hasConfigurationData()).isTrue();
         assertThat(stderr.toString()).isEmpty();
@@ -71,7 +68,7 @@ class DownwardApiConfigStoreTest {
         // What the original plugin wrote: no schemaVersion, no socket.
         Map<String, Object> original = Map.of("containerId", "0123456789abcdef", "ifName", "net2",
                 "name", "userspace-ovs-net-1", "config", Map.of("engine", "ovs-dpdk", "iftype", "vhostuser"));
-        annotations(Map.of(DownwardApiConfigStore.CONFIGURATION_DATA, json(List.of(net1, original, net3))));
+        annotations(Map.of(ConfigAnnotations.CONFIGURATION_DATA, json(List.of(net1, original, net3))));
         assertThat(store().list()).containsExactly(net1, net3);
         assertThat(stderr.toString()).contains("skipping entry 2 (net2) of userspace/configuration-data in "
                 + dir.resolve("annotations") + ": it has no schemaVersion, as the original plugin's entries; this"
@@ -83,7 +80,7 @@ class DownwardApiConfigStoreTest {
         ContainerConfig net1 = config("0123456789abcdef", "net1", "");
         String future = json(config("0123456789abcdef", "net2", ""))
                 .replace("\"schemaVersion\":1", "\"schemaVersion\":2");
-        annotations(Map.of(DownwardApiConfigStore.CONFIGURATION_DATA, "[" + json(net1) + "," + future + ",42]"));
+        annotations(Map.of(ConfigAnnotations.CONFIGURATION_DATA, "[" + json(net1) + "," + future + ",42]"));
         assertThat(store().list()).containsExactly(net1);
         assertThat(stderr.toString()).contains("skipping entry 2 (net2) of userspace/configuration-data in "
                 + dir.resolve("annotations") + ": container configuration has schema version 2; this program reads"
@@ -101,17 +98,10 @@ class DownwardApiConfigStoreTest {
 
     @Test
     void anAnnotationThatIsNotAnArrayIsAnErrorNamingTheFile() throws Exception {
-        annotations(Map.of(DownwardApiConfigStore.CONFIGURATION_DATA, json(config("0123456789abcdef", "net1", ""))));
+        annotations(Map.of(ConfigAnnotations.CONFIGURATION_DATA, json(config("0123456789abcdef", "net1", ""))));
         assertThatThrownBy(() -> store().list()).isInstanceOfSatisfying(CniException.class, e -> assertThat(
                 e.getMessage()).isEqualTo("cannot read the annotation userspace/configuration-data in "
                         + dir.resolve("annotations") + ": a JSON array of container configurations was expected,"
                         + " not object"));
-    }
-
-    @Test
-    void writingIsTheHostPluginsJob() {
-        ContainerConfig net1 = config("0123456789abcdef", "net1", "");
-        assertThatThrownBy(() -> store().put(net1)).hasMessageContaining("written by the host plugin");
-        assertThatThrownBy(() -> store().delete(net1.id())).hasMessageContaining("written by the host plugin");
     }
 }

@@ -1,8 +1,5 @@
 package org.userspacecni.store.kubernetes;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -14,9 +11,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.BiFunction;
 import org.userspacecni.core.Json;
-import org.userspacecni.core.store.DownwardApiConfigStore;
+import org.userspacecni.core.store.ConfigAnnotations;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ContainerConfig;
@@ -24,17 +21,12 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.PodStore;
 
 /**
- * One pod's annotations, written as the original plugin wrote them: {@code userspace/configuration-data}, a
- * JSON array with one entry per attachment (the container configuration, whose field names include the
- * original's {@code containerId}, {@code ifName}, {@code name}, {@code config}, {@code ipResult}), and
- * {@code userspace/mapped-dir}, where the pod mounts its socket directory. Each change reads the pod, merges
- * its entry with the entries other attachments wrote, and writes the pod back under its
+ * One pod's annotations ({@link ConfigAnnotations}), written as the original plugin wrote them. Each change reads
+ * the pod, merges its entry with the entries other attachments wrote, and writes the pod back under its
  * {@code resourceVersion}; a conflicting update by someone else is read again and retried.
  */
 final class KubernetesPodStore implements PodStore {
 
-    static final String CONFIGURATION_DATA = DownwardApiConfigStore.CONFIGURATION_DATA;
-    static final String MAPPED_DIR = DownwardApiConfigStore.MAPPED_DIR;
     static final String SHARED_DIR_VOLUME = "shared-dir";
     /** Where the pod sees its sockets when no container mounts a {@code shared-dir} volume: the agent's default. */
     static final String DEFAULT_MAPPED_DIR = "/var/lib/cni/usrspcni/shared";
@@ -88,16 +80,14 @@ final class KubernetesPodStore implements PodStore {
 
     @Override
     public void put(ContainerConfig config) {
-        update(entries -> {
-            remove(entries, config.id());
-            entries.add(Json.mapper().valueToTree(config));
-        }, true);
-        log.log(Level.INFO, "pod {0}/{1}: {2} written to {3}", namespace, name, config.id(), CONFIGURATION_DATA);
+        update((annotations, pod) -> ConfigAnnotations.put(annotations, config, mappedDir(pod), describe()), true);
+        log.log(Level.INFO, "pod {0}/{1}: {2} written to {3}", namespace, name, config.id(),
+                ConfigAnnotations.CONFIGURATION_DATA);
     }
 
     @Override
     public void delete(AttachmentId id) {
-        update(entries -> remove(entries, id), false);
+        update((annotations, pod) -> ConfigAnnotations.remove(annotations, id, describe()), false);
     }
 
     @Override
@@ -123,8 +113,8 @@ final class KubernetesPodStore implements PodStore {
         }
     }
 
-    /** Reads the pod, changes its entries, writes it back; again from the start when someone else wrote first. */
-    private void update(Consumer<ArrayNode> change, boolean mustExist) {
+    /** Reads the pod, changes its annotations, writes it back; again from the start when someone else wrote first. */
+    private void update(BiFunction<Map<String, String>, Pod, Map<String, String>> change, boolean mustExist) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Optional<Pod> current = read();
             if (current.isEmpty()) {
@@ -135,22 +125,12 @@ final class KubernetesPodStore implements PodStore {
                 return; // the pod and its annotations are gone: nothing left to withdraw
             }
             pod = current.get();
-            Map<String, String> annotations = new HashMap<>(Optional.ofNullable(pod.getMetadata().getAnnotations())
-                    .orElse(Map.of()));
-            ArrayNode entries = entries(annotations.get(CONFIGURATION_DATA));
-            String before = entries.toString();
-            change.accept(entries);
-            if (entries.toString().equals(before) && (entries.isEmpty() || annotations.containsKey(MAPPED_DIR))) {
+            Map<String, String> annotations = Optional.ofNullable(pod.getMetadata().getAnnotations()).orElse(Map.of());
+            Map<String, String> changed = change.apply(annotations, pod);
+            if (changed.equals(annotations)) {
                 return;
             }
-            if (entries.isEmpty()) {
-                annotations.remove(CONFIGURATION_DATA);
-                annotations.remove(MAPPED_DIR);
-            } else {
-                annotations.put(CONFIGURATION_DATA, entries.toString());
-                annotations.put(MAPPED_DIR, mappedDir(pod));
-            }
-            pod.getMetadata().setAnnotations(annotations);
+            pod.getMetadata().setAnnotations(new HashMap<>(changed));
             try {
                 client.pods().inNamespace(namespace).resource(pod).update();
                 return;
@@ -171,31 +151,8 @@ final class KubernetesPodStore implements PodStore {
                 + " annotations could not be updated in " + ATTEMPTS + " attempts");
     }
 
-    private ArrayNode entries(String annotation) {
-        if (annotation == null || annotation.isBlank()) {
-            return Json.mapper().createArrayNode();
-        }
-        try {
-            JsonNode node = Json.mapper().readTree(annotation);
-            if (node instanceof ArrayNode array) {
-                return array;
-            }
-        } catch (JsonProcessingException e) {
-            // reported below
-        }
-        // Never overwrite what others wrote with less: refuse instead.
-        throw new CniException(ErrorCode.DECODING_FAILURE, "pod " + namespace + "/" + name + ": annotation "
-                + CONFIGURATION_DATA + " is not a JSON array");
-    }
-
-    private static void remove(ArrayNode entries, AttachmentId id) {
-        for (int i = entries.size() - 1; i >= 0; i--) {
-            JsonNode entry = entries.get(i);
-            if (entry.path("containerId").asText().equals(id.containerId())
-                    && entry.path("ifName").asText().equals(id.ifName())) {
-                entries.remove(i);
-            }
-        }
+    private String describe() {
+        return "pod " + namespace + "/" + name;
     }
 
     /** The mount path of the {@code shared-dir} volume in the pod's first container that mounts it. */

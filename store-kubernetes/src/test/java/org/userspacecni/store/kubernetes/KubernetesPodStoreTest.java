@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.core.Json;
 import org.userspacecni.core.ProgramContext;
+import org.userspacecni.core.store.ConfigAnnotations;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.BridgeConfig;
 import org.userspacecni.spi.CniException;
@@ -116,7 +117,7 @@ class KubernetesPodStoreTest {
     JsonNode entries(String podName) throws Exception {
         Map<String, String> annotations = client.pods().inNamespace(NAMESPACE).withName(podName).get().getMetadata()
                 .getAnnotations();
-        String data = annotations.get(KubernetesPodStore.CONFIGURATION_DATA);
+        String data = annotations.get(ConfigAnnotations.CONFIGURATION_DATA);
         return data == null ? Json.mapper().createArrayNode() : Json.mapper().readTree(data);
     }
 
@@ -134,7 +135,7 @@ class KubernetesPodStoreTest {
                     && entries.get(0).has("ipResult")).isTrue();
             Map<String, String> annotations = client.pods().inNamespace(NAMESPACE).withName("pod-a").get()
                     .getMetadata().getAnnotations();
-            assertThat(annotations).containsEntry(KubernetesPodStore.MAPPED_DIR, "/var/run/usrsp")
+            assertThat(annotations).containsEntry(ConfigAnnotations.MAPPED_DIR, "/var/run/usrsp")
                     .containsEntry("operator/own", "kept");
 
             store.delete(new AttachmentId("c0ffee0123456789", "net1"));
@@ -142,7 +143,7 @@ class KubernetesPodStoreTest {
                     .satisfies(entry -> assertThat(entry.path("ifName").asText()).isEqualTo("net2"));
             store.delete(new AttachmentId("c0ffee0123456789", "net2"));
             assertThat(client.pods().inNamespace(NAMESPACE).withName("pod-a").get().getMetadata().getAnnotations())
-                    .doesNotContainKeys(KubernetesPodStore.CONFIGURATION_DATA, KubernetesPodStore.MAPPED_DIR)
+                    .doesNotContainKeys(ConfigAnnotations.CONFIGURATION_DATA, ConfigAnnotations.MAPPED_DIR)
                     .containsEntry("operator/own", "kept");
         }
     }
@@ -261,7 +262,7 @@ class KubernetesPodStoreTest {
                 store.put(config("ffff000123456789", "net1"));
             }
             assertThat(admin.pods().inNamespace(NAMESPACE).withName("pod-tls").get().getMetadata().getAnnotations())
-                    .containsKey(KubernetesPodStore.CONFIGURATION_DATA);
+                    .containsKey(ConfigAnnotations.CONFIGURATION_DATA);
             // A CA that did not sign the server's certificate (the first of the system's): refused, not trusted.
             String bundle = Files.readString(Path.of("/etc/ssl/certs/ca-certificates.crt"));
             Files.writeString(account.resolve("ca.crt"), bundle.substring(0, bundle.indexOf("-----END CERTIFICATE-----")
@@ -296,7 +297,7 @@ class KubernetesPodStoreTest {
                 store.put(config("cccc000123456789", "net1")); // relative paths: next to the kubeconfig
             }
             assertThat(admin.pods().inNamespace(NAMESPACE).withName("pod-cert").get().getMetadata().getAnnotations())
-                    .containsKey(KubernetesPodStore.CONFIGURATION_DATA);
+                    .containsKey(ConfigAnnotations.CONFIGURATION_DATA);
         } finally {
             tls.destroy();
         }
