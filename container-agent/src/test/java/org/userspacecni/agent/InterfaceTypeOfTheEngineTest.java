@@ -10,9 +10,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.core.BackendRegistry;
-import org.userspacecni.core.BackendRegistryModule;
 import org.userspacecni.core.CniLog;
 import org.userspacecni.core.ProgramContext;
+import org.userspacecni.core.ProviderLoader;
 import org.userspacecni.spi.BridgeConfig;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ContainerConfig;
@@ -37,7 +37,7 @@ class InterfaceTypeOfTheEngineTest {
         AgentOptions options = AgentOptions.parse(List.of("--data-dir", dir.resolve("store").toString(), "run"));
         CniLog log = new CniLog("usrsp-agent", System.err);
         return new Agent(AttachmentSource.of(options, log), new AppliedAttachments(dir.resolve("agent"), log),
-                new BackendRegistry(BackendRegistryModule.providers(), log),
+                BackendRegistry.load(ProviderLoader.of(Agent.class), log),
                 new ProgramContext(Map.of(RecordingBackend.DIR_VARIABLE, dir.resolve("datapath").toString(),
                         RecordingBackend.IFTYPES_VARIABLE, iftypes), log));
     }
