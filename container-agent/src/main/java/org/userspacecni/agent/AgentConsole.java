@@ -1,6 +1,7 @@
 package org.userspacecni.agent;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /** The agent's stdout, for answers a user or a script reads; the one place in the agent that writes there. */
 final class AgentConsole {
@@ -13,6 +14,11 @@ final class AgentConsole {
 
     static AgentConsole system() {
         return new AgentConsole(System.out);
+    }
+
+    /** The same stdout for picocli's help and version text. */
+    PrintWriter writer() {
+        return new PrintWriter(stdout, true);
     }
 
     void println(String line) {

@@ -2,6 +2,7 @@ package org.userspacecni.agent;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.SocketFile;
 import org.userspacecni.spi.SpiVersion;
+import picocli.CommandLine;
 
 /**
  * The entry point of {@code usrsp-agent}, the agent inside a data-plane container: {@code run} applies the
@@ -20,7 +22,8 @@ import org.userspacecni.spi.SpiVersion;
  * {@code eal-args} prints the DPDK arguments for an application that attaches itself; {@code doctor} diagnoses hugepages, directories,
  * sockets and the container's OVS; {@code engines} lists the engines on its class path with
  * the SPI version each was built for, and which it refuses. All read the attachments
- * from the same place: the config store's files, or the pod's annotations ({@link AttachmentSource}).
+ * from the same place: the config store's files, or the pod's annotations ({@link AttachmentSource}). picocli reads
+ * the command line ({@link AgentCommandLine}): help and version on stdout, bad usage exit 2 with the usage on stderr.
  */
 public final class Main {
 
@@ -32,14 +35,23 @@ public final class Main {
     }
 
     static int run(List<String> args, AgentConsole out, PrintStream stderr) {
-        AgentOptions options;
-        try {
-            options = AgentOptions.parse(args);
-        } catch (IllegalArgumentException | CniException e) {
-            stderr.println("usrsp-agent: " + e.getMessage());
-            stderr.println(AgentOptions.USAGE);
-            return 2;
-        }
+        PrintWriter err = new PrintWriter(stderr, true);
+        CommandLine commandLine = AgentCommandLine.of(out.writer(), err);
+        commandLine.setExecutionStrategy(parsed -> {
+            Integer help = CommandLine.executeHelpRequest(parsed);
+            if (help != null) {
+                return help;
+            }
+            if (!parsed.hasSubcommand()) {
+                commandLine.usage(out.writer());
+                return 0;
+            }
+            return run(AgentOptions.of(parsed), out, stderr);
+        });
+        return commandLine.execute(args.toArray(String[]::new));
+    }
+
+    private static int run(AgentOptions options, AgentConsole out, PrintStream stderr) {
         CniLog log = new CniLog("usrsp-agent", stderr);
         log.configure(options.logLevel(), Optional.empty());
         AgentComponent agent = DaggerAgentComponent.factory().create(options, log, ProviderLoader.of(Main.class));
@@ -74,13 +86,8 @@ public final class Main {
                             + build.builtFor() + (build.runsHere() ? ""
                                     : ", refused: this program provides SPI " + SpiVersion.CURRENT)));
                     return 0;
-                case "help":
-                    out.println(AgentOptions.USAGE);
-                    return 0;
                 default:
-                    stderr.println("usrsp-agent: unknown command '" + options.command() + "'");
-                    stderr.println(AgentOptions.USAGE);
-                    return 2;
+                    throw new IllegalStateException("a subcommand without an action: " + options.command());
             }
         } catch (CniException e) {
             stderr.println("usrsp-agent: " + e.getMessage() + (e.details().isEmpty() ? "" : " (" + e.details() + ")"));

@@ -26,6 +26,7 @@ class EnginesCommandTest {
         int exit = Main.run(List.of("fly"), new AgentConsole(new PrintStream(new ByteArrayOutputStream())),
                 new PrintStream(err, true));
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown command 'fly'");
+        assertThat(err.toString()).contains("Unmatched argument at index 0: 'fly'")
+                .contains("Usage: usrsp-agent ");
     }
 }

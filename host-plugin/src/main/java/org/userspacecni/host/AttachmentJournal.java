@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.userspacecni.core.Json;
+import org.userspacecni.core.SocketPlacement;
 import org.userspacecni.core.cni.NetConfDecoder;
 import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
@@ -37,6 +38,7 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.PortName;
+import org.userspacecni.spi.Sockets;
 
 /**
  * The attachments this node's plugin has begun and not yet finished removing: one file each in
@@ -303,8 +305,13 @@ final class AttachmentJournal {
         Optional<String> netns = end.hasNonNull("netns") ? Optional.of(end.path("netns").asText()) : Optional.empty();
         Optional<String> instance = end.hasNonNull("instance") ? Optional.of(end.path("instance").asText())
                 : Optional.empty();
-        return Optional.of(new HostEnd(new Attachment(id, netns, conf, end.path("mac").asText()),
-                Json.mapper().treeToValue(end.path("port"), HostPort.class), instance));
+        HostPort port = Json.mapper().treeToValue(end.path("port"), HostPort.class);
+        // The sockets are where ADD placed them: a pod's directory or its link, which only ADD could learn.
+        Path socket = Path.of(port.socketPath());
+        Sockets sockets = SocketPlacement.in(socket.isAbsolute() && socket.getParent() != null ? socket.getParent()
+                : conf.sharedDirPath());
+        return Optional.of(new HostEnd(new Attachment(id, netns, conf, end.path("mac").asText(), sockets), port,
+                instance));
     }
 
     /** The name of the entry of {@code id} in {@code network}. */

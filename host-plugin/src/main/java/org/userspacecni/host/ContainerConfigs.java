@@ -26,7 +26,7 @@ import org.userspacecni.spi.VhostMode;
  * the configuration has one, else the host's engine and interface type; the vhost mode and memif role
  * opposite to the host's unless the container section names them (for memif, slave to the host's default
  * master); the memif ring (queues, sizes, secret) of the host unless the section sets its own; the host's
- * socket file;
+ * socket file, by its name in the attachment's socket directory (which the pod mounts as its shared directory);
  * {@code netType: interface} when IPAM gave addresses. Bridge and engine options come only from a container
  * section: the host's name the host's switch.
  */
@@ -39,15 +39,17 @@ final class ContainerConfigs {
         Side host = attachment.host();
         Optional<Side> section = attachment.netConf().container();
         Side given = section.orElse(host);
-        Path sharedDir = attachment.netConf().sharedDirPath();
         // An interface type without a socket (the engine's own) is stored with an empty one.
-        Path socket = port.hasSocket() ? Path.of(port.socketPath()) : sharedDir;
-        if (!socket.startsWith(sharedDir)) {
-            throw new CniException(ErrorCode.INTERNAL, "engine '" + host.engine() + "' put the socket " + socket
-                    + " outside the shared directory " + sharedDir);
+        Optional<String> socketFile = Optional.empty();
+        if (port.hasSocket()) {
+            Path socket = Path.of(port.socketPath());
+            String name = Optional.ofNullable(socket.getFileName()).map(Path::toString).orElse("");
+            if (name.isEmpty() || !attachment.sockets().locate(name).equals(socket)) {
+                throw new CniException(ErrorCode.INTERNAL, "engine '" + host.engine() + "' put the socket " + socket
+                        + " where the attachment's sockets are not placed");
+            }
+            socketFile = Optional.of(name);
         }
-        Optional<String> socketFile = Optional.of(socket).filter(path -> port.hasSocket())
-                .map(path -> path.getFileName().toString());
         VhostMode mode = section.flatMap(s -> s.vhost().mode()).orElse(opposite(host.vhost().modeOrDefault()));
         VhostConfig vhost = new VhostConfig(Optional.of(mode), given.vhost().group(), socketFile);
         Optional<MemifRole> role = section.flatMap(s -> s.memif().role())
@@ -69,7 +71,7 @@ final class ContainerConfigs {
         Map<String, Object> ipResult = Json.mapper().convertValue(ResultCodec.render(addresses, version), Map.class);
         return new ContainerConfig(ContainerConfig.SCHEMA_VERSION, attachment.id().containerId(),
                 attachment.id().ifName(), attachment.netConf().name(), container, ipResult,
-                sharedDir.relativize(socket).toString(), port.mac().orElse(attachment.mac()), port.mtu(),
+                socketFile.orElse(""), port.mac().orElse(attachment.mac()), port.mtu(),
                 host.bridge().vlanId());
     }
 

@@ -18,6 +18,7 @@ import javax.inject.Inject;
 import org.userspacecni.core.BackendRegistry;
 import org.userspacecni.core.Json;
 import org.userspacecni.core.Providers;
+import org.userspacecni.core.SocketPlacement;
 import org.userspacecni.core.StateLock;
 import org.userspacecni.core.cni.CniResult;
 import org.userspacecni.core.cni.CniVersion;
@@ -38,6 +39,7 @@ import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.PodStoreProvider;
+import org.userspacecni.spi.Sockets;
 
 /**
  * The CNI commands of the {@code userspace} plugin on a decoded request.
@@ -141,9 +143,15 @@ final class HostPlugin {
         Optional<CniResult> prevResult = NetConfDecoder.prevResult(request.config(), request.version());
         AttachmentId id = request.environment().attachmentId();
         requireNotInAnotherNetwork(id, request.netConf().name());
-        NetConf conf = pods.attachmentConf(request.netConf(), id, true);
-        rollback.done("the socket directory made for " + id, () -> pods.releaseMade(request.netConf(), id));
-        Attachment attachment = attachment(request, conf);
+        NetConf conf = request.netConf();
+        SocketPlacement sockets = pods.sockets(conf, id);
+        // Registered first: the engine places its sockets while it adds, and a failed ADD removes what that made.
+        rollback.done("the socket directory made for " + id, () -> {
+            if (sockets.madeAnything()) {
+                sockets.removeMade();
+            }
+        });
+        Attachment attachment = attachment(request, conf, sockets);
         requireNetns(attachment);
         Optional<Path> deviceInfo = DeviceInfo.file(request);
         try (DatapathBackend backend = open(conf)) {
@@ -195,7 +203,7 @@ final class HostPlugin {
 
     /** What ADD refuses before it changes anything, the journal included: a bad request leaves no trace. */
     private void requireValid(CniRequest request) {
-        requireNetns(attachment(request, request.netConf()));
+        requireNetns(attachment(request, request.netConf(), sharedDir(request.netConf())));
         DeviceInfo.file(request);
         open(request.netConf()).close();
     }
@@ -225,15 +233,16 @@ final class HostPlugin {
         Optional<AttachmentJournal.Entry> journaled = failures.attemptToGet(() -> journal.find(network, id))
                 .flatMap(entry -> entry);
         try (Pods pods = podsForDel(request)) {
-            NetConf conf = request.netConf();
+            NetConf attached = request.netConf();
+            SocketPlacement sockets;
             try {
-                conf = pods.attachmentConf(request.netConf(), id, false);
+                sockets = pods.sockets(attached, id);
             } catch (CniException e) {
                 log.log(Level.WARNING, "DEL {0}: the pod''s socket directory is unknown ({1}); going on with {2}", id,
-                        e.getMessage(), conf.sharedDirPath());
+                        e.getMessage(), attached.sharedDirPath());
+                sockets = sharedDir(attached);
             }
-            Attachment attachment = attachmentForDel(request, conf);
-            NetConf attached = conf;
+            Attachment attachment = attachmentForDel(request, attached, sockets);
             failures.attempt(() -> deleteStored(id, network));
             failures.attempt(() -> pods.delete(id));
             // Dropped before the port goes, so that reconcile never brings it back.
@@ -319,11 +328,12 @@ final class HostPlugin {
 
     private void check(CniRequest request) {
         requireVersion(request, CniVersion.V0_4_0, "CHECK");
-        NetConf conf;
-        try (Pods pods = Pods.open(podStores.get(), request.netConf(), request.environment().args(), context)) {
-            conf = pods.attachmentConf(request.netConf(), request.environment().attachmentId(), false);
+        NetConf conf = request.netConf();
+        SocketPlacement sockets;
+        try (Pods pods = Pods.open(podStores.get(), conf, request.environment().args(), context)) {
+            sockets = pods.sockets(conf, request.environment().attachmentId());
         }
-        Attachment attachment = attachment(request, conf);
+        Attachment attachment = attachment(request, conf, sockets);
         CniResult prev = NetConfDecoder.prevResult(request.config(), request.version())
                 .orElseThrow(() -> new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "CHECK needs a prevResult"));
         String ifName = attachment.id().ifName();
@@ -345,7 +355,7 @@ final class HostPlugin {
                     + attachment.id() + " is network " + stored.name() + "'s, not " + conf.name() + "'s");
         }
         if (nic.socketPath().isPresent()
-                && !conf.sharedDirPath().resolve(stored.socket()).toString().equals(nic.socketPath().get())) {
+                && !sockets.locate(stored.socket()).toString().equals(nic.socketPath().get())) {
             throw new CniException(ErrorCode.ATTACHMENT_DIFFERS, "the stored container configuration of "
                     + attachment.id() + " names socket " + stored.socket() + ", not " + nic.socketPath().get());
         }
@@ -382,7 +392,7 @@ final class HostPlugin {
         try (StateLock lock = StateLock.acquire(conf.dataDirPath())) {
             Map<AttachmentId, AttachmentJournal.Entry> journaled = journal.of(conf.name());
             Set<AttachmentId> stale = new LinkedHashSet<>(journaled.keySet());
-            failures.attempt(() -> withBackendIfInstalled(conf, backend -> backend.host().gc(conf, valid)));
+            failures.attempt(() -> withBackendIfInstalled(conf, backend -> backend.host().gc(conf, sharedDir(conf), valid)));
             failures.attempt(() -> store.list().stream()
                     .filter(stored -> stored.name().equals(conf.name()) && !valid.contains(stored.id()))
                     .forEach(stored -> {
@@ -486,22 +496,28 @@ final class HostPlugin {
         }
     }
 
-    private static Attachment attachment(CniRequest request, NetConf conf) {
+    private static Attachment attachment(CniRequest request, NetConf conf, Sockets sockets) {
         CniEnvironment env = request.environment();
-        return new Attachment(env.attachmentId(), env.netns(), conf, MacAddresses.of(request));
+        return new Attachment(env.attachmentId(), env.netns(), conf, MacAddresses.of(request), sockets);
+    }
+
+    /** Sockets in the network's shared directory: for GC, and for a pod whose directory cannot be learnt. */
+    private static SocketPlacement sharedDir(NetConf conf) {
+        return SocketPlacement.in(conf.sharedDirPath());
     }
 
     /**
      * The attachment as DEL sees it: a MAC address that ADD would have refused cannot keep DEL from removing what
      * the attachment's marks and journal entry name, and nothing is removed by its MAC.
      */
-    private Attachment attachmentForDel(CniRequest request, NetConf conf) {
+    private Attachment attachmentForDel(CniRequest request, NetConf conf, Sockets sockets) {
         try {
-            return attachment(request, conf);
+            return attachment(request, conf, sockets);
         } catch (CniException e) {
             log.log(Level.WARNING, "DEL: " + e.getMessage() + "; going on without it");
             CniEnvironment env = request.environment();
-            return new Attachment(env.attachmentId(), env.netns(), conf, MacAddresses.derived(env.attachmentId()));
+            return new Attachment(env.attachmentId(), env.netns(), conf, MacAddresses.derived(env.attachmentId()),
+                    sockets);
         }
     }
 

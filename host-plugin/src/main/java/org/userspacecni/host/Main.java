@@ -22,8 +22,9 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.NetConf;
 
 /**
- * The entry point of the CNI plugin {@code userspace}. Exit 0 with the result (or nothing) on stdout, or
- * exit 1 with exactly one CNI error object on stdout; logs go to stderr and the configured log file.
+ * The entry point of the CNI plugin {@code userspace}. Without arguments, a CNI command: exit 0 with the result
+ * (or nothing) on stdout, or exit 1 with exactly one CNI error object on stdout; logs go to stderr and the
+ * configured log file. With arguments, a command an operator types ({@link PluginCommandLine}).
  */
 public final class Main {
 
@@ -40,33 +41,13 @@ public final class Main {
         System.exit(run(System.getenv(), System.in, CniOutput.system(), System.err, ProviderLoader.of(Main.class)));
     }
 
-    /** The commands an operator types; their output goes to stderr, stdout being the CNI protocol's. */
+    /**
+     * The commands an operator types ({@link PluginCommandLine}); their output goes to stderr, stdout being the CNI
+     * protocol's. A separate class, so that a CNI command never loads picocli.
+     */
     static int subcommand(List<String> args, Map<String, String> variables, PrintStream stderr) {
-        List<String> rest = args.subList(1, args.size());
-        switch (args.get(0)) {
-            case PluginDaemon.COMMAND:
-                return PluginDaemon.main(rest, stderr);
-            case ReconcileCommand.COMMAND:
-                return ReconcileCommand.main(rest, variables, stderr);
-            case "--version":
-                stderr.println(about());
-                return 0;
-            case "--help":
-            case "help":
-                stderr.println(about() + "\n" + USAGE);
-                return 0;
-            default:
-                stderr.println("userspace: unknown command '" + args.get(0) + "'\n" + USAGE);
-                return 2;
-        }
+        return PluginCommandLine.run(args, variables, stderr);
     }
-
-    static final String USAGE = "usage: userspace             a CNI command, as runtimes run it (CNI_COMMAND and"
-            + " the network configuration on stdin)\n"
-            + "       userspace daemon --socket PATH   serve CNI commands from one JVM (see the daemon docs)\n"
-            + "       userspace daemon --check         exit 0 if the daemon answers (the launcher's probe, no JVM)\n"
-            + "       userspace reconcile [--help]     restore the host ends a restarted switch lost\n"
-            + "       userspace --version | --help";
 
     /**
      * One CNI command, with the providers {@code providers} offers: what the process does, and what the daemon does
@@ -156,7 +137,8 @@ public final class Main {
         }
     }
 
-    private static String about() {
+    /** The version line: what {@code --version} says, and a CNI process without a command. */
+    static String about() {
         String version = Optional.ofNullable(Main.class.getPackage().getImplementationVersion()).orElse("dev");
         return "CNI userspace plugin " + version + " (vhost-user and memif attachments; CNI "
                 + String.join(", ", CniVersion.supported()) + ")";

@@ -109,20 +109,16 @@ final class PluginDaemon implements AutoCloseable {
     }
 
     /** {@code daemon --socket PATH}: serves until the process is stopped; the exit code on a start failure. */
-    static int main(List<String> args, PrintStream stderr) {
-        if (args.size() != 2 || !args.get(0).equals("--socket")) {
-            stderr.println("usage: userspace daemon --socket PATH");
-            return 2;
-        }
+    static int serve(Path socket, PrintStream stderr) {
         try {
-            PluginDaemon daemon = bind(Path.of(args.get(1)), stderr);
+            PluginDaemon daemon = bind(socket, stderr);
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "daemon-stop"));
             stderr.println("userspace daemon: serving CNI requests on " + daemon.socket);
             daemon.switches.start();
             daemon.serve();
             return 0;
         } catch (IOException e) {
-            stderr.println("userspace daemon: cannot serve on " + args.get(1) + ": " + e.getMessage());
+            stderr.println("userspace daemon: cannot serve on " + socket + ": " + e.getMessage());
             return 1;
         }
     }

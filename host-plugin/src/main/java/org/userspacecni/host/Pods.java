@@ -2,16 +2,13 @@ package org.userspacecni.host;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.userspacecni.core.Providers;
+import org.userspacecni.core.SocketPlacement;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
@@ -25,24 +22,19 @@ import org.userspacecni.spi.PodStoreProvider;
  * The pod an attachment belongs to, when a platform ({@link PodStoreProvider}, e.g. Kubernetes) serves it:
  * where its sockets go, and its store, which carries the container configuration to the pod beside the file
  * store. Sockets go where the original put them: the pod's own {@code shared-dir} volume, else
- * {@code <sharedDir>/<first 12 chars of the container id>/}. A directory whose sockets would not fit a unix
- * socket's 107 bytes is reached through a short link, {@code <link dir>/<pod uid>}, instead of the original's
- * bind mount: the kernel follows the link when the socket is bound and connected, so the switch and the pod see
- * one directory, and there is no mount to leave behind. Without a platform everything is as configured.
+ * {@code <sharedDir>/<first 12 chars of the container id>/}. A directory too long for a socket's name is reached
+ * through a short link, {@code <link dir>/<pod uid>}, instead of the original's bind mount ({@link
+ * SocketPlacement} decides and makes it), so there is no mount to leave behind. Without a platform the sockets
+ * go in the shared directory.
  */
 final class Pods implements AutoCloseable {
 
     /** Where the short links live unless {@code USERSPACE_CNI_SOCKET_LINK_DIR} says otherwise. */
     static final Path DEFAULT_LINK_DIR = Path.of("/var/lib/vhost_sockets");
-    /** The longest default socket name, {@code memif-<12>-<15>.sock}, and a unix socket path's limit. */
-    static final int LONGEST_SOCKET_NAME = 39;
-    static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private final Optional<PodStore> store;
     private final Path linkDir;
     private final System.Logger log;
-    /** Whether this command made the pod's socket directory or its link (a failed ADD removes only those). */
-    private boolean made;
 
     private Pods(Optional<PodStore> store, Path linkDir, System.Logger log) {
         this.store = store;
@@ -74,37 +66,17 @@ final class Pods implements AutoCloseable {
         return new Pods(Optional.empty(), DEFAULT_LINK_DIR, context.logger());
     }
 
-    /** The configuration with the pod's socket directory; {@code create} makes the directory and its link. */
-    NetConf attachmentConf(NetConf conf, AttachmentId id, boolean create) {
+    /**
+     * Where the attachment's sockets go: the shared directory without a platform; else the pod's volume or
+     * {@code <sharedDir>/<short id>}, through {@code <link dir>/<pod uid>} for a name too long there.
+     */
+    SocketPlacement sockets(NetConf conf, AttachmentId id) {
         if (store.isEmpty()) {
-            return conf;
+            return SocketPlacement.in(conf.sharedDirPath());
         }
         Optional<Path> volume = store.get().sharedDir();
-        Path dir = volume.orElse(conf.sharedDirPath().resolve(id.shortContainerId()));
-        if (bytes(dir) + 1 + LONGEST_SOCKET_NAME <= MAX_SOCKET_PATH_BYTES) {
-            if (create) {
-                made = createSocketDirectory(dir, volume.isEmpty());
-            }
-            return conf.withSharedDir(dir);
-        }
-        Path link = linkDir.resolve(store.get().podUid());
-        if (create) {
-            made = createSocketDirectory(dir, volume.isEmpty());
-            createDirectories(linkDir);
-            try {
-                if (!Files.isSymbolicLink(link)) {
-                    Files.createSymbolicLink(link, dir);
-                    made = true;
-                } else if (!Files.readSymbolicLink(link).equals(dir)) {
-                    throw new CniException(ErrorCode.IO_FAILURE, link + " links to " + Files.readSymbolicLink(link)
-                            + ", not to the pod's socket directory " + dir);
-                }
-            } catch (IOException e) {
-                throw new CniException(ErrorCode.IO_FAILURE, "cannot link " + link + " to " + dir, e);
-            }
-            log.log(Level.INFO, "sockets in {0} through {1}: the directory is too long for a unix socket", dir, link);
-        }
-        return conf.withSharedDir(link);
+        return SocketPlacement.inPod(volume.orElse(conf.sharedDirPath().resolve(id.shortContainerId())),
+                volume.isEmpty(), linkDir.resolve(store.get().podUid()), log);
     }
 
     void put(ContainerConfig config) {
@@ -113,13 +85,6 @@ final class Pods implements AutoCloseable {
 
     void delete(AttachmentId id) {
         store.ifPresent(pod -> pod.delete(id));
-    }
-
-    /** After a failed ADD: what {@link #release} removes, if this ADD made the directory or its link. */
-    void releaseMade(NetConf conf, AttachmentId id) {
-        if (made) {
-            release(conf, id, false);
-        }
     }
 
     /**
@@ -165,45 +130,6 @@ final class Pods implements AutoCloseable {
     private static boolean isEmpty(Path dir) throws IOException {
         try (var entries = Files.list(dir)) {
             return entries.findAny().isEmpty();
-        }
-    }
-
-    private static int bytes(Path path) {
-        return path.toString().getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    /**
-     * The pod's socket directory: a volume as the pod spec names it, or {@code <sharedDir>/<short id>}, which is
-     * below the shared directory and so ours: made {@code 0700} one element at a time, and refused where a
-     * symbolic link stands in its place (it would put the sockets, and their removal, elsewhere).
-     */
-    private static boolean createSocketDirectory(Path dir, boolean belowSharedDir) {
-        if (!belowSharedDir) {
-            createDirectories(dir);
-            return false;
-        }
-        createDirectories(dir.getParent());
-        try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-                    "rwx------")));
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                throw new CniException(ErrorCode.IO_FAILURE, "the socket directory " + dir + " is "
-                        + (Files.isSymbolicLink(dir) ? "a symbolic link" : "not a directory")
-                        + ": links below the shared directory are not followed");
-            }
-            return false;
-        } catch (IOException e) {
-            throw new CniException(ErrorCode.IO_FAILURE, "cannot create the socket directory " + dir, e);
-        }
-    }
-
-    private static void createDirectories(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new CniException(ErrorCode.IO_FAILURE, "cannot create the socket directory " + dir, e);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,12 +16,17 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.userspacecni.core.SocketPlacement;
+import org.userspacecni.core.cni.NetConfDecoder;
+import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.HostPort;
+import org.userspacecni.spi.NetConf;
 
 /**
  * The attachment journal: what is recorded is listed per network with its device-info file until it is
- * forgotten, an attachment is begun once, any container id and network name make a valid file name, the directory goes with the last entry, concurrent ADDs and DELs of other attachments never make
+ * forgotten, a host end keeps the directory its sockets were placed in, an attachment is begun once, any container id and network name make a valid file name, the directory goes with the last entry, concurrent ADDs and DELs of other attachments never make
  * a record fail, and a link in place of the directory is refused.
  */
 class AttachmentJournalTest {
@@ -50,6 +56,25 @@ class AttachmentJournalTest {
         journal.forget("net-b", a);
         assertThat(journal.of("net-a")).isEmpty();
         assertThat(dataDir.resolve(AttachmentJournal.DIRECTORY)).doesNotExist();
+    }
+
+    @Test
+    void aRecordedHostEndPlacesItsSocketsWhereAddPlacedThemNotInTheConfiguredSharedDirectory() {
+        AttachmentJournal journal = new AttachmentJournal(dataDir);
+        AttachmentId id = new AttachmentId("c0ffee000001", "net1");
+        NetConf conf = NetConfDecoder.netConf(NetConfDecoder.parseObject(("{\"cniVersion\":\"1.1.0\",\"name\":"
+                + "\"net\",\"type\":\"userspace\",\"sharedDir\":\"/shared\",\"host\":{\"engine\":\"ovs-dpdk\","
+                + "\"iftype\":\"vhostuser\"}}").getBytes(StandardCharsets.UTF_8)));
+        Path podLink = Path.of("/links/pod-uid");
+        Attachment added = new Attachment(id, Optional.empty(), conf, "02:00:00:00:00:01", SocketPlacement.in(podLink));
+        journal.begin("net", id);
+        journal.hostEndMade("net", id, new AttachmentJournal.HostEnd(added, new HostPort("c0ffee000001-net1",
+                podLink.resolve("c0ffee000001-net1").toString(), Optional.empty(), Optional.empty()), Optional.empty()));
+
+        Attachment read = journal.find("net", id).flatMap(AttachmentJournal.Entry::host).orElseThrow().attachment();
+
+        assertThat(read.netConf()).isEqualTo(conf);
+        assertThat(read.sockets().locate("c0ffee000001-net1")).isEqualTo(podLink.resolve("c0ffee000001-net1"));
     }
 
     @Test

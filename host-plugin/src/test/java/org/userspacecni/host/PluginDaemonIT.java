@@ -341,6 +341,28 @@ class PluginDaemonIT extends PluginFixtureTest {
         }
     }
 
+    /**
+     * The launcher keeps {@code daemon} and {@code daemon --check} (those words alone) to itself and hands every other
+     * use of {@code daemon} to the plugin's command line: help without serving, bad usage exit 2 starting nothing.
+     */
+    @Test
+    void theLauncherHandsOtherDaemonArgumentsToThePlugin() {
+        Path socket = root.resolve("run/daemon.sock");
+        Map<String, String> environment = Map.of("USERSPACE_CNI_DAEMON_SOCKET", socket.toString());
+        CniInvocation.Outcome help = PluginFixture.runPlugin(environment, List.of(PluginDaemon.COMMAND, "--help"));
+        assertThat(help.exitCode()).as(help.stderr()).isZero();
+        assertThat(help.stdout()).isEmpty();
+        assertThat(help.stderr()).startsWith("Usage: userspace daemon ").doesNotContain("serving");
+        CniInvocation.Outcome wrong = PluginFixture.runPlugin(environment,
+                List.of(PluginDaemon.COMMAND, "--check", "--verbose"));
+        assertThat(wrong.exitCode()).as(wrong.stderr()).isEqualTo(2);
+        assertThat(wrong.stderr()).contains("Unknown option: '--verbose'").contains("Usage: userspace daemon ");
+        CniInvocation.Outcome unknown = PluginFixture.runPlugin(environment, List.of("fly"));
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.stdout()).isEmpty();
+        assertThat(socket).doesNotExist();
+    }
+
     /** {@code userspace daemon --check} for {@code socket}, with no Java runtime to start. */
     private static CniInvocation.Outcome check(Path socket) {
         return PluginFixture.runPlugin(Map.of("USERSPACE_CNI_DAEMON_SOCKET", socket.toString(), "USERSPACE_CNI_JAVA",

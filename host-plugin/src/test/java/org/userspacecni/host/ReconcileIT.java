@@ -126,7 +126,7 @@ class ReconcileIT {
         Outcome help = reconcile("--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.stdout()).isEmpty();
-        assertThat(help.stderr()).contains("usage: userspace reconcile");
+        assertThat(help.stderr()).contains("Usage: userspace reconcile");
         Outcome wrong = reconcile("--no-such-flag");
         assertThat(wrong.exitCode()).isEqualTo(2);
         assertThat(wrong.stdout()).isEmpty();

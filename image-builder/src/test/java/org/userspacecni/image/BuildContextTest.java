@@ -203,7 +203,7 @@ class BuildContextTest {
         Files.createSymbolicLink(dist.resolve("lib/usrsp-agent/jre"), dir);
         Files.createDirectories(dist.resolve("cni/bin"));
 
-        int exit = Main.run(List.of("--variant", "dpdk", "--base", "debian12", "--agent", "local", "--agent-dir",
+        int exit = run(List.of("--variant", "dpdk", "--base", "debian12", "--agent", "local", "--agent-dir",
                 dist.toString(), "--output", dir.resolve("context").toString()), System.err);
 
         assertThat(exit).isZero();
@@ -249,29 +249,55 @@ class BuildContextTest {
 
     @Test
     void badArgumentsAreUsageErrors(@TempDir Path dir) {
-        assertThat(Main.run(List.of("--variant", "vxlan", "--agent-dir", dir.toString(), "--output", dir.toString()),
+        assertThat(run(List.of("--variant", "vxlan", "--agent-dir", dir.toString(), "--output", dir.toString()),
                 System.err)).isEqualTo(2);
         ByteArrayOutputStream vppOnCentos = new ByteArrayOutputStream();
-        assertThat(Main.run(List.of("--variant", "vpp", "--base", "centos-stream9", "--agent-dir", dir.toString(),
+        assertThat(run(List.of("--variant", "vpp", "--base", "centos-stream9", "--agent-dir", dir.toString(),
                 "--output", dir.toString()), new PrintStream(vppOnCentos, true, StandardCharsets.UTF_8)))
                 .isEqualTo(2);
         assertThat(vppOnCentos.toString(StandardCharsets.UTF_8)).as("refused before the missing agent is noticed")
                 .startsWith("usrsp-image: --variant vpp on --base centos-stream9: FD.io publishes VPP packages for"
                         + " Debian and Ubuntu only");
-        assertThat(Main.run(List.of("--base", "ubuntu", "--agent-dir", dir.toString()), System.err)).isEqualTo(2);
-        assertThat(Main.run(List.of("--agent", "release", "--agent-dir", dir.toString(), "--output",
+        assertThat(run(List.of("--base", "ubuntu", "--agent-dir", dir.toString()), System.err)).isEqualTo(2);
+        assertThat(run(List.of("--agent", "release", "--agent-dir", dir.toString(), "--output",
                 dir.toString()), System.err)).isEqualTo(2);
-        assertThat(Main.run(List.of("--agent-dir", dir.toString(), "--output", dir.toString()), System.err))
+        assertThat(run(List.of("--agent-dir", dir.toString(), "--output", dir.toString()), System.err))
                 .as("no agent in the distribution").isEqualTo(2);
     }
 
     @Test
     void helpSaysWhatEachOptionTakesAndWhereVppComesFrom() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertThat(Main.run(List.of("--help"), new PrintStream(out, true, StandardCharsets.UTF_8))).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: usrsp-image ")
-                .contains("--vpp-from", "TARBALL", "vpp_*.deb", "FD.io's release repository",
-                        "CentOS Stream bases have no VPP", "2 bad usage");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(Main.run(List.of("--help"), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: usrsp-image ")
+                .contains("--vpp-from", "TARBALL", "vpp_*.deb", "instead of FD.io's release",
+                        "CentOS Stream bases have no VPP", "2 bad usage", "--version");
+    }
+
+    @Test
+    void versionNamesTheProgram() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(Main.run(List.of("--version"), new PrintStream(out, true, StandardCharsets.UTF_8), System.err))
+                .isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).matches("usrsp-image \\S+\\n");
+    }
+
+    @Test
+    void anUnknownOptionIsBadUsageWithTheUsageOnStderr() {
+        String[] said = new String[1];
+        assertThat(runMain(said, "--colour", "blue")).isEqualTo(2);
+        assertThat(said[0]).startsWith("usrsp-image: Unknown options: '--colour', 'blue'")
+                .contains("Usage: usrsp-image ").contains("Try 'usrsp-image --help' for more information.");
+        assertThat(runMain(said, "--variant", "vxlan")).isEqualTo(2);
+        assertThat(said[0]).contains("--variant must be ovs, dpdk or vpp, not 'vxlan'").contains("Usage: usrsp-image ");
+    }
+
+    /** {@link Main#run} with its stdout dropped: only help and version go there. */
+    private static int run(List<String> args, PrintStream stderr) {
+        return Main.run(args, new PrintStream(java.io.OutputStream.nullOutputStream()), stderr);
     }
 
     @Test
@@ -336,13 +362,14 @@ class BuildContextTest {
         assertThat(said[0]).contains("--variant vpp on --base centos-stream9: --vpp-from gives a VPP built or"
                 + " packaged for Debian").contains("use --base debian12");
         assertThat(runMain(said, "--variant", "vpp", "--vpp-from")).isEqualTo(2);
-        assertThat(said[0]).contains("--vpp-from needs a value");
+        assertThat(said[0]).contains("Missing required parameter for option '--vpp-from' (TARBALL|DIR)")
+                .contains("Usage: usrsp-image ");
         assertThat(dir.resolve("context")).doesNotExist();
     }
 
     private static int runMain(String[] said, String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(List.of(args), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit = run(List.of(args), new PrintStream(err, true, StandardCharsets.UTF_8));
         said[0] = err.toString(StandardCharsets.UTF_8);
         return exit;
     }

@@ -4,7 +4,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The host end of attachments: ports on the host's switch whose sockets land in the shared directory.
+ * The host end of attachments: ports on the host's switch whose sockets go where the program places them
+ * ({@link Sockets}).
  *
  * <p>Called by the CNI plugin once per CNI command, under its lock for shared state unless
  * {@link #takesConcurrentChanges()} says the engine needs none. Every operation must
@@ -23,8 +24,11 @@ public interface HostSide {
     /** Verifies the host port is there and as configured; fails with a CNI error naming what differs. */
     void check(Attachment attachment);
 
-    /** Removes every owned port of this network that is not one of the {@code valid} attachments. */
-    void gc(NetConf netConf, Set<AttachmentId> valid);
+    /**
+     * Removes every owned port of this network that is not one of the {@code valid} attachments; {@code sockets}
+     * locates a socket by name in the network's shared directory, for a port that does not record its own.
+     */
+    void gc(NetConf netConf, Sockets sockets, Set<AttachmentId> valid);
 
     /** Whether the datapath can take new attachments now. */
     DatapathStatus status(NetConf netConf);

@@ -107,12 +107,6 @@ public record NetConf(
         return sharedDir.map(Path::of).orElse(DEFAULT_SHARED_DIR);
     }
 
-    /** This configuration with its sockets in {@code dir} (a pod's own socket directory, say). */
-    public NetConf withSharedDir(Path dir) {
-        return new NetConf(cniVersion, name, type, host, container, ipam, Optional.of(dir.toString()), dataDir,
-                kubeconfig, logFile, logLevel, mtu);
-    }
-
     public Path dataDirPath() {
         return dataDir.map(Path::of).orElse(DEFAULT_DATA_DIR);
     }

@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The rule for a socket file name given in the configuration: a plain name inside the shared directory. */
+/**
+ * The rule for a socket's file name, the configuration's {@code socketfile} and every {@link SocketRequest}
+ * alike: a plain name, which the program places in the attachment's socket directory.
+ */
 final class SocketFileName {
 
     private SocketFileName() {

@@ -1,6 +1,5 @@
 package org.userspacecni.backend.ovs;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,24 +12,26 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.NetType;
 import org.userspacecni.spi.PortName;
 import org.userspacecni.spi.Side;
+import org.userspacecni.spi.SocketCreator;
+import org.userspacecni.spi.SocketRequest;
+import org.userspacecni.spi.VhostConfig;
 import org.userspacecni.spi.VhostMode;
 
 /**
  * Everything an ADD will write to OVS, worked out and validated from the configuration before anything is
  * changed: the bridge, the port (named after its socket), the interface type and options for the vhost
- * mode, the socket's path in the shared directory, the access VLAN, the MTU and the ownership marks.
+ * mode, the socket's path (where the program places it, {@link #socket}), the access VLAN, the MTU and the
+ * ownership marks.
  *
  * <p>{@code vhost.mode: client} (the default, and the mode OVS recommends) makes a
- * {@code dpdkvhostuserclient} port: OVS connects to {@code <sharedDir>/<socket>}, which the container's
- * virtio-user frontend creates. {@code server} makes a {@code dpdkvhostuser} port, whose socket OVS creates
- * in its own {@code vhost-sock-dir}; the plugin then links it into the shared directory.
+ * {@code dpdkvhostuserclient} port: OVS connects to the socket, which the container's virtio-user frontend
+ * creates. {@code server} makes a {@code dpdkvhostuser} port, whose socket OVS creates in its own
+ * {@code vhost-sock-dir}; the engine then links it to the placed path.
  */
 record PortPlan(String bridge, String name, VhostMode mode, Path socketPath, Optional<Integer> vlan,
         Optional<Integer> mtu, Map<String, String> externalIds) {
 
     static final String DEFAULT_BRIDGE = "br0";
-    /** {@code sun_path} holds 108 bytes including the terminating NUL. */
-    static final int MAX_SOCKET_PATH_BYTES = 107;
     /** The netdev datapath makes a tap device named after the bridge, so it is an interface name. */
     private static final Pattern BRIDGE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,14}");
 
@@ -43,8 +44,18 @@ record PortPlan(String bridge, String name, VhostMode mode, Path socketPath, Opt
                 PortName.original(attachment.id()), PortName.distinct(attachment.netConf().name(), attachment.id())));
     }
 
-    /** The plan for the port named {@code name}, checked against the configuration. */
-    static PortPlan of(Attachment attachment, String name) {
+    /**
+     * The socket of the port named {@code name}, as the program is asked to place it: the container's frontend
+     * binds it in client mode, OVS in server mode; {@code vhost.group} may reach it.
+     */
+    static SocketRequest socket(Attachment attachment, String name) {
+        VhostConfig vhost = attachment.host().vhost();
+        return new SocketRequest(name, vhost.modeOrDefault() == VhostMode.CLIENT ? SocketCreator.CONTAINER
+                : SocketCreator.SWITCH, vhost.group());
+    }
+
+    /** The plan for the port named {@code name} on {@code socketPath}, checked against the configuration. */
+    static PortPlan of(Attachment attachment, String name, Path socketPath) {
         Side host = attachment.host();
         if (host.netType().filter(NetType.INTERFACE::equals).isPresent()) {
             throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "host.netType: 'interface' is not supported by"
@@ -54,13 +65,6 @@ record PortPlan(String bridge, String name, VhostMode mode, Path socketPath, Opt
         if (!BRIDGE_NAME.matcher(bridge).matches()) {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "host.bridge.bridgeName: '" + bridge
                     + "' is not a valid bridge name (letters, digits, '_', '.', '-'; at most 15)");
-        }
-        Path socketPath = attachment.netConf().sharedDirPath().resolve(name);
-        int length = socketPath.toString().getBytes(StandardCharsets.UTF_8).length;
-        if (length > MAX_SOCKET_PATH_BYTES) {
-            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "the socket path " + socketPath + " is "
-                    + length + " bytes, longer than the " + MAX_SOCKET_PATH_BYTES
-                    + " a unix socket allows: shorten sharedDir or vhost.socketfile");
         }
         Map<String, String> marks = new LinkedHashMap<>(Ownership.of(attachment));
         marks.put(Ownership.SOCKET, socketPath.toString());

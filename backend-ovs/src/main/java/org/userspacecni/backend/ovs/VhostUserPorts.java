@@ -28,8 +28,8 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.NetConf;
-import org.userspacecni.spi.SocketDirectory;
 import org.userspacecni.spi.SocketFile;
+import org.userspacecni.spi.Sockets;
 import org.userspacecni.spi.VhostMode;
 
 /**
@@ -60,16 +60,17 @@ final class VhostUserPorts implements HostSide {
     @Override
     public HostPort add(Attachment attachment) {
         List<String> names = PortPlan.names(attachment);
-        PortPlan.of(attachment, names.get(0)); // the configuration is checked before anything is touched
+        // The configuration is checked before anything is touched.
+        PortPlan.of(attachment, names.get(0), attachment.sockets().locate(names.get(0)));
         try (OvsSwitch ovs = connect(attachment.netConf())) {
-            SocketDirectory.prepare(attachment.netConf().sharedDirPath(), attachment.host().vhost().group());
             List<OvsSwitch.PortRow> own = ownPorts(ovs, attachment.id(), attachment.netConf().name());
             if (!own.isEmpty()) {
                 names = List.of(own.get(0).name());
             }
             List<String> taken = new ArrayList<>();
             for (String name : names) {
-                PortPlan plan = PortPlan.of(attachment, name);
+                PortPlan plan = PortPlan.of(attachment, name,
+                        attachment.sockets().place(PortPlan.socket(attachment, name)));
                 if (own.isEmpty() && SocketFile.exists(plan.socketPath())) {
                     taken.add(plan.socketPath() + " exists");
                     continue;
@@ -108,7 +109,8 @@ final class VhostUserPorts implements HostSide {
                 return new HostPort(plan.name(), plan.socketPath().toString(), Optional.of(attachment.mac()), mtu);
             } catch (RuntimeException e) {
                 try {
-                    remove(ovs, attachment.netConf(), ownPorts(ovs, attachment.id(), attachment.netConf().name()));
+                    remove(ovs, attachment.sockets(), ownPorts(ovs, attachment.id(),
+                            attachment.netConf().name()));
                 } catch (RuntimeException rollback) {
                     e.addSuppressed(rollback);
                 }
@@ -122,7 +124,7 @@ final class VhostUserPorts implements HostSide {
     @Override
     public void delete(Attachment attachment) {
         try (OvsSwitch ovs = connect(attachment.netConf())) {
-            remove(ovs, attachment.netConf(), ownPorts(ovs, attachment.id(), attachment.netConf().name()));
+            remove(ovs, attachment.sockets(), ownPorts(ovs, attachment.id(), attachment.netConf().name()));
         } catch (OvsdbTransactionException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot remove the port of " + attachment.id(), e);
         }
@@ -132,18 +134,19 @@ final class VhostUserPorts implements HostSide {
      * Removes {@code ports}, each with the socket it names, socket first: a crash in between leaves the port,
      * which still names the socket, for the next DEL or GC.
      */
-    private void remove(OvsSwitch ovs, NetConf netConf, List<OvsSwitch.PortRow> ports) {
+    private void remove(OvsSwitch ovs, Sockets sockets, List<OvsSwitch.PortRow> ports) {
         for (OvsSwitch.PortRow port : ports) {
-            socketOf(ovs, netConf, port).ifPresent(SocketFile::removeIfSocket);
+            socketOf(ovs, sockets, port).ifPresent(SocketFile::removeIfSocket);
         }
         bridgePorts.remove(ovs, ports);
     }
 
     /**
      * The socket a port of this engine names: its {@link Ownership#SOCKET} mark; for a port made before that mark,
-     * the path a client-mode interface connects to, or its name in the shared directory in server mode.
+     * the path a client-mode interface connects to, or where its name is placed in server mode (none where no
+     * socket can have that name).
      */
-    private static Optional<Path> socketOf(OvsSwitch ovs, NetConf netConf, OvsSwitch.PortRow port) {
+    private static Optional<Path> socketOf(OvsSwitch ovs, Sockets sockets, OvsSwitch.PortRow port) {
         String marked = port.externalIds().getOrDefault(Ownership.SOCKET, "");
         if (!marked.isEmpty()) {
             return Optional.of(Path.of(marked));
@@ -154,9 +157,11 @@ final class VhostUserPorts implements HostSide {
         if (!serverPath.isEmpty()) {
             return Optional.of(Path.of(serverPath));
         }
-        String name = port.name();
-        boolean plain = !name.isEmpty() && !name.equals(".") && !name.equals("..") && !name.contains("/");
-        return plain ? Optional.of(netConf.sharedDirPath().resolve(name)) : Optional.empty();
+        try {
+            return Optional.of(sockets.locate(port.name()));
+        } catch (CniException e) {
+            return Optional.empty();
+        }
     }
 
     /** The ports whose marks name this network, container and interface: the only ports this side removes. */
@@ -172,7 +177,8 @@ final class VhostUserPorts implements HostSide {
                 throw differs(attachment, "expected one port, found "
                         + ports.stream().map(OvsSwitch.PortRow::name).toList());
             }
-            PortPlan plan = PortPlan.of(attachment, ports.get(0).name());
+            String name = ports.get(0).name();
+            PortPlan plan = PortPlan.of(attachment, name, attachment.sockets().locate(name));
             String marked = ports.get(0).externalIds().getOrDefault(Ownership.SOCKET, plan.socketPath().toString());
             if (!marked.equals(plan.socketPath().toString())) {
                 throw differs(attachment, "port " + plan.name() + " has socket " + marked + ", expected "
@@ -204,7 +210,7 @@ final class VhostUserPorts implements HostSide {
     }
 
     @Override
-    public void gc(NetConf netConf, Set<AttachmentId> valid) {
+    public void gc(NetConf netConf, Sockets sockets, Set<AttachmentId> valid) {
         try (OvsSwitch ovs = connect(netConf)) {
             List<OvsSwitch.PortRow> stale = new ArrayList<>();
             for (OvsSwitch.PortRow port : ovs.ports(where(Ownership.ofNetwork(netConf.name())))) {
@@ -212,7 +218,7 @@ final class VhostUserPorts implements HostSide {
                     stale.add(port);
                 }
             }
-            remove(ovs, netConf, stale);
+            remove(ovs, sockets, stale);
             for (OvsSwitch.PortRow port : stale) {
                 log.log(Level.INFO, "ovs-dpdk: GC removed port {0} of {1}", port.name(),
                         Ownership.attachmentOf(port.externalIds()));
@@ -263,7 +269,7 @@ final class VhostUserPorts implements HostSide {
 
     /**
      * In server mode ovs-vswitchd makes the socket in its run directory under {@code vhost-sock-dir}; a hard
-     * link puts it in the shared directory under the same name. A hard link needs one filesystem: where
+     * link puts it where the socket was placed, under the same name. A hard link needs one filesystem: where
      * they differ, point {@code other_config:vhost-sock-dir} into the shared directory, or use client mode.
      */
     private void linkServerSocket(OvsSwitch ovs, PortPlan plan) {
@@ -281,7 +287,7 @@ final class VhostUserPorts implements HostSide {
                     + "); set other_config:vhost-sock-dir to a directory in the shared directory's filesystem,"
                     + " or use vhost.mode client", e);
         } catch (IOException e) {
-            throw new CniException(ErrorCode.IO_FAILURE, "cannot link " + made + " into the shared directory", e);
+            throw new CniException(ErrorCode.IO_FAILURE, "cannot link " + made + " to " + plan.socketPath(), e);
         }
     }
 

@@ -11,7 +11,9 @@ import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Sockets;
 import org.userspacecni.testkit.OvsSandbox;
+import org.userspacecni.testkit.PlacedSockets;
 
 /**
  * A private ovsdb-server (no ovs-vswitchd: the control plane only, so the engine is told not to wait for
@@ -56,9 +58,14 @@ final class OvsFixture implements AutoCloseable {
         return NetConfDecoder.netConf(NetConfDecoder.parseObject(json.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** Where the plugin places the sockets of {@code netConf}'s attachments outside a pod. */
+    Sockets sockets(NetConf netConf) {
+        return PlacedSockets.in(netConf.sharedDirPath());
+    }
+
     Attachment attachment(String containerId, String ifName, NetConf netConf) {
         return new Attachment(new AttachmentId(containerId, ifName), java.util.Optional.of("/proc/self/ns/net"),
-                netConf, "02:00:00:00:00:01");
+                netConf, "02:00:00:00:00:01", sockets(netConf));
     }
 
     /** ovs-vsctl's view of one column of a record, e.g. {@code get("Port", "abc-net1", "tag")}. */

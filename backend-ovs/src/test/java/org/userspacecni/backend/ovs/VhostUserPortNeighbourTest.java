@@ -134,8 +134,9 @@ class VhostUserPortNeighbourTest {
         Attachment stale = fixture.attachment("testcontainer3", "net1", conf);
         HostPort stalePort = fixture.host.add(stale);
 
-        fixture.host.gc(conf, Set.of(neighbour.id()));
-        fixture.host.gc(fixture.netConf("net-other", "\"bridge\":{\"bridgeName\":\"br-n\"}"), Set.of());
+        fixture.host.gc(conf, fixture.sockets(conf), Set.of(neighbour.id()));
+        NetConf other = fixture.netConf("net-other", "\"bridge\":{\"bridgeName\":\"br-n\"}");
+        fixture.host.gc(other, fixture.sockets(other), Set.of());
 
         assertThat(fixture.list("list-ports", "br-n").lines()).containsExactly(live.port.name());
         assertThat(Path.of(stalePort.socketPath())).doesNotExist();
@@ -150,7 +151,7 @@ class VhostUserPortNeighbourTest {
         HostPort port = fixture.host.add(other);
         assertThat(port.name()).isEqualTo(PortName.distinct("net-n", other.id()));
         fixture.host.delete(other);
-        fixture.host.gc(conf, Set.of(neighbour.id()));
+        fixture.host.gc(conf, fixture.sockets(conf), Set.of(neighbour.id()));
         assertThat(fixture.list("list-ports", "br-n").lines())
                 .containsExactlyInAnyOrder(live.port.name(), PortName.original(other.id()));
         live.assertUnchanged();

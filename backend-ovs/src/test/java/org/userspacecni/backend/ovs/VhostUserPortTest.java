@@ -176,7 +176,7 @@ class VhostUserPortTest {
         fixture.host.add(stale);
         fixture.host.add(foreign);
 
-        fixture.host.gc(mine, Set.of(new AttachmentId("keep00000001", "net1")));
+        fixture.host.gc(mine, fixture.sockets(mine), Set.of(new AttachmentId("keep00000001", "net1")));
 
         assertThat(fixture.list("list-ports", "br-h").lines()).containsExactlyInAnyOrder("keep00000001-net1",
                 "other0000001-net1");

@@ -25,11 +25,15 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.InterfaceType;
+import org.userspacecni.spi.MemifRole;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.PortName;
 import org.userspacecni.spi.Side;
-import org.userspacecni.spi.SocketDirectory;
+import org.userspacecni.spi.SocketCreator;
 import org.userspacecni.spi.SocketFile;
+import org.userspacecni.spi.SocketRequest;
+import org.userspacecni.spi.Sockets;
+import org.userspacecni.spi.VhostMode;
 
 /**
  * The host end of {@code vpp} attachments: a memif (master unless {@code memif.role} says otherwise) or a
@@ -67,20 +71,31 @@ final class VppHostSide implements HostSide {
     }
 
     /**
-     * The socket files the attachment may have: the configured one, else the original name and the distinct one
-     * ({@link PortName}), in the order ADD tries them.
+     * The socket files the attachment may have, where the program places them: the configured one, else the
+     * original name and the distinct one ({@link PortName}), in the order ADD tries them.
      */
     static List<Path> socketChoices(Attachment attachment) {
-        Path sharedDir = attachment.netConf().sharedDirPath();
         Side host = attachment.host();
         boolean memif = InterfaceType.MEMIF.equals(host.iftype());
         Optional<String> fixed = memif ? host.memif().socketfile() : host.vhost().socketfile();
-        if (fixed.isPresent()) {
-            return List.of(sharedDir.resolve(fixed.get()));
-        }
-        return Stream.of(PortName.original(attachment.id()), PortName.distinct(attachment.netConf().name(),
-                attachment.id())).map(name -> sharedDir.resolve(memif ? VppPlan.memifSocketFile(name) : name))
-                .toList();
+        Stream<String> names = fixed.isPresent() ? Stream.of(fixed.get()) : Stream.of(
+                PortName.original(attachment.id()), PortName.distinct(attachment.netConf().name(), attachment.id()))
+                .map(name -> memif ? VppPlan.memifSocketFile(name) : name);
+        return names.map(attachment.sockets()::locate).toList();
+    }
+
+    /**
+     * The socket file {@code socket} as the program is asked to place it: a memif master (the default) or a
+     * vhost-user server binds it in VPP, a memif slave or a vhost-user client (the default) connects to the
+     * container's; {@code vhost.group} may reach a vhost-user socket, a memif's stays root's.
+     */
+    static SocketRequest socketRequest(Attachment attachment, Path socket) {
+        Side host = attachment.host();
+        boolean vppBinds = InterfaceType.MEMIF.equals(host.iftype()) ? host.memif().roleOrDefault() == MemifRole.MASTER
+                : host.vhost().modeOrDefault() == VhostMode.SERVER;
+        return new SocketRequest(socket.getFileName().toString(), vppBinds ? SocketCreator.SWITCH
+                : SocketCreator.CONTAINER, InterfaceType.VHOSTUSER.equals(host.iftype()) ? host.vhost().group()
+                : Optional.empty());
     }
 
     @Override
@@ -93,9 +108,9 @@ final class VppHostSide implements HostSide {
             if (existing.isPresent()) {
                 return port(vpp, existing.get(), VppInterfaces.socketOf(vpp, existing.get()).orElse(""));
             }
-            VppPlan plan = plan(attachment, freeSocket(vpp, attachment, choices));
-            // The socket itself is VPP's, made in VPP's own mode.
-            SocketDirectory.prepare(plan.socket().getParent(), group(attachment));
+            // The socket itself is VPP's, made in VPP's own mode; the program prepares its directory.
+            VppPlan plan = plan(attachment, attachment.sockets().place(socketRequest(attachment,
+                    freeSocket(vpp, attachment, choices))));
             Interface iface = VppInterfaces.add(vpp, plan, Optional.empty(), List.of());
             context.logger().log(Level.INFO, "vpp: {0} is {1} on {2}", attachment.id(), iface.name(), plan.socket());
             return port(vpp, iface, plan.socket().toString());
@@ -129,12 +144,6 @@ final class VppHostSide implements HostSide {
                 .map(bd -> Map.of(BRIDGE_DOMAIN_NOTE, bd.tag().equals(VppTag.CREATED_BRIDGE_DOMAIN) ? OURS : OPERATORS))
                 .orElse(Map.of());
         return new HostPort(iface.name(), socket, Optional.empty(), Optional.empty(), notes);
-    }
-
-    /** {@code vhost.group} for a vhost-user attachment; a memif's directory stays root's. */
-    private static Optional<String> group(Attachment attachment) {
-        return InterfaceType.VHOSTUSER.equals(attachment.host().iftype()) ? attachment.host().vhost().group()
-                : Optional.empty();
     }
 
     @Override
@@ -198,7 +207,7 @@ final class VppHostSide implements HostSide {
                 throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vpp: the socket " + socket + " of "
                         + attachment.id() + " is now used by " + user.get() + ": not recreated");
             }
-            SocketDirectory.prepare(socket.getParent(), group(attachment));
+            attachment.sockets().place(socketRequest(attachment, socket));
             // A port recorded before notes were kept counts as joining the operator's: never marked ours by guess.
             boolean bridgeDomainOurs = OURS.equals(port.notes().get(BRIDGE_DOMAIN_NOTE));
             plan.bridgeDomain()
@@ -248,7 +257,7 @@ final class VppHostSide implements HostSide {
     }
 
     @Override
-    public void gc(NetConf netConf, Set<AttachmentId> valid) {
+    public void gc(NetConf netConf, Sockets sockets, Set<AttachmentId> valid) {
         String network = VppTag.ofNetwork(netConf.name());
         try (Vpp vpp = VppSettings.of(netConf.host(), context).open()) {
             for (Interface iface : vpp.interfaces()) {

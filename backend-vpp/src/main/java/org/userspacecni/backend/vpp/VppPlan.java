@@ -1,6 +1,5 @@
 package org.userspacecni.backend.vpp;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.userspacecni.spi.AttachmentId;
@@ -27,15 +26,8 @@ record VppPlan(VppTag tag, InterfaceType iftype, Side side, Path socket, Optiona
 
     /** VPP's bridge-domain ids stop below 2^24; 0 is its own. */
     static final int MAX_BRIDGE_DOMAIN = 0xFFFFFF;
-    static final int MAX_SOCKET_PATH_BYTES = 107;
 
     static VppPlan of(Side side, String network, AttachmentId id, Path socket) {
-        int length = socket.toString().getBytes(StandardCharsets.UTF_8).length;
-        if (length > MAX_SOCKET_PATH_BYTES) {
-            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "the socket path " + socket + " is " + length
-                    + " bytes, longer than the " + MAX_SOCKET_PATH_BYTES + " a unix socket allows: shorten sharedDir"
-                    + " or the socketfile");
-        }
         if (InterfaceType.MEMIF.equals(side.iftype()) && side.memif().mode() == MemifMode.INJECT_PUNT) {
             // VPP's memif plugin implements ethernet and ip only; memif_create_v2 in this mode ends VPP (SIGSEGV,
             // seen with 26.10), taking every other interface with it.

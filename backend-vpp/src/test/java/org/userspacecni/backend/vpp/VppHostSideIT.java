@@ -41,6 +41,7 @@ import org.userspacecni.spi.DatapathStatus;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.SocketFile;
+import org.userspacecni.testkit.PlacedSockets;
 
 /**
  * The host side of the {@code vpp} engine against a real VPP: what ADD makes (memif master and slave, the modes,
@@ -77,8 +78,9 @@ class VppHostSideIT {
 
     /** An attachment of network {@code network} whose host section holds {@code hostFields}. */
     Attachment attachment(String network, String containerId, String ifName, String hostFields) {
-        return new Attachment(new AttachmentId(containerId, ifName), Optional.empty(), netConf(network, hostFields),
-                "02:00:00:00:00:01");
+        NetConf conf = netConf(network, hostFields);
+        return new Attachment(new AttachmentId(containerId, ifName), Optional.empty(), conf, "02:00:00:00:00:01",
+                PlacedSockets.in(conf.sharedDirPath()));
     }
 
     Attachment attachment(String containerId, String ifName, String hostFields) {
@@ -340,8 +342,9 @@ class VppHostSideIT {
     @Test
     void crossConnectJoinsTwoAttachmentsBothWays() throws IOException {
         Attachment first = attachment("vppxc01", "net1", "\"iftype\":\"memif\"");
-        Attachment second = new Attachment(new AttachmentId("vppxc01", "net2"), Optional.empty(),
-                netConf("vpp-net", "\"iftype\":\"memif\"", vpp.apiSocket(), ",\"xconnect\":\"net1\""), "02:00:00:00:00:02");
+        NetConf conf = netConf("vpp-net", "\"iftype\":\"memif\"", vpp.apiSocket(), ",\"xconnect\":\"net1\"");
+        Attachment second = new Attachment(new AttachmentId("vppxc01", "net2"), Optional.empty(), conf,
+                "02:00:00:00:00:02", PlacedSockets.in(conf.sharedDirPath()));
         host.add(first);
         host.add(second);
         Interface one = ours(first);
@@ -387,7 +390,7 @@ class VppHostSideIT {
         host.add(stale);
         host.add(otherNetwork);
         vpp.sandbox().vppctl("create", "vhost-user", "socket", root.resolve("operator.sock").toString(), "server");
-        host.gc(keep.netConf(), Set.of(keep.id()));
+        host.gc(keep.netConf(), keep.sockets(), Set.of(keep.id()));
         assertThat(ours()).extracting(Interface::tag).containsExactlyInAnyOrder(
                 VppTag.of("vpp-net", keep.id()).value(), VppTag.of("other-net", otherNetwork.id()).value());
         assertThat(vpp.interfaces()).anyMatch(iface -> iface.vhostUser().isPresent());

@@ -10,14 +10,18 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.BridgeConfig;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.InterfaceType;
+import org.userspacecni.spi.LogLevel;
 import org.userspacecni.spi.MemifConfig;
+import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.NetType;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostConfig;
+import org.userspacecni.testkit.PlacedSockets;
 
 /** Tags and plans are worked out, and bad settings refused, before VPP is asked anything. */
 class VppPlanTest {
@@ -85,10 +89,20 @@ class VppPlanTest {
     }
 
     @Test
-    void aSocketPathLongerThanSunPathIsSeven() {
-        assertThatThrownBy(() -> VppPlan.of(side(Optional.empty(), Optional.empty(), Map.of()), "n", ID,
-                Path.of("/" + "d".repeat(100) + "/memif.sock")))
-                .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.getMessage()).contains("107"));
+    void theSocketChoicesAreWhereTheProgramPlacesThemAndOneTooLongThereIsSeven() {
+        Side memif = side(Optional.empty(), Optional.empty(), Map.of());
+        NetConf net = new NetConf("1.1.0", "n", "userspace", memif, Optional.empty(), Optional.empty(),
+                Optional.of("/shared"), Optional.empty(), Optional.empty(), Optional.empty(), LogLevel.INFO,
+                Optional.empty());
+        Attachment placed = new Attachment(ID, Optional.empty(), net, "02:00:00:00:00:01",
+                PlacedSockets.in(Path.of("/shared")));
+        assertThat(VppHostSide.socketChoices(placed)).allSatisfy(socket -> assertThat(socket.getParent())
+                .isEqualTo(Path.of("/shared"))).first().hasToString("/shared/memif-aaaaaaaaaaaa-net123456789012.sock");
+
+        Attachment tooLong = new Attachment(ID, Optional.empty(), net, "02:00:00:00:00:01",
+                PlacedSockets.in(Path.of("/" + "d".repeat(100))));
+        assertThatThrownBy(() -> VppHostSide.socketChoices(tooLong))
+                .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7));
     }
 
     @Test

@@ -44,6 +44,7 @@ import org.userspacecni.spi.Side;
 import org.userspacecni.spi.SocketFile;
 import org.userspacecni.spi.VhostConfig;
 import org.userspacecni.spi.VhostMode;
+import org.userspacecni.testkit.PlacedSockets;
 
 /**
  * A host VPP restarted (VPP keeps nothing) gets each attachment's interface back from {@code restore}: the same
@@ -293,7 +294,8 @@ class VppRestoreIT {
         NetConf conf = new NetConf("1.1.0", network, "userspace", host, Optional.empty(), Optional.empty(),
                 Optional.of(root.resolve("shared").toString()), Optional.of(root.resolve("data").toString()),
                 Optional.empty(), Optional.empty(), LogLevel.INFO, Optional.empty());
-        return new Attachment(new AttachmentId(containerId, ifName), Optional.empty(), conf, "02:00:00:00:00:01");
+        return new Attachment(new AttachmentId(containerId, ifName), Optional.empty(), conf, "02:00:00:00:00:01",
+                PlacedSockets.in(conf.sharedDirPath()));
     }
 
     private Side bridge(int bridgeDomain, Map<String, Object> options) {

@@ -52,11 +52,11 @@ record Forwarder(ForwarderName name, String network, Path socket, HostSettings s
 
     /**
      * The attachment's forwarder with the socket its configuration names first: {@code vhost.socketfile}, else
-     * the original {@code <first 12 of container id>-<ifname>}.
+     * the original {@code <first 12 of container id>-<ifname>}, where the program places it.
      */
     static Forwarder of(Attachment attachment, HostSettings settings) {
         String network = attachment.netConf().name();
-        Path socket = attachment.netConf().sharedDirPath().resolve(attachment.host().vhost().socketfile()
+        Path socket = attachment.sockets().locate(attachment.host().vhost().socketfile()
                 .orElse(PortName.original(attachment.id())));
         return new Forwarder(ForwarderName.of(network, attachment.id()), network, socket, settings);
     }

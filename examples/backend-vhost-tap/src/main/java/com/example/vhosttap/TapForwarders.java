@@ -2,7 +2,6 @@ package com.example.vhosttap;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -24,7 +23,9 @@ import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.PortName;
 import org.userspacecni.spi.Side;
-import org.userspacecni.spi.SocketDirectory;
+import org.userspacecni.spi.SocketCreator;
+import org.userspacecni.spi.SocketRequest;
+import org.userspacecni.spi.Sockets;
 import org.userspacecni.spi.VhostMode;
 
 /**
@@ -38,8 +39,6 @@ import org.userspacecni.spi.VhostMode;
 final class TapForwarders implements HostSide {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    /** A unix socket's path, NUL included, fits in 108 bytes. */
-    private static final int MAX_SOCKET_PATH = 107;
 
     private final BackendContext context;
     private final System.Logger log;
@@ -67,7 +66,9 @@ final class TapForwarders implements HostSide {
         recorded.ifPresent(this::remove);
         planned.removeLeftovers();
         Forwarder forwarder = claimed(attachment, choices);
-        SocketDirectory.prepare(forwarder.socket().getParent(), attachment.host().vhost().group());
+        // The forwarder binds the socket where the program placed it; the program prepares the directory.
+        attachment.sockets().place(new SocketRequest(forwarder.socket().getFileName().toString(),
+                SocketCreator.SWITCH, attachment.host().vhost().group()));
         try {
             forwarder.start(READY_TIMEOUT);
             bridge.ifPresent(name -> join(forwarder, name));
@@ -133,7 +134,7 @@ final class TapForwarders implements HostSide {
     }
 
     @Override
-    public void gc(NetConf netConf, Set<AttachmentId> valid) {
+    public void gc(NetConf netConf, Sockets sockets, Set<AttachmentId> valid) {
         HostSettings settings = HostSettings.of(netConf.host(), context);
         Set<String> kept = valid.stream().map(id -> ForwarderName.of(netConf.name(), id).value() + ".pid")
                 .collect(Collectors.toSet());
@@ -171,8 +172,8 @@ final class TapForwarders implements HostSide {
 
     /**
      * The attachment's forwarder on each socket it may have, in the order ADD tries them: the configured
-     * {@code vhost.socketfile}, else the original name and the distinct one ({@link PortName}); for a configuration
-     * this engine serves, 2 or 7 before anything is made.
+     * {@code vhost.socketfile}, else the original name and the distinct one ({@link PortName}), where the program
+     * places them; for a configuration this engine serves, 2 or 7 before anything is made.
      */
     private List<Forwarder> choices(Attachment attachment) {
         Side host = attachment.host();
@@ -189,15 +190,13 @@ final class TapForwarders implements HostSide {
         }
         Forwarder forwarder = Forwarder.of(attachment, HostSettings.of(host, context));
         List<Path> sockets = host.vhost().socketfile().isPresent() ? List.of(forwarder.socket())
-                : List.of(forwarder.socket(), attachment.netConf().sharedDirPath().resolve(
+                : List.of(forwarder.socket(), attachment.sockets().locate(
                         PortName.distinct(attachment.netConf().name(), attachment.id())));
         for (Path socket : sockets) {
             // The socket path goes into DPDK device arguments, which commas separate.
-            if (socket.toString().contains(",") || socket.toString().getBytes(StandardCharsets.UTF_8).length
-                    > MAX_SOCKET_PATH) {
+            if (socket.toString().contains(",")) {
                 throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vhost-tap: the socket path " + socket
-                        + " must have no ',' and be at most " + MAX_SOCKET_PATH + " bytes: change sharedDir or"
-                        + " vhost.socketfile");
+                        + " must have no ',': change sharedDir or vhost.socketfile");
             }
         }
         return sockets.stream().map(forwarder::on).toList();

@@ -14,6 +14,7 @@ import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.testkit.PlacedSockets;
 
 /**
  * A forwarder that ends while it starts (here its program exits at once, as testpmd does when the hugepages
@@ -29,7 +30,7 @@ class FailedStartLeavesNothingIT {
             NetConf net = Engine.network("vt-failing", root.resolve("shared"),
                     Engine.hostSection(hugepages.dir(), state, ""));
             Attachment attachment = new Attachment(new AttachmentId("fa11ed" + "0".repeat(58), "net1"),
-                    Optional.empty(), net, "02:00:00:00:fa:01");
+                    Optional.empty(), net, "02:00:00:00:fa:01", PlacedSockets.in(net.sharedDirPath()));
 
             CniException add = catchThrowableOfType(CniException.class, () -> backend.host().add(attachment));
 

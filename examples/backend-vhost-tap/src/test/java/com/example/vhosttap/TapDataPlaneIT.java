@@ -25,6 +25,7 @@ import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostConfig;
 import org.userspacecni.testkit.NetworkNamespace;
+import org.userspacecni.testkit.PlacedSockets;
 
 /**
  * The data plane end to end: a "container" (a network namespace) runs DPDK testpmd in txonly mode with the
@@ -48,7 +49,8 @@ class TapDataPlaneIT {
             NetConf net = Engine.network(NETWORK, root.resolve("shared"), Engine.hostSection(hugepages.dir(), state,
                     ",\"vhost\":{\"mode\":\"server\"}"));
             Attachment attachment = new Attachment(new AttachmentId("da7a91a4e" + "0".repeat(55), "net1"),
-                    Optional.of(netns.path().toString()), net, "02:00:00:00:da:01");
+                    Optional.of(netns.path().toString()), net, "02:00:00:00:da:01",
+                    PlacedSockets.in(net.sharedDirPath()));
             HostPort port = backend.host().add(attachment);
             Path socket = Path.of(port.socketPath());
             Side container = new Side(VhostTapBackendProvider.ENGINE, InterfaceType.VHOSTUSER, Optional.empty(),

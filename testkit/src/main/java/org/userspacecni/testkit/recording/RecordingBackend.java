@@ -28,6 +28,9 @@ import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.PortName;
 import org.userspacecni.spi.Side;
+import org.userspacecni.spi.SocketCreator;
+import org.userspacecni.spi.SocketRequest;
+import org.userspacecni.spi.Sockets;
 
 /**
  * A backend whose "switch" is a directory: a port is a file named {@code <containerId>_<ifName>} holding
@@ -88,7 +91,9 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
         record("add", attachment.id());
         Path port = portFile(dir, attachment.id());
         Optional<Path> existing = recordedSocket(port, attachment.netConf().name());
-        Path socket = existing.orElseGet(() -> freeSocket(attachment));
+        Path socket = existing.orElseGet(() -> attachment.sockets().place(new SocketRequest(
+                freeSocket(attachment).getFileName().toString(), SocketCreator.CONTAINER,
+                attachment.host().vhost().group())));
         io(() -> {
             Files.createDirectories(port.getParent());
             Files.writeString(port, attachment.netConf().name() + "\n" + socket + "\n");
@@ -108,13 +113,12 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
      * ({@link PortName}), the first that no port records and no file occupies; a configured one that is taken is 7.
      */
     private Path freeSocket(Attachment attachment) {
-        Path sharedDir = attachment.netConf().sharedDirPath();
         Side host = attachment.host();
         Optional<String> fixed = InterfaceType.MEMIF.equals(host.iftype()) ? host.memif().socketfile()
                 : host.vhost().socketfile();
-        List<Path> choices = fixed.map(name -> List.of(sharedDir.resolve(name))).orElseGet(() -> List.of(
-                sharedDir.resolve(PortName.original(attachment.id())),
-                sharedDir.resolve(PortName.distinct(attachment.netConf().name(), attachment.id()))));
+        List<Path> choices = fixed.map(List::of).orElseGet(() -> List.of(PortName.original(attachment.id()),
+                PortName.distinct(attachment.netConf().name(), attachment.id()))).stream()
+                .map(attachment.sockets()::locate).toList();
         Set<Path> recorded = recordedSockets();
         return choices.stream().filter(socket -> !recorded.contains(socket)
                 && !Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).findFirst()
@@ -143,7 +147,7 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
     }
 
     @Override
-    public void gc(NetConf netConf, Set<AttachmentId> valid) {
+    public void gc(NetConf netConf, Sockets sockets, Set<AttachmentId> valid) {
         record("gc", new AttachmentId("*", "*"));
         failIfAsked("gc");
         Path ports = dir.resolve("ports");

@@ -39,8 +39,10 @@ import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.MemifRole;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.Side;
+import org.userspacecni.spi.Sockets;
 import org.userspacecni.spi.VhostMode;
 import org.userspacecni.testkit.Neighbour;
+import org.userspacecni.testkit.PlacedSockets;
 
 /**
  * The contract of a backend's {@link HostSide}, checked against the backend's own datapath: ADD makes one
@@ -114,6 +116,23 @@ public abstract class HostSideContract {
                     .isTrue();
             assertHolds(net, a.id());
             backend.host().delete(a);
+        }
+    }
+
+    /** The engine asks the plugin where its socket goes, and CHECK and DEL find it there, not in {@code sharedDir}. */
+    @Test
+    void theSocketIsWhereThePluginPlacesIt() {
+        NetConf net = network();
+        Path placed = root.resolve("placed").resolve(net.name());
+        Attachment given = attachment(net, "net1");
+        Attachment a = new Attachment(given.id(), given.netns(), net, given.mac(), PlacedSockets.in(placed));
+        try (DatapathBackend backend = backend()) {
+            HostPort port = backend.host().add(a);
+
+            assertThat(Path.of(port.socketPath()).getParent()).as("the socket's directory").isEqualTo(placed);
+            backend.host().check(a);
+            backend.host().delete(a);
+            assertHolds(net);
         }
     }
 
@@ -196,12 +215,12 @@ public abstract class HostSideContract {
             attachments.forEach(backend.host()::add);
             AttachmentId valid = attachments.get(1).id();
 
-            backend.host().gc(net, Set.of(valid));
+            backend.host().gc(net, sockets(net), Set.of(valid));
             assertHolds(net, valid);
-            backend.host().gc(net, Set.of(valid));
+            backend.host().gc(net, sockets(net), Set.of(valid));
             assertHolds(net, valid);
 
-            backend.host().gc(net, Set.of());
+            backend.host().gc(net, sockets(net), Set.of());
             assertHolds(net);
         }
     }
@@ -217,7 +236,7 @@ public abstract class HostSideContract {
             backend.host().add(mine);
             backend.host().add(theirs);
 
-            backend.host().gc(net, Set.of());
+            backend.host().gc(net, sockets(net), Set.of());
 
             assertHolds(net);
             assertHolds(other, theirs.id());
@@ -271,7 +290,8 @@ public abstract class HostSideContract {
                 CniException add = catchThrowableOfType(CniException.class, () -> backend.host().add(a));
                 assertThat(add).as("ADD while the datapath is unreachable").isNotNull();
                 assertThat(add.code()).as(add.getMessage()).isEqualTo(ErrorCode.TRY_AGAIN_LATER.code());
-                CniException gc = catchThrowableOfType(CniException.class, () -> backend.host().gc(net, Set.of()));
+                CniException gc = catchThrowableOfType(CniException.class,
+                        () -> backend.host().gc(net, sockets(net), Set.of()));
                 if (datapath.gcNeedsTheDatapath()) {
                     assertThat(gc).as("GC while the datapath is unreachable").isNotNull();
                     assertThat(gc.code()).as(gc.getMessage()).isEqualTo(ErrorCode.TRY_AGAIN_LATER.code());
@@ -375,7 +395,7 @@ public abstract class HostSideContract {
             try (Neighbour siblings = live(sibling, backend.host().add(sibling))) {
                 backend.host().add(other);
 
-                backend.host().gc(net, Set.of(neighbour.id()));
+                backend.host().gc(net, sockets(net), Set.of(neighbour.id()));
 
                 assertIntact(backend, socket, neighbour);
                 assertHolds(net, neighbour.id());
@@ -391,13 +411,13 @@ public abstract class HostSideContract {
                 datapath.hostSection());
         Attachment neighbour = attachment(net, "net1");
         Attachment namesake = new Attachment(sibling(net, neighbour).id(), Optional.of("/proc/self/ns/net"), other,
-                BackendUnderTest.mac(NETWORKS.incrementAndGet()));
+                BackendUnderTest.mac(NETWORKS.incrementAndGet()), sockets(other));
         try (DatapathBackend backend = backend(); Neighbour socket = live(backend, neighbour)) {
             HostPort port = backend.host().add(namesake);
             assertThat(port.socketPath()).as("the socket of " + namesake.id() + " in " + other.name())
                     .isNotEqualTo(socket.socket().toString());
             try (Neighbour namesakes = live(namesake, port)) {
-                backend.host().gc(other, Set.of());
+                backend.host().gc(other, sockets(other), Set.of());
 
                 assertHolds(other);
                 assertIntact(backend, socket, neighbour);
@@ -436,7 +456,7 @@ public abstract class HostSideContract {
             for (String section : refusedSections) {
                 NetConf refusedNet = network(net.name(), net.sharedDirPath(), section);
                 Attachment failing = new Attachment(sibling(net, neighbour).id(), Optional.of("/proc/self/ns/net"),
-                        refusedNet, BackendUnderTest.mac(NETWORKS.incrementAndGet()));
+                        refusedNet, BackendUnderTest.mac(NETWORKS.incrementAndGet()), sockets(refusedNet));
 
                 CniException failed = catchThrowableOfType(CniException.class, () -> backend.host().add(failing));
                 assertThat(failed).as("ADD with " + section).isNotNull();
@@ -493,7 +513,7 @@ public abstract class HostSideContract {
         int n = NETWORKS.incrementAndGet();
         String id = neighbour.id().containerId();
         return new Attachment(new AttachmentId(id.substring(0, id.length() - 8) + String.format("%08x", n),
-                neighbour.id().ifName()), Optional.of("/proc/self/ns/net"), net, BackendUnderTest.mac(n));
+                neighbour.id().ifName()), Optional.of("/proc/self/ns/net"), net, BackendUnderTest.mac(n), sockets(net));
     }
 
     /** The datapath holds ports of {@code net} for exactly these attachments. */
@@ -533,11 +553,16 @@ public abstract class HostSideContract {
     protected static Attachment attachment(NetConf net, String ifName) {
         int n = NETWORKS.incrementAndGet();
         return new Attachment(new AttachmentId(BackendUnderTest.containerId(net.name() + ifName, n), ifName),
-                Optional.of("/proc/self/ns/net"), net, BackendUnderTest.mac(n));
+                Optional.of("/proc/self/ns/net"), net, BackendUnderTest.mac(n), sockets(net));
+    }
+
+    /** Where the plugin places the sockets of {@code net}'s attachments outside a pod: its shared directory. */
+    private static Sockets sockets(NetConf net) {
+        return PlacedSockets.in(net.sharedDirPath());
     }
 
     private static Attachment withoutNetns(Attachment a) {
-        return new Attachment(a.id(), Optional.empty(), a.netConf(), a.mac());
+        return new Attachment(a.id(), Optional.empty(), a.netConf(), a.mac(), a.sockets());
     }
 
     private static Set<Path> filesUnder(Path dir) throws IOException {

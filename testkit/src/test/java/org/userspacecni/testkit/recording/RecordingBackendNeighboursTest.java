@@ -21,6 +21,7 @@ import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.PortName;
 import org.userspacecni.testkit.Neighbour;
+import org.userspacecni.testkit.PlacedSockets;
 
 /** The recording engine names sockets as every engine does, and removes only ports of the network asked. */
 class RecordingBackendNeighboursTest {
@@ -44,7 +45,8 @@ class RecordingBackendNeighboursTest {
     }
 
     private static Attachment attachment(NetConf net, String containerId) {
-        return new Attachment(new AttachmentId(containerId, "net1"), Optional.empty(), net, "02:00:00:00:00:01");
+        return new Attachment(new AttachmentId(containerId, "net1"), Optional.empty(), net, "02:00:00:00:00:01",
+                PlacedSockets.in(net.sharedDirPath()));
     }
 
     @Test
@@ -87,7 +89,7 @@ class RecordingBackendNeighboursTest {
         host().add(attachment(net("n", ""), ID));
 
         host().delete(attachment(net("other", ""), ID));
-        host().gc(net("other", ""), Set.of());
+        host().gc(net("other", ""), PlacedSockets.in(net("other", "").sharedDirPath()), Set.of());
 
         assertThat(RecordingBackend.portFile(dir.resolve("switch"), new AttachmentId(ID, "net1"))).exists();
         host().delete(attachment(net("n", ""), ID));

@@ -1,0 +1,135 @@
+package org.userspacecni.agent;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.userspacecni.core.CommandLines;
+import org.userspacecni.spi.LogLevel;
+import org.userspacecni.spi.SpiVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The command line of {@code usrsp-agent} as picocli reads it: the options every subcommand shares (given before
+ * or after the subcommand), and one class per subcommand with its own flags. {@link AgentOptions#of} turns what
+ * was given into the options the agent runs with.
+ */
+@Command(name = "usrsp-agent", mixinStandardHelpOptions = true, versionProvider = AgentCommandLine.Version.class,
+        description = "The userspace CNI agent inside a data-plane container: applies the attachments the CNI"
+                + " plugin stored for this container to its own datapath.",
+        subcommands = {AgentCommandLine.Run.class, AgentCommandLine.Status.class, AgentCommandLine.EalArgs.class,
+                AgentCommandLine.Doctor.class, AgentCommandLine.Engines.class, HelpCommand.class},
+        footer = {"", "Exit status: 0 done (all up), 1 not all up or failed (said on stderr), 2 bad usage."})
+final class AgentCommandLine {
+
+    @Option(names = "--data-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "the config store's directory for this container (default: /etc/podinfo/annotations"
+                    + " when it holds the plugin's annotation, else /var/lib/cni/usrspcni/data)")
+    Path dataDir;
+
+    @Option(names = "--podinfo", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "the pod's annotations file (a Downward API volume) to read the attachments from")
+    Path podinfo;
+
+    @Option(names = "--shared-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "where the container sees the shared socket directory (default: the pod's mapped"
+                    + " directory, else /var/lib/cni/usrspcni/shared)")
+    Path sharedDir;
+
+    @Option(names = "--ovsdb", paramLabel = "unix:PATH", scope = ScopeType.INHERIT,
+            description = "the container's OVS database (default: ${DEFAULT-VALUE})")
+    String ovsdb = AgentOptions.DEFAULT_OVSDB;
+
+    @Option(names = "--vpp-api", paramLabel = "PATH", scope = ScopeType.INHERIT,
+            description = "the container's VPP API socket (default: ${DEFAULT-VALUE})")
+    Path vppApi = AgentOptions.DEFAULT_VPP_API;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "where the agent notes what it applied (default: ${DEFAULT-VALUE})")
+    Path stateDir = AgentOptions.DEFAULT_STATE_DIR;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", scope = ScopeType.INHERIT, converter = LevelConverter.class,
+            description = "panic, error, warning, info (default), debug, verbose")
+    LogLevel logLevel = LogLevel.INFO;
+
+    /** The command line over this model, writing help and version to {@code out} and usage errors to {@code err}. */
+    static CommandLine of(PrintWriter out, PrintWriter err) {
+        return CommandLines.of(new AgentCommandLine(), out, err);
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = {"Applies every stored attachment through the container side of its engine, then follows"
+                    + " the store: applies new attachments, removes those that go away, and applies again what the"
+                    + " datapath lost."})
+    static final class Run {
+        @Option(names = "--once", description = "apply what is there, wait for the links, exit 0 when all are up")
+        boolean once;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS",
+                description = "with --once: how long to wait (default: ${DEFAULT-VALUE})")
+        long timeoutSeconds = 60;
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "Each attachment with its engine, socket and link state; exit 0 when all are up.")
+    static final class Status {
+        @Option(names = "--sockets", description = "whether each socket is there instead of the link (a container"
+                + " whose DPDK application is the datapath)")
+        boolean sockets;
+    }
+
+    @Command(name = "eal-args", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "The DPDK EAL --vdev arguments for an application that attaches itself.")
+    static final class EalArgs {
+    }
+
+    @Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "Checks hugepages, directories, sockets and the container's switch; each failed check"
+                    + " says how to fix it. Exit 0 when all pass.")
+    static final class Doctor {
+        @Option(names = "--json", description = "the checks as JSON")
+        boolean json;
+
+        @Option(names = "--socket-mem", paramLabel = "MB",
+                description = "the socket memory the hugepages must hold (default: ${DEFAULT-VALUE})")
+        long socketMemMb = 256;
+
+        @Option(names = "--before-start", description = "leave out the container's switch (not started yet)")
+        boolean beforeStart;
+
+        @Option(names = "--in-memory", description = "leave out the hugetlbfs mount (DPDK runs --in-memory)")
+        boolean inMemory;
+
+        @Option(names = "--no-hugepages", description = "leave out all hugepage checks (a VPP on ordinary pages)")
+        boolean noHugepages;
+    }
+
+    @Command(name = "engines", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "The engines on the class path, each with the SPI version it was built for.")
+    static final class Engines {
+    }
+
+    /** {@code usrsp-agent VERSION (SPI x.y)}. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"usrsp-agent " + CommandLines.version(Main.class) + " (SPI " + SpiVersion.CURRENT
+                    + ")"};
+        }
+    }
+
+    /** {@link LogLevel#of}, whose refusal names the levels. */
+    static final class LevelConverter implements CommandLine.ITypeConverter<LogLevel> {
+        @Override
+        public LogLevel convert(String value) {
+            try {
+                return LogLevel.of(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}
