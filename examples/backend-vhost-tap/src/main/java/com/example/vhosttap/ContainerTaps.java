@@ -24,6 +24,7 @@ import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.Side;
+import org.userspacecni.spi.Sockets;
 
 /**
  * The host side of the {@code tap} interface type: per attachment a persistent, multi-queue TAP device, named
@@ -117,7 +118,7 @@ final class ContainerTaps implements HostSide {
      * attachment is not valid; those in containers' namespaces go with the namespaces.
      */
     @Override
-    public void gc(NetConf netConf, Set<AttachmentId> valid) {
+    public void gc(NetConf netConf, Sockets sockets, Set<AttachmentId> valid) {
         String network = networkMark(netConf.name());
         Set<String> kept = valid.stream().map(id -> mark(netConf.name(), id)).collect(Collectors.toSet());
         devices(Optional.empty()).forEach((name, mark) -> {

@@ -8,6 +8,7 @@ import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.Side;
+import org.userspacecni.spi.Sockets;
 
 /**
  * The host side of {@code vhost-tap}: each request goes to the side of its host end's interface type, a
@@ -37,8 +38,8 @@ record HostSides(TapForwarders forwarders, ContainerTaps taps) implements HostSi
     }
 
     @Override
-    public void gc(NetConf netConf, Set<AttachmentId> valid) {
-        of(netConf.host()).gc(netConf, valid);
+    public void gc(NetConf netConf, Sockets sockets, Set<AttachmentId> valid) {
+        of(netConf.host()).gc(netConf, sockets, valid);
     }
 
     @Override

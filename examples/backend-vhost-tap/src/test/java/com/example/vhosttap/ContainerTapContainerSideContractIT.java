@@ -12,6 +12,8 @@ import java.util.stream.Stream;
 import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.DatapathBackend;
+import org.userspacecni.spi.NetConf;
+import org.userspacecni.testkit.PlacedSockets;
 import org.userspacecni.testkit.tck.ContainerDatapath;
 import org.userspacecni.testkit.tck.ContainerSideContract;
 
@@ -52,8 +54,9 @@ class ContainerTapContainerSideContractIT extends ContainerSideContract {
 
         @Override
         public void openHostEnd(String network, AttachmentId id, Path socket) {
-            Attachment end = new Attachment(id, Optional.of(THIS_NETNS),
-                    Engine.network(network, sharedDir, Engine.tapSection("")), "02:00:00:00:00:01");
+            NetConf net = Engine.network(network, sharedDir, Engine.tapSection(""));
+            Attachment end = new Attachment(id, Optional.of(THIS_NETNS), net, "02:00:00:00:00:01",
+                    PlacedSockets.in(net.sharedDirPath()));
             host.host().add(end);
             hostEnds.put(network + "/" + id, end);
         }
