@@ -22,6 +22,7 @@ import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.ContainerSide;
+import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
 import org.userspacecni.spi.DatapathStatus;
 
@@ -165,7 +166,7 @@ final class Agent {
                 side(config).apply(config, sharedDir.resolve(config.socket()));
                 applied.put(config.id(), config);
                 log.log(Level.INFO, "applied " + config.id() + " (" + config.config().engine() + ", "
-                        + config.config().iftype().wireName() + ", socket " + config.socket() + ")");
+                        + config.config().iftype() + ", socket " + config.socket() + ")");
             } catch (CniException e) {
                 allUp = false;
                 log.log(Level.ERROR, "cannot apply " + config.id() + ": " + e.getMessage()
@@ -256,8 +257,11 @@ final class Agent {
         return source.sharedDir();
     }
 
+    /** The container side of the attachment's engine, which must take its interface type (else error 2). */
     ContainerSide side(ContainerConfig config) {
-        return backends.provider(config.config().engine()).create(context).container();
+        DatapathBackend backend = backends.provider(config.config().engine()).create(context);
+        backend.requireInterfaceType("container", config.config());
+        return backend.container();
     }
 
     /**

@@ -15,7 +15,8 @@ import org.userspacecni.spi.VhostMode;
 /**
  * The DPDK EAL arguments that attach a DPDK application (testpmd, l3fwd, ...) to the stored attachments
  * directly, without a switch in the container: a virtio-user frontend per vhost-user socket ({@code server=1}
- * when the container end's vhost mode is server), a {@code net_memif} per memif socket.
+ * when the container end's vhost mode is server), a {@code net_memif} per memif socket. An interface type of
+ * another engine is error 2: only its engine knows what the application joins.
  */
 final class EalArgs {
 
@@ -27,12 +28,16 @@ final class EalArgs {
         int index = 0;
         for (ContainerConfig config : configs) {
             Path socket = sharedDir.resolve(config.socket());
-            if (config.config().iftype() == InterfaceType.VHOSTUSER) {
+            if (InterfaceType.VHOSTUSER.equals(config.config().iftype())) {
                 boolean server = config.config().vhost().modeOrDefault() == VhostMode.SERVER;
                 args.add("--vdev=net_virtio_user" + index + ",path=" + socket + ",server=" + (server ? 1 : 0)
                         + ",queues=1,queue_size=1024,mac=" + config.mac());
-            } else {
+            } else if (InterfaceType.MEMIF.equals(config.config().iftype())) {
                 args.add(memif(index, config, socket));
+            } else {
+                // Another type is its engine's own: that engine tells the application how to reach it.
+                throw new CniException(ErrorCode.UNSUPPORTED_FIELD, config.id() + ": eal-args speaks vhostuser and"
+                        + " memif, not " + config.config().iftype() + " (engine '" + config.config().engine() + "')");
             }
             index++;
         }

@@ -29,6 +29,7 @@ import org.userspacecni.spi.ConfigDoc;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
 import org.userspacecni.spi.EngineOption;
+import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.WireName;
@@ -77,7 +78,9 @@ public final class ConfigurationReference {
 
         page.append("## Network configuration\n\n");
         List<List<String>> top = new ArrayList<>();
-        fields(NetConf.class, "", List.of(ConfigDoc.ALL_ENGINES), names, top);
+        String interfaceTypes = engines.stream().flatMap(engine -> interfaceTypes(engine).stream()).distinct()
+                .sorted().map(ConfigurationReference::code).collect(Collectors.joining(", "));
+        fields(NetConf.class, "", List.of(ConfigDoc.ALL_ENGINES), names, interfaceTypes, top);
         table(page, FIELD_COLUMNS, top);
         page.append("\nThe CNI versions the plugin speaks: ")
                 .append(CniVersion.supported().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", ")))
@@ -86,7 +89,7 @@ public final class ConfigurationReference {
         page.append("## `host` and `container`\n\n")
                 .append("`").append(SIDE).append("` is `host` or `container`: both sections have these fields.\n\n");
         List<List<String>> side = new ArrayList<>();
-        fields(Side.class, SIDE, List.of(ConfigDoc.ALL_ENGINES), names, side);
+        fields(Side.class, SIDE, List.of(ConfigDoc.ALL_ENGINES), names, interfaceTypes, side);
         table(page, FIELD_COLUMNS, side);
 
         page.append("\n## Engine options\n\n")
@@ -94,15 +97,19 @@ public final class ConfigurationReference {
                         + " reads from\n`").append(SIDE).append(".options`, each a string.\n");
         for (DatapathBackendProvider engine : engines) {
             page.append("\n### `").append(engine.engine()).append("`\n\n")
-                    .append("Interface types: ").append(interfaceTypes(engine)).append(".\n\n");
+                    .append("Interface types: ").append(interfaceTypes(engine).stream().map(ConfigurationReference::code)
+                            .collect(Collectors.joining(", "))).append(".\n\n");
             table(page, OPTION_COLUMNS, options(engine));
         }
         return page.toString();
     }
 
-    /** A row for each component of {@code record}, and for the components of each record among them. */
+    /**
+     * A row for each component of {@code record}, and for the components of each record among them. An interface
+     * type's allowed values are {@code interfaceTypes}, those of the installed engines: the set is open.
+     */
     private static void fields(Class<?> record, String prefix, List<String> inherited, Set<String> installed,
-            List<List<String>> rows) {
+            String interfaceTypes, List<List<String>> rows) {
         for (RecordComponent component : record.getRecordComponents()) {
             String path = prefix.isEmpty() ? component.getName() : prefix + "." + component.getName();
             ConfigDoc doc = component.getAnnotation(ConfigDoc.class);
@@ -111,12 +118,13 @@ public final class ConfigurationReference {
             }
             List<String> engines = engines(doc, inherited, installed, path);
             Class<?> type = valueType(component);
-            String allowed = type.isEnum() ? Stream.of(enumValues(type), doc.allowed())
-                    .filter(text -> !text.isEmpty()).collect(Collectors.joining("; ")) : doc.allowed();
+            String values = type.isEnum() ? enumValues(type) : type == InterfaceType.class ? interfaceTypes : "";
+            String allowed = Stream.of(values, doc.allowed()).filter(text -> !text.isEmpty())
+                    .collect(Collectors.joining("; "));
             rows.add(List.of(code(path), typeName(type), defaultValue(record, doc), text(record, allowed),
                     engineNames(engines), text(record, doc.value())));
-            if (type.isRecord() && type != Side.class) {
-                fields(type, path, engines, installed, rows);
+            if (type.isRecord() && type != Side.class && type != InterfaceType.class) {
+                fields(type, path, engines, installed, interfaceTypes, rows);
             }
         }
     }
@@ -148,11 +156,11 @@ public final class ConfigurationReference {
         return rows;
     }
 
-    private static String interfaceTypes(DatapathBackendProvider engine) {
+    /** The names of the interface types an engine declares, sorted. */
+    private static List<String> interfaceTypes(DatapathBackendProvider engine) {
         try (DatapathBackend backend = engine.create(new ProgramContext(Map.of(),
                 System.getLogger(ConfigurationReference.class.getName())))) {
-            return backend.interfaceTypes().stream().map(type -> code(type.wireName())).sorted()
-                    .collect(Collectors.joining(", "));
+            return backend.interfaceTypes().stream().map(InterfaceType::name).sorted().toList();
         }
     }
 
@@ -175,7 +183,7 @@ public final class ConfigurationReference {
     }
 
     private static String typeName(Class<?> type) {
-        if (type == String.class || type.isEnum()) {
+        if (type == String.class || type.isEnum() || type == InterfaceType.class) {
             return "string";
         } else if (type == Integer.class || type == int.class) {
             return "integer";

@@ -39,22 +39,27 @@ final class ContainerConfigs {
         Side host = attachment.host();
         Optional<Side> section = attachment.netConf().container();
         Side given = section.orElse(host);
-        Path socket = Path.of(port.socketPath());
-        String socketFile = Optional.ofNullable(socket.getFileName()).map(Path::toString).orElse("");
-        if (socketFile.isEmpty() || !attachment.sockets().locate(socketFile).equals(socket)) {
-            throw new CniException(ErrorCode.INTERNAL, "engine '" + host.engine() + "' put the socket " + socket
-                    + " where the attachment's sockets are not placed");
+        // An interface type without a socket (the engine's own) is stored with an empty one.
+        Optional<String> socketFile = Optional.empty();
+        if (port.hasSocket()) {
+            Path socket = Path.of(port.socketPath());
+            String name = Optional.ofNullable(socket.getFileName()).map(Path::toString).orElse("");
+            if (name.isEmpty() || !attachment.sockets().locate(name).equals(socket)) {
+                throw new CniException(ErrorCode.INTERNAL, "engine '" + host.engine() + "' put the socket " + socket
+                        + " where the attachment's sockets are not placed");
+            }
+            socketFile = Optional.of(name);
         }
         VhostMode mode = section.flatMap(s -> s.vhost().mode()).orElse(opposite(host.vhost().modeOrDefault()));
-        VhostConfig vhost = new VhostConfig(Optional.of(mode), given.vhost().group(), Optional.of(socketFile));
+        VhostConfig vhost = new VhostConfig(Optional.of(mode), given.vhost().group(), socketFile);
         Optional<MemifRole> role = section.flatMap(s -> s.memif().role())
                 .or(() -> host.memif().role().map(ContainerConfigs::opposite))
-                .or(() -> given.iftype() == InterfaceType.MEMIF ? Optional.of(opposite(MemifConfig.DEFAULT_ROLE))
+                .or(() -> InterfaceType.MEMIF.equals(given.iftype()) ? Optional.of(opposite(MemifConfig.DEFAULT_ROLE))
                         : Optional.empty());
         // The ring and its secret are one thing shared by both ends: the host's unless the section says.
         MemifConfig shared = host.memif();
         MemifConfig own = given.memif();
-        MemifConfig memif = new MemifConfig(role, own.mode(), Optional.of(socketFile), own.queues().or(shared::queues),
+        MemifConfig memif = new MemifConfig(role, own.mode(), socketFile, own.queues().or(shared::queues),
                 own.ringSize().or(shared::ringSize), own.bufferSize().or(shared::bufferSize),
                 own.secret().or(shared::secret));
         Optional<NetType> netType = section.flatMap(Side::netType).or(() -> addresses.ips().isEmpty()
@@ -66,7 +71,7 @@ final class ContainerConfigs {
         Map<String, Object> ipResult = Json.mapper().convertValue(ResultCodec.render(addresses, version), Map.class);
         return new ContainerConfig(ContainerConfig.SCHEMA_VERSION, attachment.id().containerId(),
                 attachment.id().ifName(), attachment.netConf().name(), container, ipResult,
-                socketFile, port.mac().orElse(attachment.mac()), port.mtu(),
+                socketFile.orElse(""), port.mac().orElse(attachment.mac()), port.mtu(),
                 host.bridge().vlanId());
     }
 

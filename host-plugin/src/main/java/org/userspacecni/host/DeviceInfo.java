@@ -23,7 +23,8 @@ import org.userspacecni.spi.InterfaceType;
  * The Multus device-info document (spec 1.1.0) of an attachment, written where {@code runtimeConfig}'s
  * {@code CNIDeviceInfoFile} says (the {@code CNIDeviceInfoFile} capability) so Multus lists the socket in the
  * pod's network status: {@code vhost-user} with the mode the pod's end takes and the socket's path, or
- * {@code memif} with the pod's role, the path and the mode. The path is the socket's path on the node.
+ * {@code memif} with the pod's role, the path and the mode. The path is the socket's path on the node. An
+ * interface type of another engine has no document.
  */
 final class DeviceInfo {
 
@@ -48,17 +49,24 @@ final class DeviceInfo {
         return Optional.of(Path.of(path));
     }
 
-    static ObjectNode of(ContainerConfig config, String socketPath) {
+    /**
+     * The document of a vhost-user or memif attachment; none for an interface type of another engine, which the
+     * device-info specification has no type for.
+     */
+    static Optional<ObjectNode> of(ContainerConfig config, String socketPath) {
         ObjectNode info = Json.mapper().createObjectNode();
-        if (config.config().iftype() == InterfaceType.MEMIF) {
+        InterfaceType iftype = config.config().iftype();
+        if (InterfaceType.MEMIF.equals(iftype)) {
             info.put("type", "memif").put("version", VERSION).putObject("memif")
                     .put("role", config.config().memif().roleOrDefault().wireName()).put("path", socketPath)
                     .put("mode", config.config().memif().mode().wireName());
-        } else {
+        } else if (InterfaceType.VHOSTUSER.equals(iftype)) {
             info.put("type", "vhost-user").put("version", VERSION).putObject("vhost-user")
                     .put("mode", config.config().vhost().modeOrDefault().wireName()).put("path", socketPath);
+        } else {
+            return Optional.empty();
         }
-        return info;
+        return Optional.of(info);
     }
 
     /** A device-info file this plugin made: its path and its identity then (device, inode and change time). */

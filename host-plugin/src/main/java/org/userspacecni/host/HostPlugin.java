@@ -1,6 +1,7 @@
 package org.userspacecni.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dagger.Lazy;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -36,7 +37,6 @@ import org.userspacecni.spi.DatapathStatus;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
-import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.PodStoreProvider;
 import org.userspacecni.spi.Sockets;
@@ -185,15 +185,16 @@ final class HostPlugin {
             pods.put(stored);
             rollback.done("the pod's configuration of " + id, () -> pods.delete(id));
             holds.reached(Step.POD_ANNOTATED);
-            if (deviceInfo.isPresent()) {
-                DeviceInfo.Written written = DeviceInfo.write(deviceInfo.get(), DeviceInfo.of(stored,
-                        port.socketPath()));
+            Optional<ObjectNode> document = DeviceInfo.of(stored, port.socketPath());
+            if (deviceInfo.isPresent() && document.isPresent()) {
+                DeviceInfo.Written written = DeviceInfo.write(deviceInfo.get(), document.get());
                 rollback.done("device-info file of " + id, () -> DeviceInfo.delete(written, log));
                 journal.deviceInfoWritten(conf.name(), id, written);
                 holds.reached(Step.DEVICE_INFO_WRITTEN);
             }
             CniResult.NetInterface nic = new CniResult.NetInterface(id.ifName(), port.mac(), port.mtu(),
-                    attachment.netns(), Optional.of(port.socketPath()), Optional.empty());
+                    attachment.netns(), Optional.of(port.socketPath()).filter(path -> port.hasSocket()),
+                    Optional.empty());
             CniResult result = prevResult.orElse(CniResult.empty()).withInterface(nic, addresses);
             holds.reached(Step.ADDED);
             return result;
@@ -448,9 +449,11 @@ final class HostPlugin {
     /** The backend of the host engine, checked to support the host interface type. */
     private DatapathBackend open(NetConf conf) {
         DatapathBackend backend = registry.provider(conf.host().engine()).create(context);
-        if (!backend.interfaceTypes().contains(conf.host().iftype())) {
+        try {
+            backend.requireInterfaceType("host", conf.host());
+        } catch (CniException e) {
             backend.close();
-            throw unsupportedInterfaceType(conf, backend);
+            throw e;
         }
         return backend;
     }
@@ -473,20 +476,14 @@ final class HostPlugin {
             return;
         }
         try (DatapathBackend backend = provider.create(context)) {
-            if (backend.interfaceTypes().contains(conf.host().iftype())) {
-                action.accept(backend);
-            } else {
-                log.log(Level.WARNING, "nothing to remove on the host switch: "
-                        + unsupportedInterfaceType(conf, backend).getMessage());
+            try {
+                backend.requireInterfaceType("host", conf.host());
+            } catch (CniException e) {
+                log.log(Level.WARNING, "nothing to remove on the host switch: " + e.getMessage());
+                return;
             }
+            action.accept(backend);
         }
-    }
-
-    private static CniException unsupportedInterfaceType(NetConf conf, DatapathBackend backend) {
-        String supported = backend.interfaceTypes().stream().map(InterfaceType::wireName).sorted()
-                .collect(Collectors.joining(", "));
-        return new CniException(ErrorCode.UNSUPPORTED_FIELD, "host.iftype: '" + conf.host().iftype().wireName()
-                + "' is not supported by engine '" + conf.host().engine() + "' (supported: " + supported + ")");
     }
 
     private boolean ipamInstalled(String type) {

@@ -43,6 +43,19 @@ class ErrorCodeTest extends RecordingEngineTest {
     }
 
     @Test
+    void anInterfaceTypeOfTheEnginesOwnIsServedAndOneNoEngineDeclaresIsTwoNamingTheEnginesTypes() {
+        String tap = config("1.1.0", "").replace("\"iftype\":\"vhostuser\"", "\"iftype\":\"tap\"");
+        InProcessPlugin.Outcome added = plugin.env("RECORDING_BACKEND_IFTYPES", "vhostuser,tap").run("ADD", tap);
+        assertThat(added.exitCode()).as(added.stdout()).isZero();
+        assertThat(dir.resolve("switch/ports")).isNotEmptyDirectory();
+
+        InProcessPlugin.Outcome refused = plugin.env("RECORDING_BACKEND_IFTYPES", "vhostuser,memif")
+                .run("ADD", tap.replace("\"tap\"", "\"af_xdp\""));
+        assertError(refused, 2, "host.iftype: 'af_xdp' is not supported by engine 'recording' (supported: memif,"
+                + " vhostuser)");
+    }
+
+    @Test
     void anEngineThatIsNotInstalledIsSevenListingTheInstalledOnes() {
         InProcessPlugin.Outcome outcome = plugin.run("ADD",
                 config("1.1.0", "").replace("\"engine\":\"recording\"", "\"engine\":\"linux-bridge\""));

@@ -10,7 +10,8 @@ import java.util.Optional;
  * applies. The original plugin's field names are kept ({@code containerId}, {@code ifName}, the network
  * {@code name}, the container end's {@code config} with roles and modes already flipped from the host end,
  * the IPAM result as {@code ipResult}); added are what the container needs: the socket's path relative to
- * the shared directory (the agent joins it with wherever that directory is mounted), the interface's MAC,
+ * the shared directory (the agent joins it with wherever that directory is mounted; empty for an interface
+ * type without a socket), the interface's MAC,
  * MTU and VLAN. {@code schemaVersion} says which shape this is; a reader refuses one it does not know.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)

@@ -6,8 +6,9 @@ import java.util.Optional;
 
 /**
  * What a backend made on the host: the port's name on the switch, the socket the container attaches to
- * (an absolute path on the host), and the MAC address and MTU when the switch reports them. It becomes the
- * interface entry of the CNI result ({@code socketPath} in 1.1.0).
+ * (an absolute path on the host, or empty for an interface type that has no socket, such as a TAP device the
+ * engine moves into the container), and the MAC address and MTU when the switch reports them. It becomes the
+ * interface entry of the CNI result ({@code socketPath} in 1.1.0, left out when empty).
  *
  * <p>{@code notes} (since SPI 1.1) are what the engine must know again to {@link HostSide#restore restore} the
  * port as {@link HostSide#add add} made it, and cannot read back from a switch that lost everything (such as
@@ -23,6 +24,11 @@ public record HostPort(String name, String socketPath, Optional<String> mac, Opt
         mac = Objects.requireNonNullElse(mac, Optional.empty());
         mtu = Objects.requireNonNullElse(mtu, Optional.empty());
         notes = Map.copyOf(Objects.requireNonNullElse(notes, Map.of()));
+    }
+
+    /** Whether the port has a socket: every vhost-user and memif port does. */
+    public boolean hasSocket() {
+        return !socketPath.isEmpty();
     }
 
     /** A port without notes: its engine restores it from the attachment alone. */

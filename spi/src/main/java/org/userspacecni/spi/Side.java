@@ -19,7 +19,8 @@ public record Side(
                 + " installed ones.", defaultValue = "required on the host; in the container, the host's",
                 allowed = "an installed engine's name ([engine options](#engine-options))")
         String engine,
-        @ConfigDoc(value = "The kind of socket that joins the container to the switch.",
+        @ConfigDoc(value = "The kind of interface that joins the container to the datapath: a type the engine"
+                + " declares, built in (`vhostuser`, `memif`) or its own.",
                 defaultValue = "required on the host; in the container, the host's",
                 allowed = "one the engine takes ([engine options](#engine-options))")
         InterfaceType iftype,

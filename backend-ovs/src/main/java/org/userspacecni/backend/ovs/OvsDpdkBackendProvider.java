@@ -1,8 +1,8 @@
 package org.userspacecni.backend.ovs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
@@ -37,7 +37,7 @@ public final class OvsDpdkBackendProvider implements DatapathBackendProvider {
     @Override
     public DatapathBackend create(BackendContext context) {
         ObjectMapper mapper = new ObjectMapper();
-        return DatapathBackend.of(EnumSet.of(InterfaceType.VHOSTUSER), new VhostUserPorts(mapper, context),
+        return DatapathBackend.of(Set.of(InterfaceType.VHOSTUSER), new VhostUserPorts(mapper, context),
                 new VirtioUserPorts(mapper, context));
     }
 }

@@ -81,7 +81,7 @@ final class Vpp implements AutoCloseable {
 
     /** Fails, naming every message missing, when VPP lacks what interfaces of {@code iftype} need. */
     void require(InterfaceType iftype) {
-        client.require(iftype == InterfaceType.MEMIF ? MEMIF : VHOST);
+        client.require(InterfaceType.MEMIF.equals(iftype) ? MEMIF : VHOST);
     }
 
     String version() {

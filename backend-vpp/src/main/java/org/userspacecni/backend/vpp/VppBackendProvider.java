@@ -1,7 +1,7 @@
 package org.userspacecni.backend.vpp;
 
-import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
@@ -31,7 +31,7 @@ public final class VppBackendProvider implements DatapathBackendProvider {
 
     @Override
     public DatapathBackend create(BackendContext context) {
-        return DatapathBackend.of(EnumSet.of(InterfaceType.MEMIF, InterfaceType.VHOSTUSER),
+        return DatapathBackend.of(Set.of(InterfaceType.MEMIF, InterfaceType.VHOSTUSER),
                 new VppHostSide(context), new VppContainerSide(context));
     }
 }

@@ -76,7 +76,7 @@ final class VppHostSide implements HostSide {
      */
     static List<Path> socketChoices(Attachment attachment) {
         Side host = attachment.host();
-        boolean memif = host.iftype() == InterfaceType.MEMIF;
+        boolean memif = InterfaceType.MEMIF.equals(host.iftype());
         Optional<String> fixed = memif ? host.memif().socketfile() : host.vhost().socketfile();
         Stream<String> names = fixed.isPresent() ? Stream.of(fixed.get()) : Stream.of(
                 PortName.original(attachment.id()), PortName.distinct(attachment.netConf().name(), attachment.id()))
@@ -91,10 +91,10 @@ final class VppHostSide implements HostSide {
      */
     static SocketRequest socketRequest(Attachment attachment, Path socket) {
         Side host = attachment.host();
-        boolean vppBinds = host.iftype() == InterfaceType.MEMIF ? host.memif().roleOrDefault() == MemifRole.MASTER
+        boolean vppBinds = InterfaceType.MEMIF.equals(host.iftype()) ? host.memif().roleOrDefault() == MemifRole.MASTER
                 : host.vhost().modeOrDefault() == VhostMode.SERVER;
         return new SocketRequest(socket.getFileName().toString(), vppBinds ? SocketCreator.SWITCH
-                : SocketCreator.CONTAINER, host.iftype() == InterfaceType.VHOSTUSER ? host.vhost().group()
+                : SocketCreator.CONTAINER, InterfaceType.VHOSTUSER.equals(host.iftype()) ? host.vhost().group()
                 : Optional.empty());
     }
 

@@ -61,7 +61,7 @@ final class VppInterfaces {
         }
         Deque<Runnable> undo = new ArrayDeque<>();
         try {
-            int swIfIndex = plan.iftype() == InterfaceType.MEMIF ? addMemif(vpp, plan, mac, socketId, undo)
+            int swIfIndex = InterfaceType.MEMIF.equals(plan.iftype()) ? addMemif(vpp, plan, mac, socketId, undo)
                     : addVhost(vpp, plan, mac, undo);
             vpp.tag(swIfIndex, plan.tag().value());
             vpp.adminUp(swIfIndex);
@@ -265,7 +265,7 @@ final class VppInterfaces {
         if (!iface.adminUp()) {
             differences.add(iface.name() + " is admin down");
         }
-        if (plan.iftype() == InterfaceType.MEMIF) {
+        if (InterfaceType.MEMIF.equals(plan.iftype())) {
             Optional<Memif> memif = vpp.memifs().stream().filter(m -> m.swIfIndex() == iface.swIfIndex()).findFirst();
             if (memif.isEmpty()) {
                 differences.add(iface.name() + " is not a memif interface");

@@ -28,7 +28,7 @@ record VppPlan(VppTag tag, InterfaceType iftype, Side side, Path socket, Optiona
     static final int MAX_BRIDGE_DOMAIN = 0xFFFFFF;
 
     static VppPlan of(Side side, String network, AttachmentId id, Path socket) {
-        if (side.iftype() == InterfaceType.MEMIF && side.memif().mode() == MemifMode.INJECT_PUNT) {
+        if (InterfaceType.MEMIF.equals(side.iftype()) && side.memif().mode() == MemifMode.INJECT_PUNT) {
             // VPP's memif plugin implements ethernet and ip only; memif_create_v2 in this mode ends VPP (SIGSEGV,
             // seen with 26.10), taking every other interface with it.
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "memif.mode: engine 'vpp' makes memif"

@@ -15,6 +15,7 @@ import org.userspacecni.core.Json;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
+import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.NetConf;
 
 /**
@@ -137,7 +138,7 @@ public final class NetConfDecoder {
         Class<?> type = e instanceof MismatchedInputException ? ((MismatchedInputException) e).getTargetType() : null;
         if (type == null) {
             return "of another type";
-        } else if (type == String.class || type.isEnum()) {
+        } else if (type == String.class || type.isEnum() || type == InterfaceType.class) {
             return "a string";
         } else if (type == Integer.class || type == int.class) {
             return "an integer";

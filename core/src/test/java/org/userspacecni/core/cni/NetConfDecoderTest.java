@@ -85,7 +85,8 @@ class NetConfDecoderTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "{\"host\":{\"engine\":\"e\",\"iftype\":\"vhost\"}}                      | 2 | host.iftype: unsupported value 'vhost' (supported: vhostuser, memif)",
+        "{\"host\":{\"engine\":\"e\",\"iftype\":\"VhostUser\"}}                  | 2 | host.iftype: unsupported value 'VhostUser' (an interface type is a lower-case name",
+        "{\"host\":{\"engine\":\"e\",\"iftype\":\"tap,x\"}}                      | 2 | host.iftype: unsupported value 'tap,x'",
         "{\"host\":{\"engine\":\"e\",\"iftype\":\"memif\",\"netType\":\"l3\"}}    | 2 | host.netType: unsupported value 'l3'",
         "{\"host\":{\"engine\":\"e\",\"iftype\":\"vhostuser\",\"vhost\":{\"mode\":\"both\"}}} | 2 | host.vhost.mode: unsupported value 'both'",
         "{\"host\":{\"engine\":\"e\",\"iftype\":\"memif\",\"memif\":{\"role\":\"boss\"}}}     | 2 | host.memif.role: unsupported value 'boss'",
@@ -121,9 +122,19 @@ class NetConfDecoderTest {
     }
 
     @Test
+    void anyWellFormedInterfaceTypeDecodesForItsEngineToJudge() {
+        NetConf conf = decode("""
+                {"cniVersion":"1.0.0","name":"n","host":{"engine":"vhost-tap","iftype":"tap"},
+                 "container":{"engine":"vhost-tap","iftype":"af_xdp-2"}}""");
+        assertThat(conf.host().iftype()).isEqualTo(InterfaceType.of("tap"));
+        assertThat(conf.container().orElseThrow().iftype().name()).isEqualTo("af_xdp-2");
+    }
+
+    @Test
     void enumerationsAreWrittenAsTheyAreRead() throws Exception {
         assertThat(Json.mapper().writeValueAsString(MemifMode.INJECT_PUNT)).isEqualTo("\"inject-punt\"");
         assertThat(Json.mapper().writeValueAsString(InterfaceType.VHOSTUSER)).isEqualTo("\"vhostuser\"");
+        assertThat(Json.mapper().readValue("\"memif\"", InterfaceType.class)).isEqualTo(InterfaceType.MEMIF);
         assertThat(Json.mapper().readValue("\"inject-punt\"", MemifMode.class)).isEqualTo(MemifMode.INJECT_PUNT);
     }
 

@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ContainerConfig;
@@ -26,7 +27,8 @@ import org.userspacecni.spi.InterfaceType;
  * attachment a file {@code <ealDir>/<network>/<ifName>.args} of the EAL arguments, one a line, that join the
  * application to the attachment's socket as a virtio-user frontend, and the application reads them when it
  * starts. The host's forwarder always serves the socket, so the frontend is always the client ({@code server=0}),
- * whatever vhost mode the stored configuration carries.
+ * whatever vhost mode the stored configuration carries. For {@code iftype: tap} the file names the TAP device
+ * the host side moved into this namespace, for DPDK's {@code net_tap}, and apply waits for that device instead.
  *
  * <p>The EAL directory is the container section's option {@code ealDir}, else {@value #EAL_DIR_VARIABLE}, else
  * {@code /run/vhost-tap/eal}; it is the application's, shared with the agent, and this side never makes it.
@@ -58,7 +60,14 @@ final class EalArgsFiles implements ContainerSide {
             throw new CniException(ErrorCode.TRY_AGAIN_LATER, reason);
         });
         write(file, vdev);
-        if (!awaitAccepting(socket)) {
+        if (ContainerTaps.TAP.equals(config.config().iftype())) {
+            if (!await(() -> tapHere(config))) {
+                remove(config);
+                throw new CniException(ErrorCode.TRY_AGAIN_LATER, "vhost-tap: the TAP device "
+                        + ForwarderName.of(config.name(), config.id()) + " of " + config.id() + " did not appear in"
+                        + " this network namespace within " + CONNECT_TIMEOUT.toSeconds() + " s");
+            }
+        } else if (!await(() -> accepts(socket))) {
             remove(config);
             throw new CniException(ErrorCode.TRY_AGAIN_LATER, "vhost-tap: nothing accepted a connection on " + socket
                     + " within " + CONNECT_TIMEOUT.toSeconds() + " s: is the host's forwarder of " + config.id()
@@ -88,6 +97,9 @@ final class EalArgsFiles implements ContainerSide {
         if (!Files.exists(file)) {
             return "absent";
         }
+        if (ContainerTaps.TAP.equals(config.config().iftype())) {
+            return tapHere(config) ? "up" : "down";
+        }
         return socketIn(file).filter(EalArgsFiles::accepts).isPresent() ? "up" : "down";
     }
 
@@ -101,15 +113,20 @@ final class EalArgsFiles implements ContainerSide {
      * interface, not numbered, so that the files of several attachments can be given to one application.
      */
     static String vdev(ContainerConfig config, Path socket) {
-        if (config.config().iftype() != InterfaceType.VHOSTUSER) {
-            throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "vhost-tap: container iftype must be vhostuser, not "
-                    + config.config().iftype().wireName());
+        String device = config.ifName().replaceAll("[^A-Za-z0-9]", "_");
+        if (ContainerTaps.TAP.equals(config.config().iftype())) {
+            // The host side moved the attachment's TAP device into this namespace under the attachment's name.
+            return "--vdev=net_tap_" + device + ",iface=" + ForwarderName.of(config.name(), config.id());
+        }
+        if (!InterfaceType.VHOSTUSER.equals(config.config().iftype())) {
+            throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "vhost-tap: container iftype must be vhostuser or"
+                    + " tap, not " + config.config().iftype().name());
         }
         if (socket.toString().contains(",")) {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vhost-tap: the socket path " + socket
                     + " must have no ',' (it goes into DPDK device arguments)");
         }
-        return "--vdev=net_virtio_user_" + config.ifName().replaceAll("[^A-Za-z0-9]", "_") + ",path=" + socket
+        return "--vdev=net_virtio_user_" + device + ",path=" + socket
                 + ",server=0,queues=1,queue_size=" + QUEUE_SIZE + ",mac=" + config.mac();
     }
 
@@ -168,9 +185,17 @@ final class EalArgsFiles implements ContainerSide {
         }
     }
 
-    private static boolean awaitAccepting(Path socket) {
+    /** Whether the attachment's TAP device, marked as its, is in this process's network namespace. */
+    private static boolean tapHere(ContainerConfig config) {
+        String name = ForwarderName.of(config.name(), config.id()).value();
+        return ContainerTaps.mark(config.name(), config.id()).equals(ContainerTaps.devices(Optional.empty())
+                .get(name));
+    }
+
+    /** Polls {@code ready} until it holds or {@link #CONNECT_TIMEOUT} passes. */
+    private static boolean await(BooleanSupplier ready) {
         long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
-        while (!accepts(socket)) {
+        while (!ready.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 return false;
             }

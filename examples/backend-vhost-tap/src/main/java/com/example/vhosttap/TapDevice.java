@@ -54,6 +54,11 @@ record TapDevice(String name) {
     private static void ip(String... args) {
         List<String> command = new ArrayList<>(List.of("ip"));
         command.addAll(List.of(args));
+        run(command);
+    }
+
+    /** Runs {@code command} and returns its output; a failure is 5 with the output, naming the command. */
+    static String run(List<String> command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -61,11 +66,13 @@ record TapDevice(String name) {
                 throw new CniException(ErrorCode.IO_FAILURE, "vhost-tap: " + String.join(" ", command) + " failed",
                         output);
             }
+            return output;
         } catch (IOException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "vhost-tap: cannot run " + String.join(" ", command), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CniException(ErrorCode.TRY_AGAIN_LATER, "vhost-tap: interrupted while running ip", e);
+            throw new CniException(ErrorCode.TRY_AGAIN_LATER, "vhost-tap: interrupted while running "
+                    + command.get(0), e);
         }
     }
 }

@@ -177,9 +177,9 @@ final class TapForwarders implements HostSide {
      */
     private List<Forwarder> choices(Attachment attachment) {
         Side host = attachment.host();
-        if (host.iftype() != InterfaceType.VHOSTUSER) {
+        if (!InterfaceType.VHOSTUSER.equals(host.iftype())) {
             throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "vhost-tap: host.iftype must be vhostuser, not "
-                    + host.iftype().wireName());
+                    + host.iftype().name());
         }
         if (host.vhost().mode().filter(VhostMode.CLIENT::equals).isPresent()) {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vhost-tap: the forwarder is the vhost-user"

@@ -8,9 +8,10 @@ import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.SpiVersion;
 
 /**
- * The ServiceLoader entry of the {@code vhost-tap} engine: on the host, a DPDK forwarder per attachment between
- * its vhost-user socket and a TAP device of the host's kernel; in the container, the EAL arguments a DPDK
- * application needs to reach that socket. Construction is free: the programs make one provider per run.
+ * The ServiceLoader entry of the {@code vhost-tap} engine and its two interface types: {@code vhostuser}, on the
+ * host a DPDK forwarder per attachment between its vhost-user socket and a TAP device of the host's kernel; and
+ * its own {@code tap}, a TAP device the host side moves into the container. In the container, the EAL arguments
+ * a DPDK application needs to reach either. Construction is free: the programs make one provider per run.
  */
 public final class VhostTapBackendProvider implements DatapathBackendProvider {
 
@@ -29,7 +30,8 @@ public final class VhostTapBackendProvider implements DatapathBackendProvider {
 
     @Override
     public DatapathBackend create(BackendContext context) {
-        return DatapathBackend.of(Set.of(InterfaceType.VHOSTUSER), new TapForwarders(context),
+        return DatapathBackend.of(Set.of(InterfaceType.VHOSTUSER, ContainerTaps.TAP),
+                new HostSides(new TapForwarders(context), new ContainerTaps(context.logger())),
                 new EalArgsFiles(context));
     }
 }

@@ -33,6 +33,11 @@ final class Engine {
                 + "\"hugepageDir\":\"" + hugepages + "\",\"stateDir\":\"" + state + "\"}" + more + "}";
     }
 
+    /** The host section of a network of the engine's own {@code tap} type; {@code more} adds fields. */
+    static String tapSection(String more) {
+        return "{\"engine\":\"" + VhostTapBackendProvider.ENGINE + "\",\"iftype\":\"tap\"" + more + "}";
+    }
+
     /** A network configuration, decoded as the plugin decodes it. */
     static NetConf network(String name, Path sharedDir, String hostSection) {
         String json = "{\"cniVersion\":\"1.1.0\",\"name\":\"" + name + "\",\"type\":\"userspace\",\"sharedDir\":\""

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +17,7 @@ import org.userspacecni.testkit.NetworkNamespace;
 /**
  * The built userspace plugin runs the engine from this jar alone, put on its class path with
  * {@code USERSPACE_CNI_BACKENDS}: ADD, CHECK and DEL with the real host-local IPAM in a real network namespace,
- * and nothing left after. Without the jar the same ADD is the plugin's unknown-engine error.
+ * and nothing left after, for both of its interface types (vhostuser, and its own tap, which has no socket). Without the jar the same ADD is the plugin's unknown-engine error.
  */
 @Timeout(120)
 class HostPluginLoadsTheEngineIT {
@@ -53,6 +54,36 @@ class HostPluginLoadsTheEngineIT {
             assertThat(socket).doesNotExist();
             assertThat(root.resolve("state").resolve(NETWORK)).doesNotExist();
             assertThat(hugepages.files()).as("hugepage files left").isEmpty();
+            assertThat(ipam.leases()).as("leases left").isEmpty();
+        }
+    }
+
+    @Test
+    void theEnginesOwnTapTypeThroughTheBuiltPluginHasNoSocketAndItsDeviceIsInTheContainer(@TempDir Path root) {
+        HostLocalIpam ipam = HostLocalIpam.in(root.resolve("ipam"));
+        String containerId = "b1091e" + "2".repeat(58);
+        AttachmentId id = new AttachmentId(containerId, "net1");
+        try (NetworkNamespace netns = NetworkNamespace.create()) {
+            CniInvocation plugin = plugin(containerId, netns).env("USERSPACE_CNI_BACKENDS", jar().toString());
+            String config = "{\"cniVersion\":\"1.1.0\",\"name\":\"" + NETWORK + "\",\"type\":\"userspace\","
+                    + "\"sharedDir\":\"" + root.resolve("shared") + "\",\"dataDir\":\"" + root.resolve("data")
+                    + "\",\"host\":" + Engine.tapSection("") + ",\"ipam\":" + ipam.section() + "}";
+
+            CniInvocation.Outcome added = plugin.run("ADD", config);
+            assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
+            JsonNode result = added.json();
+            assertThat(result.at("/interfaces/0/socketPath").isMissingNode()).as(result.toString()).isTrue();
+            String tap = ForwarderName.of(NETWORK, id).value();
+            assertThat(ContainerTaps.devices(Optional.of(netns.path().toString())).get(tap))
+                    .isEqualTo(ContainerTaps.mark(NETWORK, id));
+
+            String withResult = config.substring(0, config.length() - 1) + ",\"prevResult\":" + result + "}";
+            CniInvocation.Outcome checked = plugin.run("CHECK", withResult);
+            assertThat(checked.exitCode()).as(checked.stdout() + checked.stderr()).isZero();
+
+            CniInvocation.Outcome deleted = plugin.run("DEL", withResult);
+            assertThat(deleted.exitCode()).as(deleted.stdout() + deleted.stderr()).isZero();
+            assertThat(ContainerTaps.devices(Optional.of(netns.path().toString()))).doesNotContainKey(tap);
             assertThat(ipam.leases()).as("leases left").isEmpty();
         }
     }

@@ -7,7 +7,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -46,7 +45,7 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
     public static final String DIR_VARIABLE = "RECORDING_BACKEND_DIR";
     /** The operation to fail: add, delete, check, gc, status, apply or remove. */
     public static final String FAIL_VARIABLE = "RECORDING_BACKEND_FAIL";
-    /** The interface types the engine claims, comma-separated; all of them unless set. */
+    /** The interface types the engine claims, comma-separated; vhostuser and memif unless set. */
     public static final String IFTYPES_VARIABLE = "RECORDING_BACKEND_IFTYPES";
     /** The error code of the failure; 5 (I/O) unless set. */
     public static final String FAIL_CODE_VARIABLE = "RECORDING_BACKEND_FAIL_CODE";
@@ -63,9 +62,8 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
         this.failCode = context.environment(FAIL_CODE_VARIABLE).map(Integer::parseInt)
                 .orElse(ErrorCode.IO_FAILURE.code());
         this.interfaceTypes = context.environment(IFTYPES_VARIABLE)
-                .map(types -> Arrays.stream(types.split(",")).map(InterfaceType::of)
-                        .collect(Collectors.toCollection(() -> EnumSet.noneOf(InterfaceType.class))))
-                .orElse(EnumSet.allOf(InterfaceType.class));
+                .map(types -> Arrays.stream(types.split(",")).map(InterfaceType::of).collect(Collectors.toSet()))
+                .orElse(Set.of(InterfaceType.VHOSTUSER, InterfaceType.MEMIF));
     }
 
     /** The port file of an attachment. */
@@ -116,7 +114,7 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
      */
     private Path freeSocket(Attachment attachment) {
         Side host = attachment.host();
-        Optional<String> fixed = host.iftype() == InterfaceType.MEMIF ? host.memif().socketfile()
+        Optional<String> fixed = InterfaceType.MEMIF.equals(host.iftype()) ? host.memif().socketfile()
                 : host.vhost().socketfile();
         List<Path> choices = fixed.map(List::of).orElseGet(() -> List.of(PortName.original(attachment.id()),
                 PortName.distinct(attachment.netConf().name(), attachment.id()))).stream()

@@ -31,7 +31,9 @@ import org.userspacecni.spi.ErrorCode;
  * idempotent; remove leaves nothing; an unreachable datapath is code 11 on apply and "not available" on
  * STATUS. Every failure is a {@link CniException}.
  *
- * <p>Extend it and start the datapath: {@code protected ContainerDatapath start(Path root)}.
+ * <p>Extend it and start the datapath: {@code protected ContainerDatapath start(Path root)}. The contract runs for
+ * the interface type the datapath's container section names, which must be one the engine declares: an engine
+ * with several types extends it once per type.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(180)
@@ -57,6 +59,15 @@ public abstract class ContainerSideContract {
     void stopDatapath() {
         if (datapath != null) {
             datapath.close();
+        }
+    }
+
+    @Test
+    void theDatapathsInterfaceTypeIsOneTheEngineDeclares() {
+        ContainerConfig config = config();
+        try (DatapathBackend backend = backend()) {
+            assertThat(backend.interfaceTypes()).as("the interface types engine " + engine + " declares")
+                    .contains(config.config().iftype());
         }
     }
 

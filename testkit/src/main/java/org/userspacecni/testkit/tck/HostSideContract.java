@@ -61,7 +61,9 @@ import org.userspacecni.testkit.PlacedSockets;
  * socket file. Its socket is live ({@link Neighbour}), and afterwards its port and that very socket are unchanged.
  *
  * <p>Extend it and start the datapath: {@code protected HostDatapath start(Path root)}. Each test uses
- * networks of its own, so the tests share one datapath.
+ * networks of its own, so the tests share one datapath. The contract runs for the interface type the datapath's
+ * host section names, which must be one the engine declares: an engine with several types extends it once per
+ * type (a datapath whose {@link HostDatapath#hostSection()} names each).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
@@ -88,6 +90,15 @@ public abstract class HostSideContract {
     void stopDatapath() {
         if (datapath != null) {
             datapath.close();
+        }
+    }
+
+    @Test
+    void theDatapathsInterfaceTypeIsOneTheEngineDeclares() {
+        NetConf net = network();
+        try (DatapathBackend backend = backend()) {
+            assertThat(backend.interfaceTypes()).as("the interface types engine " + engine + " declares")
+                    .contains(net.host().iftype());
         }
     }
 
@@ -480,7 +491,7 @@ public abstract class HostSideContract {
 
     /** Whether the host end of such an attachment makes and listens on the socket. */
     private static boolean hostEndListens(Side host) {
-        return host.iftype() == InterfaceType.MEMIF ? host.memif().roleOrDefault() == MemifRole.MASTER
+        return InterfaceType.MEMIF.equals(host.iftype()) ? host.memif().roleOrDefault() == MemifRole.MASTER
                 : host.vhost().modeOrDefault() == VhostMode.SERVER;
     }
 
