@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.userspacecni.core.EngineOptionsTable;
 import org.userspacecni.core.ProgramContext;
 import org.userspacecni.core.ProviderKind;
 import org.userspacecni.core.ProviderLoader;
@@ -28,7 +28,6 @@ import org.userspacecni.core.cni.CniVersion;
 import org.userspacecni.spi.ConfigDoc;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
-import org.userspacecni.spi.EngineOption;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.Side;
@@ -37,7 +36,7 @@ import org.userspacecni.spi.WireName;
 /**
  * Writes {@code docs/configuration-reference.md}: every setting of the network configuration, from the SPI's
  * configuration records and their {@link ConfigDoc} annotations, and each engine's options, as its provider
- * declares them ({@link EngineOption}). The engines are found as the programs find them, through
+ * declares them ({@link EngineOptionsTable}). The engines are found as the programs find them, through
  * {@link ProviderLoader}.
  */
 public final class ConfigurationReference {
@@ -47,8 +46,6 @@ public final class ConfigurationReference {
 
     private static final Pattern CONSTANT = Pattern.compile("\\{([A-Z][A-Z0-9_]*)}");
     private static final List<String> FIELD_COLUMNS = List.of("field", "type", "default", "allowed", "engines",
-            "meaning");
-    private static final List<String> OPTION_COLUMNS = List.of("option", "else the variable", "default", "allowed",
             "meaning");
     /** A host or a container section: both have the fields of {@link Side}. */
     private static final String SIDE = "<side>";
@@ -99,7 +96,7 @@ public final class ConfigurationReference {
             page.append("\n### `").append(engine.engine()).append("`\n\n")
                     .append("Interface types: ").append(interfaceTypes(engine).stream().map(ConfigurationReference::code)
                             .collect(Collectors.joining(", "))).append(".\n\n");
-            table(page, OPTION_COLUMNS, options(engine));
+            page.append(EngineOptionsTable.of(engine));
         }
         return page.toString();
     }
@@ -140,20 +137,6 @@ public final class ConfigurationReference {
                     + "', which is not installed: " + installed);
         });
         return engines;
-    }
-
-    /** An engine's options, as its provider declares them. */
-    private static List<List<String>> options(DatapathBackendProvider engine) {
-        List<List<String>> rows = new ArrayList<>();
-        for (EngineOption option : engine.options()) {
-            String section = option.sections().size() > 1 ? SIDE
-                    : option.sections().iterator().next().name().toLowerCase(Locale.ROOT);
-            rows.add(List.of(code(section + ".options." + option.name()), option.variable().map(
-                    ConfigurationReference::code).orElse("none"), option.defaultValue().isEmpty() ? "none"
-                    : option.defaultValue(), option.allowed(), option.description()));
-        }
-        rows.sort(Comparator.comparing(row -> row.get(0)));
-        return rows;
     }
 
     /** The names of the interface types an engine declares, sorted. */

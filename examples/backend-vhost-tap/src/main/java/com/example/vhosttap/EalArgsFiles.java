@@ -13,12 +13,14 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.ContainerSide;
 import org.userspacecni.spi.DatapathStatus;
+import org.userspacecni.spi.EngineOption;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.InterfaceType;
 
@@ -30,14 +32,17 @@ import org.userspacecni.spi.InterfaceType;
  * whatever vhost mode the stored configuration carries. For {@code iftype: tap} the file names the TAP device
  * the host side moved into this namespace, for DPDK's {@code net_tap}, and apply waits for that device instead.
  *
- * <p>The EAL directory is the container section's option {@code ealDir}, else {@value #EAL_DIR_VARIABLE}, else
+ * <p>The EAL directory is the option {@link #EAL_DIR}: the container section's {@code ealDir}, else its variable
+ * (which the agent sets from {@code --engine-option vhost-tap.ealDir=DIR}), else
  * {@code /run/vhost-tap/eal}; it is the application's, shared with the agent, and this side never makes it.
  * STATUS, which has no configuration to read, looks at the variable's directory or the default.
  */
 final class EalArgsFiles implements ContainerSide {
 
-    static final String EAL_DIR_VARIABLE = "USERSPACE_CNI_VHOST_TAP_EAL_DIR";
     static final Path DEFAULT_EAL_DIR = Path.of("/run/vhost-tap/eal");
+    static final EngineOption EAL_DIR = new EngineOption("ealDir", Set.of(EngineOption.Section.CONTAINER),
+            Optional.of("USERSPACE_CNI_VHOST_TAP_EAL_DIR"), "`" + DEFAULT_EAL_DIR + "`", "an absolute path",
+            "Where the container side writes each attachment's EAL arguments for the DPDK application.");
     static final int QUEUE_SIZE = 1024;
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
@@ -105,7 +110,7 @@ final class EalArgsFiles implements ContainerSide {
 
     @Override
     public DatapathStatus status() {
-        return unusable(ealDir(Optional.empty())).map(DatapathStatus::unavailable).orElse(DatapathStatus.up());
+        return unusable(ealDir(EAL_DIR.value(context))).map(DatapathStatus::unavailable).orElse(DatapathStatus.up());
     }
 
     /**
@@ -137,12 +142,10 @@ final class EalArgsFiles implements ContainerSide {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vhost-tap: '" + ifName
                     + "' cannot name a file");
         }
-        return ealDir(config.config().option("ealDir")).resolve(config.name()).resolve(ifName + ".args");
+        return ealDir(EAL_DIR.value(config.config(), context)).resolve(config.name()).resolve(ifName + ".args");
     }
 
-    private Path ealDir(Optional<String> option) {
-        Optional<String> dir = option.or(() -> context.environment(EAL_DIR_VARIABLE))
-                .filter(value -> !value.isEmpty());
+    private static Path ealDir(Optional<String> dir) {
         if (dir.isPresent() && (!dir.get().startsWith("/") || dir.get().indexOf('\0') >= 0)) {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vhost-tap: the EAL directory must be an"
                     + " absolute path, not '" + dir.get() + "'");

@@ -5,26 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.EngineOption;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.Side;
 
 /**
- * What the host side runs and where it keeps things. Each setting comes from the host section's
- * {@code options}, else an environment variable of the plugin, else a default:
- *
- * <ul>
- * <li>{@code testpmd} / {@code USERSPACE_CNI_VHOST_TAP_TESTPMD}: the forwarder's program, by default
- *     {@code /usr/bin/dpdk-testpmd} (Debian's {@code dpdk-dev}).</li>
- * <li>{@code hugepageDir} / {@code USERSPACE_CNI_VHOST_TAP_HUGEPAGES}: the hugetlbfs mount the forwarders take
- *     their memory from, by default {@code /dev/hugepages}.</li>
- * <li>{@code stateDir} / {@code USERSPACE_CNI_VHOST_TAP_STATE_DIR}: where the forwarders' pid files and logs
- *     are, a directory per network; by default {@code /run/usrsp-vhost-tap}.</li>
- * <li>{@code cpus} / {@code USERSPACE_CNI_VHOST_TAP_CPUS}: the CPUs (a list such as {@code 0-1} or
- *     {@code 2,3}) that every forwarder's two threads float over, so that forwarders share them rather than each
- *     pinning one; by default {@code 0-1}.</li>
- * </ul>
+ * What the host side runs and where it keeps things: each setting is an option this engine declares
+ * ({@link VhostTapBackendProvider#options()}), from the host section's {@code options}, else an environment
+ * variable of the plugin, else a default.
  */
 record HostSettings(Path testpmd, Path hugepageDir, Path stateDir, String cpus) {
 
@@ -32,6 +23,17 @@ record HostSettings(Path testpmd, Path hugepageDir, Path stateDir, String cpus) 
     static final Path DEFAULT_HUGEPAGE_DIR = Path.of("/dev/hugepages");
     static final Path DEFAULT_STATE_DIR = Path.of("/run/usrsp-vhost-tap");
     static final String DEFAULT_CPUS = "0-1";
+
+    static final EngineOption TESTPMD = host("testpmd", "USERSPACE_CNI_VHOST_TAP_TESTPMD", DEFAULT_TESTPMD,
+            "an absolute path", "The forwarder's program (Debian's `dpdk-dev`).");
+    static final EngineOption HUGEPAGE_DIR = host("hugepageDir", "USERSPACE_CNI_VHOST_TAP_HUGEPAGES",
+            DEFAULT_HUGEPAGE_DIR, "an absolute path", "The hugetlbfs mount point the forwarders take their memory"
+                    + " from; each takes about 20 MiB.");
+    static final EngineOption STATE_DIR = host("stateDir", "USERSPACE_CNI_VHOST_TAP_STATE_DIR", DEFAULT_STATE_DIR,
+            "an absolute path", "Where the forwarders' pid files and logs are, a directory per network.");
+    static final EngineOption CPUS = host("cpus", "USERSPACE_CNI_VHOST_TAP_CPUS", DEFAULT_CPUS,
+            "a CPU list such as `0-1` or `2,3`", "The CPUs every forwarder's two threads float over, so that"
+                    + " forwarders share them rather than each pinning one.");
 
     HostSettings {
         for (Path path : List.of(testpmd, hugepageDir, stateDir)) {
@@ -47,11 +49,10 @@ record HostSettings(Path testpmd, Path hugepageDir, Path stateDir, String cpus) 
     }
 
     static HostSettings of(Side host, BackendContext context) {
-        return new HostSettings(
-                path(host, context, "testpmd", "USERSPACE_CNI_VHOST_TAP_TESTPMD").orElse(DEFAULT_TESTPMD),
-                path(host, context, "hugepageDir", "USERSPACE_CNI_VHOST_TAP_HUGEPAGES").orElse(DEFAULT_HUGEPAGE_DIR),
-                path(host, context, "stateDir", "USERSPACE_CNI_VHOST_TAP_STATE_DIR").orElse(DEFAULT_STATE_DIR),
-                setting(host, context, "cpus", "USERSPACE_CNI_VHOST_TAP_CPUS").orElse(DEFAULT_CPUS));
+        return new HostSettings(path(host, context, TESTPMD).orElse(DEFAULT_TESTPMD),
+                path(host, context, HUGEPAGE_DIR).orElse(DEFAULT_HUGEPAGE_DIR),
+                path(host, context, STATE_DIR).orElse(DEFAULT_STATE_DIR),
+                CPUS.value(host, context).orElse(DEFAULT_CPUS));
     }
 
     /** Where the pid files and logs of {@code network}'s forwarders are. */
@@ -88,15 +89,17 @@ record HostSettings(Path testpmd, Path hugepageDir, Path stateDir, String cpus) 
         }
     }
 
-    private static Optional<String> setting(Side host, BackendContext context, String option, String variable) {
-        return host.option(option).or(() -> context.environment(variable)).filter(value -> !value.isEmpty());
+    private static EngineOption host(String name, String variable, Object defaultValue, String allowed,
+            String description) {
+        return new EngineOption(name, Set.of(EngineOption.Section.HOST), Optional.of(variable),
+                "`" + defaultValue + "`", allowed, description);
     }
 
-    private static Optional<Path> path(Side host, BackendContext context, String option, String variable) {
-        return setting(host, context, option, variable).map(value -> {
+    private static Optional<Path> path(Side host, BackendContext context, EngineOption option) {
+        return option.value(host, context).map(value -> {
             if (!value.startsWith("/") || value.indexOf('\0') >= 0) {
                 throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG,
-                        "vhost-tap: options." + option + " must be an absolute path, not '" + value + "'");
+                        "vhost-tap: options." + option.name() + " must be an absolute path, not '" + value + "'");
             }
             return Path.of(value);
         });

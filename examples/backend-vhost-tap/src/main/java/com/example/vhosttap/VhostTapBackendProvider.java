@@ -1,9 +1,11 @@
 package com.example.vhosttap;
 
+import java.util.List;
 import java.util.Set;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.DatapathBackendProvider;
+import org.userspacecni.spi.EngineOption;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.SpiVersion;
 
@@ -26,6 +28,12 @@ public final class VhostTapBackendProvider implements DatapathBackendProvider {
     @Override
     public String spiVersion() {
         return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public List<EngineOption> options() {
+        return List.of(HostSettings.TESTPMD, HostSettings.HUGEPAGE_DIR, HostSettings.STATE_DIR, HostSettings.CPUS,
+                EalArgsFiles.EAL_DIR);
     }
 
     @Override

@@ -49,7 +49,7 @@ class ContainerTapContainerSideContractIT extends ContainerSideContract {
 
         @Override
         public Map<String, String> environment() {
-            return Map.of(EalArgsFiles.EAL_DIR_VARIABLE, ealDir.toString());
+            return Map.of(EalArgsFiles.EAL_DIR.variable().orElseThrow(), ealDir.toString());
         }
 
         @Override

@@ -49,7 +49,7 @@ class ContainerTapDataPlaneIT {
             throws Exception {
         Path ealDir = Files.createDirectories(root.resolve("eal"));
         try (NetworkNamespace netns = NetworkNamespace.create();
-                DatapathBackend backend = Engine.backend(Map.of(EalArgsFiles.EAL_DIR_VARIABLE, ealDir.toString()))) {
+                DatapathBackend backend = Engine.backend(Map.of(EalArgsFiles.EAL_DIR.variable().orElseThrow(), ealDir.toString()))) {
             NetConf net = Engine.network(NETWORK, root.resolve("shared"), Engine.tapSection(""));
             Attachment attachment = new Attachment(new AttachmentId("7a9c0417e" + "0".repeat(55), "net1"),
                     Optional.of(netns.path().toString()), net, "02:00:00:00:7a:01",

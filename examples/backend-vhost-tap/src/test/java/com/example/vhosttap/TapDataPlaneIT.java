@@ -45,7 +45,7 @@ class TapDataPlaneIT {
         Path ealDir = Files.createDirectories(root.resolve("eal"));
         try (Hugepages hugepages = Hugepages.mount(root.resolve("huge"));
                 NetworkNamespace netns = NetworkNamespace.create();
-                DatapathBackend backend = Engine.backend(Map.of(EalArgsFiles.EAL_DIR_VARIABLE, ealDir.toString()))) {
+                DatapathBackend backend = Engine.backend(Map.of(EalArgsFiles.EAL_DIR.variable().orElseThrow(), ealDir.toString()))) {
             NetConf net = Engine.network(NETWORK, root.resolve("shared"), Engine.hostSection(hugepages.dir(), state,
                     ",\"vhost\":{\"mode\":\"server\"}"));
             Attachment attachment = new Attachment(new AttachmentId("da7a91a4e" + "0".repeat(55), "net1"),

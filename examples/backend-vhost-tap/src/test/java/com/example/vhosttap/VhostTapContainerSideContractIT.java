@@ -46,7 +46,7 @@ class VhostTapContainerSideContractIT extends ContainerSideContract {
 
         @Override
         public Map<String, String> environment() {
-            return Map.of(EalArgsFiles.EAL_DIR_VARIABLE, ealDir.toString());
+            return Map.of(EalArgsFiles.EAL_DIR.variable().orElseThrow(), ealDir.toString());
         }
 
         @Override
