@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
 import org.userspacecni.core.BackendRegistry;
 import org.userspacecni.core.store.ConfigReader;
 import org.userspacecni.spi.AttachmentId;
@@ -51,17 +53,21 @@ final class Agent {
 
     private final BackendRegistry backends;
     private final BackendContext context;
+    private final Clock clock;
     private final System.Logger log;
     private final Map<AttachmentId, ContainerConfig> applied = new HashMap<>();
     private boolean recovered;
 
-    Agent(AttachmentSource source, AppliedAttachments earlier, BackendRegistry backends, BackendContext context) {
+    @Inject
+    Agent(AttachmentSource source, AppliedAttachments earlier, BackendRegistry backends, BackendContext context,
+            Clock clock) {
         this.source = source;
         this.earlier = earlier;
         this.store = source.store();
         this.watchedDir = source.watchedDir();
         this.backends = backends;
         this.context = context;
+        this.clock = clock;
         this.log = context.logger();
     }
 
@@ -70,14 +76,14 @@ final class Agent {
      * true when all stored attachments are up.
      */
     boolean runOnce(Duration timeout) throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
+        Instant deadline = clock.instant().plus(timeout);
         try (WatchService watcher = watch()) {
             while (true) {
                 boolean allUp = reconcile();
                 if (allUp && !applied.isEmpty()) {
                     return true;
                 }
-                Duration left = Duration.between(Instant.now(), deadline);
+                Duration left = Duration.between(clock.instant(), deadline);
                 if (left.isNegative() || left.isZero()) {
                     log.log(Level.ERROR, stored().isEmpty() ? "no attachment was stored within " + timeout.toSeconds()
                             + " s in " + source.describe()

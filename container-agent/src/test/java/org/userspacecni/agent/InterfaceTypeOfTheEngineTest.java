@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +40,7 @@ class InterfaceTypeOfTheEngineTest {
         return new Agent(AttachmentSource.of(options, log), new AppliedAttachments(dir.resolve("agent"), log),
                 BackendRegistry.load(ProviderLoader.of(Agent.class), log),
                 new ProgramContext(Map.of(RecordingBackend.DIR_VARIABLE, dir.resolve("datapath").toString(),
-                        RecordingBackend.IFTYPES_VARIABLE, iftypes), log));
+                        RecordingBackend.IFTYPES_VARIABLE, iftypes), log), Clock.systemUTC());
     }
 
     static ContainerConfig config(String iftype) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,8 @@ class PodAnnotationsFollowedTest {
         CniLog log = new CniLog("usrsp-agent", System.err);
         return new Agent(AttachmentSource.of(options, log), new AppliedAttachments(dir.resolve("agent"), log),
                 BackendRegistry.load(ProviderLoader.of(Agent.class), log),
-                new ProgramContext(Map.of(RecordingBackend.DIR_VARIABLE, dir.resolve("datapath").toString()), log));
+                new ProgramContext(Map.of(RecordingBackend.DIR_VARIABLE, dir.resolve("datapath").toString()), log),
+                Clock.systemUTC());
     }
 
     List<String> journal() {

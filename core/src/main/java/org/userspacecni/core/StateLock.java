@@ -16,31 +16,28 @@ import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
 
 /**
- * The lock for shared state (the switch's bridges, the config store): an exclusive POSIX lock on a file in
- * the data directory, held while one plugin process changes them. Runtimes run different containers'
+ * The lock for shared state (the switch's bridges, the config store) of one data directory: an exclusive POSIX
+ * lock on a file in it, held while one plugin process changes them. Runtimes run different containers'
  * operations in parallel, so every change to shared state happens under it. The kernel releases it when
  * the process dies, so a killed plugin never leaves it held. Within one process (the plugin daemon serves
  * many requests at once) a semaphore per directory comes first, because a process cannot hold the same POSIX
- * lock twice.
+ * lock twice. Naming the lock takes nothing: it is taken by {@link #acquire()}, for as long as the change lasts.
  */
-public final class StateLock implements AutoCloseable {
+public final class StateLock {
 
     public static final String FILE_NAME = "userspace-cni.lock";
 
     private static final ConcurrentMap<Path, Semaphore> IN_PROCESS = new ConcurrentHashMap<>();
 
-    private final Semaphore inProcess;
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final Path directory;
 
-    private StateLock(Semaphore inProcess, FileChannel channel, FileLock lock) {
-        this.inProcess = inProcess;
-        this.channel = channel;
-        this.lock = lock;
+    /** The lock of {@code directory}; nothing is created or locked until it is acquired. */
+    public StateLock(Path directory) {
+        this.directory = directory;
     }
 
-    /** Blocks until this process holds the lock of {@code directory}, creating the directory (0700) if needed. */
-    public static StateLock acquire(Path directory) {
+    /** Blocks until this process holds the lock, creating the directory (0700) if needed. */
+    public Held acquire() {
         Semaphore inProcess = IN_PROCESS.computeIfAbsent(directory.toAbsolutePath().normalize(),
                 key -> new Semaphore(1));
         inProcess.acquireUninterruptibly();
@@ -51,7 +48,7 @@ public final class StateLock implements AutoCloseable {
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
-                return new StateLock(inProcess, channel, channel.lock());
+                return new Held(inProcess, channel, channel.lock());
             } catch (IOException | RuntimeException e) {
                 channel.close();
                 throw e;
@@ -65,14 +62,28 @@ public final class StateLock implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        try (channel) {
-            lock.release();
-        } catch (IOException e) {
-            // Closing the channel releases the lock as well.
-        } finally {
-            inProcess.release();
+    /** The lock while this process holds it; closing it lets the next holder go on. */
+    public static final class Held implements AutoCloseable {
+
+        private final Semaphore inProcess;
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        private Held(Semaphore inProcess, FileChannel channel, FileLock lock) {
+            this.inProcess = inProcess;
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        @Override
+        public void close() {
+            try (channel) {
+                lock.release();
+            } catch (IOException e) {
+                // Closing the channel releases the lock as well.
+            } finally {
+                inProcess.release();
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ class StateLockTest {
     @Test
     void createsAPrivateDirectoryForTheLock() throws Exception {
         Path data = dir.resolve("data");
-        try (StateLock lock = StateLock.acquire(data)) {
+        try (StateLock.Held held = new StateLock(data).acquire()) {
             assertThat(data.resolve(StateLock.FILE_NAME)).exists();
         }
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
@@ -29,7 +29,7 @@ class StateLockTest {
     @Test
     void anotherProcessCannotTakeTheLockUntilItIsReleased() throws Exception {
         Path data = dir.resolve("data");
-        try (StateLock lock = StateLock.acquire(data)) {
+        try (StateLock.Held held = new StateLock(data).acquire()) {
             assertThat(probe(data)).isEqualTo("busy");
         }
         assertThat(probe(data)).isEqualTo("free");

@@ -59,13 +59,14 @@ final class HostPlugin {
     private final IpamDelegate ipam;
     private final FileConfigStore store;
     private final AttachmentJournal journal;
+    private final StateLock lock;
     private final HoldPoints holds;
     private final Lazy<Providers<PodStoreProvider>> podStores;
     private final System.Logger log;
 
     @Inject
     HostPlugin(BackendRegistry registry, BackendContext context, IpamDelegate ipam, FileConfigStore store,
-            AttachmentJournal journal, HoldPoints holds, Lazy<Providers<PodStoreProvider>> podStores,
+            AttachmentJournal journal, StateLock lock, HoldPoints holds, Lazy<Providers<PodStoreProvider>> podStores,
             System.Logger log) {
         this.registry = registry;
         this.podStores = podStores;
@@ -73,6 +74,7 @@ final class HostPlugin {
         this.ipam = ipam;
         this.store = store;
         this.journal = journal;
+        this.lock = lock;
         this.holds = holds;
         this.log = log;
     }
@@ -169,9 +171,9 @@ final class HostPlugin {
             }
             // Read before the port is made: a switch that starts anew in between is then restored once too often.
             Optional<String> instance = backend.host().instance(conf);
-            HostPort port = onTheSwitch(conf, backend.host(), () -> backend.host().add(attachment));
+            HostPort port = onTheSwitch(backend.host(), () -> backend.host().add(attachment));
             rollback.done("host port of " + id,
-                    () -> onTheSwitch(conf, backend.host(), () -> backend.host().delete(attachment)));
+                    () -> onTheSwitch(backend.host(), () -> backend.host().delete(attachment)));
             journal.hostEndMade(conf.name(), id, new AttachmentJournal.HostEnd(attachment, port, instance));
             // Undone first: reconcile must not bring back the port while the undo below removes it.
             rollback.done("the journal's record of the host port of " + id,
@@ -273,7 +275,7 @@ final class HostPlugin {
         NetConf conf = attachment.netConf();
         withBackendIfInstalled(conf, backend -> {
             try {
-                onTheSwitch(conf, backend.host(), () -> backend.host().delete(attachment));
+                onTheSwitch(backend.host(), () -> backend.host().delete(attachment));
             } catch (CniException e) {
                 if (e.code() != ErrorCode.INVALID_NETWORK_CONFIG.code()
                         && e.code() != ErrorCode.UNSUPPORTED_FIELD.code()) {
@@ -389,7 +391,7 @@ final class HostPlugin {
         NetConf conf = request.netConf();
         Set<AttachmentId> valid = NetConfDecoder.validAttachments(request.config());
         Failures failures = new Failures();
-        try (StateLock lock = StateLock.acquire(conf.dataDirPath())) {
+        try (StateLock.Held held = lock.acquire()) {
             Map<AttachmentId, AttachmentJournal.Entry> journaled = journal.of(conf.name());
             Set<AttachmentId> stale = new LinkedHashSet<>(journaled.keySet());
             failures.attempt(() -> withBackendIfInstalled(conf, backend -> backend.host().gc(conf, sharedDir(conf), valid)));
@@ -430,17 +432,17 @@ final class HostPlugin {
      * A change to the switch, made while no other command of this node changes it, unless the engine takes
      * concurrent changes itself.
      */
-    private static <T> T onTheSwitch(NetConf conf, HostSide host, Supplier<T> change) {
+    private <T> T onTheSwitch(HostSide host, Supplier<T> change) {
         if (host.takesConcurrentChanges()) {
             return change.get();
         }
-        try (StateLock lock = StateLock.acquire(conf.dataDirPath())) {
+        try (StateLock.Held held = lock.acquire()) {
             return change.get();
         }
     }
 
-    private static void onTheSwitch(NetConf conf, HostSide host, Runnable change) {
-        onTheSwitch(conf, host, () -> {
+    private void onTheSwitch(HostSide host, Runnable change) {
+        onTheSwitch(host, () -> {
             change.run();
             return null;
         });

@@ -9,6 +9,7 @@ import org.userspacecni.core.ProgramContext;
 import org.userspacecni.core.ProviderKind;
 import org.userspacecni.core.ProviderLoader;
 import org.userspacecni.core.Providers;
+import org.userspacecni.core.StateLock;
 import org.userspacecni.core.store.FileConfigStore;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
@@ -16,7 +17,11 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.PodStoreProvider;
 
-/** The host plugin's own parts: IPAM delegation, the config store, and the context its backends get. */
+/**
+ * The host plugin's parts that take a decision or a value from the command: the IPAM timeout, the network's
+ * data directory (for the config store, the journal and the lock), the pod stores the program's loader offers,
+ * and the context its backends get. The rest is made by constructor injection.
+ */
 @Module
 interface HostPluginModule {
 
@@ -25,14 +30,10 @@ interface HostPluginModule {
     /** Where an operator sets another IPAM timeout, in whole seconds. */
     String IPAM_TIMEOUT_VARIABLE = "USERSPACE_CNI_IPAM_TIMEOUT";
 
+    /** How IPAM plugins run: their stderr the command's, killed after the IPAM timeout. */
     @Provides
-    static IpamDelegate ipam(CniEnvironment environment, PrintStream stderr, System.Logger log) {
-        return new IpamDelegate(environment, new ProcessRunner(ipamTimeout(environment), stderr), log);
-    }
-
-    @Provides
-    static AttachmentJournal journal(NetConf netConf) {
-        return new AttachmentJournal(netConf.dataDirPath());
+    static ProcessRunner ipamPlugins(CniEnvironment environment, PrintStream stderr) {
+        return new ProcessRunner(ipamTimeout(environment), stderr);
     }
 
     private static Duration ipamTimeout(CniEnvironment environment) {
@@ -50,6 +51,16 @@ interface HostPluginModule {
     @Provides
     static FileConfigStore store(NetConf netConf, System.Logger log) {
         return FileConfigStore.hostView(netConf.dataDirPath(), log);
+    }
+
+    @Provides
+    static AttachmentJournal journal(NetConf netConf) {
+        return new AttachmentJournal(netConf.dataDirPath());
+    }
+
+    @Provides
+    static StateLock lock(NetConf netConf) {
+        return new StateLock(netConf.dataDirPath());
     }
 
     @Provides

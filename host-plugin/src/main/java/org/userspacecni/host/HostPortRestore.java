@@ -53,13 +53,13 @@ final class HostPortRestore {
 
     private final BackendRegistry registry;
     private final BackendContext context;
-    private final Path dataDir;
+    private final StateLock stateLock;
     private final AttachmentJournal journal;
 
     HostPortRestore(BackendRegistry registry, BackendContext context, Path dataDir) {
         this.registry = registry;
         this.context = context;
-        this.dataDir = dataDir;
+        this.stateLock = new StateLock(dataDir);
         this.journal = new AttachmentJournal(dataDir);
     }
 
@@ -88,7 +88,7 @@ final class HostPortRestore {
     private Result restore(AttachmentJournal.Entry listed, Function<AttachmentLocks.Key, AttachmentLocks.Held> lock) {
         AttachmentLocks.Key key = new AttachmentLocks.Key(listed.network(), listed.id().containerId(),
                 listed.id().ifName());
-        try (AttachmentLocks.Held held = lock.apply(key); StateLock state = StateLock.acquire(dataDir)) {
+        try (AttachmentLocks.Held held = lock.apply(key); StateLock.Held state = stateLock.acquire()) {
             Optional<AttachmentJournal.HostEnd> end = hostEnd(listed);
             if (end.isEmpty()) {
                 return new Result(listed, Outcome.SKIPPED, "no host port recorded: being added or deleted, or made"

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.inject.Inject;
 import org.userspacecni.core.Json;
 import org.userspacecni.core.ProcessRunner;
 import org.userspacecni.core.cni.CniResult;
@@ -36,6 +37,7 @@ final class IpamDelegate {
     private final ProcessRunner runner;
     private final System.Logger log;
 
+    @Inject
     IpamDelegate(CniEnvironment environment, ProcessRunner runner, System.Logger log) {
         this.environment = environment;
         this.runner = runner;
