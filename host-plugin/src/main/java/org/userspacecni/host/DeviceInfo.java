@@ -34,8 +34,8 @@ final class DeviceInfo {
     }
 
     /** The file {@code runtimeConfig.CNIDeviceInfoFile} names, if any: an absolute, normalized path. */
-    static Optional<Path> file(CniRequest request) {
-        String path = request.config().path("runtimeConfig").path("CNIDeviceInfoFile").asText("");
+    static Optional<Path> file(ObjectNode config) {
+        String path = config.path("runtimeConfig").path("CNIDeviceInfoFile").asText("");
         if (path.isEmpty()) {
             return Optional.empty();
         }

@@ -22,7 +22,6 @@ import org.userspacecni.core.SocketPlacement;
 import org.userspacecni.core.StateLock;
 import org.userspacecni.core.cni.CniResult;
 import org.userspacecni.core.cni.CniVersion;
-import org.userspacecni.core.cni.NetConfDecoder;
 import org.userspacecni.core.cni.ResultCodec;
 import org.userspacecni.core.store.FileConfigStore;
 import org.userspacecni.host.HoldPoints.Step;
@@ -142,7 +141,7 @@ final class HostPlugin {
      * leaves, DEL or GC finds.
      */
     private CniResult add(CniRequest request, Pods pods, Rollback rollback) {
-        Optional<CniResult> prevResult = NetConfDecoder.prevResult(request.config(), request.version());
+        Optional<CniResult> prevResult = request.prevResult();
         AttachmentId id = request.environment().attachmentId();
         requireNotInAnotherNetwork(id, request.netConf().name());
         NetConf conf = request.netConf();
@@ -155,18 +154,18 @@ final class HostPlugin {
         });
         Attachment attachment = attachment(request, conf, sockets);
         requireNetns(attachment);
-        Optional<Path> deviceInfo = DeviceInfo.file(request);
+        Optional<Path> deviceInfo = request.deviceInfoFile();
         try (DatapathBackend backend = open(conf)) {
             CniResult addresses = CniResult.empty();
             if (conf.ipam().isPresent()) {
                 String type = conf.ipam().get().type();
                 try {
-                    addresses = ipam.add(type, request.config(), request.version());
+                    addresses = ipam.add(type, request.asSent(), request.version());
                 } catch (RuntimeException e) {
                     rollback.mayRemain("whatever the IPAM plugin holds for " + id + " after its failed ADD");
                     throw e;
                 }
-                rollback.done("IPAM lease of " + id, () -> ipam.del(type, request.config(), request.version()));
+                rollback.done("IPAM lease of " + id, () -> ipam.del(type, request.asSent(), request.version()));
                 holds.reached(Step.IPAM_LEASED);
             }
             // Read before the port is made: a switch that starts anew in between is then restored once too often.
@@ -206,7 +205,6 @@ final class HostPlugin {
     /** What ADD refuses before it changes anything, the journal included: a bad request leaves no trace. */
     private void requireValid(CniRequest request) {
         requireNetns(attachment(request, request.netConf(), sharedDir(request.netConf())));
-        DeviceInfo.file(request);
         open(request.netConf()).close();
     }
 
@@ -244,7 +242,7 @@ final class HostPlugin {
                         e.getMessage(), attached.sharedDirPath());
                 sockets = sharedDir(attached);
             }
-            Attachment attachment = attachmentForDel(request, attached, sockets);
+            Attachment attachment = attachment(request, attached, sockets);
             failures.attempt(() -> deleteStored(id, network));
             failures.attempt(() -> pods.delete(id));
             // Dropped before the port goes, so that reconcile never brings it back.
@@ -252,7 +250,7 @@ final class HostPlugin {
             failures.attempt(() -> deleteHostPort(attachment));
             attached.ipam().ifPresent(section -> failures.attempt(() -> {
                 if (ipamInstalled(section.type())) {
-                    ipam.del(section.type(), request.config(), request.version());
+                    ipam.del(section.type(), request.asSent(), request.version());
                 }
             }));
             journaled.flatMap(AttachmentJournal.Entry::deviceInfo)
@@ -336,8 +334,7 @@ final class HostPlugin {
             sockets = pods.sockets(conf, request.environment().attachmentId());
         }
         Attachment attachment = attachment(request, conf, sockets);
-        CniResult prev = NetConfDecoder.prevResult(request.config(), request.version())
-                .orElseThrow(() -> new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "CHECK needs a prevResult"));
+        CniResult prev = request.prevResult().orElseThrow(() -> new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "CHECK needs a prevResult"));
         String ifName = attachment.id().ifName();
         CniResult.NetInterface nic = prev.interfaces().stream().filter(i -> i.name().equals(ifName)).findFirst()
                 .orElseThrow(() -> new CniException(ErrorCode.INVALID_NETWORK_CONFIG,
@@ -370,7 +367,7 @@ final class HostPlugin {
             throw new CniException(ErrorCode.ATTACHMENT_DIFFERS, "prevResult gives " + ifName + " the addresses "
                     + claimed + ", but attachment " + attachment.id() + " holds " + held);
         }
-        conf.ipam().ifPresent(section -> ipam.check(section.type(), request.config(), request.version()));
+        conf.ipam().ifPresent(section -> ipam.check(section.type(), request.asSent(), request.version()));
     }
 
     /** The addresses of the IPAM result the attachment stored at ADD. */
@@ -389,7 +386,7 @@ final class HostPlugin {
     private void gc(CniRequest request) {
         requireVersion(request, CniVersion.V1_1_0, "GC");
         NetConf conf = request.netConf();
-        Set<AttachmentId> valid = NetConfDecoder.validAttachments(request.config());
+        Set<AttachmentId> valid = request.validAttachments();
         Failures failures = new Failures();
         try (StateLock.Held held = lock.acquire()) {
             Map<AttachmentId, AttachmentJournal.Entry> journaled = journal.of(conf.name());
@@ -405,7 +402,7 @@ final class HostPlugin {
             stale.forEach(id -> Optional.ofNullable(journaled.get(id)).flatMap(AttachmentJournal.Entry::deviceInfo)
                     .ifPresent(file -> failures.attempt(() -> DeviceInfo.delete(file, log))));
             conf.ipam().ifPresent(section -> failures.attempt(
-                    () -> ipam.gc(section.type(), request.config(), request.version(), stale)));
+                    () -> ipam.gc(section.type(), request.asSent(), request.version(), stale)));
             if (failures.none()) {
                 stale.forEach(id -> journal.forget(conf.name(), id));
             }
@@ -425,7 +422,7 @@ final class HostPlugin {
         if (!status.available()) {
             throw new CniException(status.code(), status.message());
         }
-        conf.ipam().ifPresent(section -> ipam.status(section.type(), request.config()));
+        conf.ipam().ifPresent(section -> ipam.status(section.type(), request.asSent()));
     }
 
     /**
@@ -500,27 +497,12 @@ final class HostPlugin {
 
     private static Attachment attachment(CniRequest request, NetConf conf, Sockets sockets) {
         CniEnvironment env = request.environment();
-        return new Attachment(env.attachmentId(), env.netns(), conf, MacAddresses.of(request), sockets);
+        return new Attachment(env.attachmentId(), env.netns(), conf, request.mac().orElseThrow(), sockets);
     }
 
     /** Sockets in the network's shared directory: for GC, and for a pod whose directory cannot be learnt. */
     private static SocketPlacement sharedDir(NetConf conf) {
         return SocketPlacement.in(conf.sharedDirPath());
-    }
-
-    /**
-     * The attachment as DEL sees it: a MAC address that ADD would have refused cannot keep DEL from removing what
-     * the attachment's marks and journal entry name, and nothing is removed by its MAC.
-     */
-    private Attachment attachmentForDel(CniRequest request, NetConf conf, Sockets sockets) {
-        try {
-            return attachment(request, conf, sockets);
-        } catch (CniException e) {
-            log.log(Level.WARNING, "DEL: " + e.getMessage() + "; going on without it");
-            CniEnvironment env = request.environment();
-            return new Attachment(env.attachmentId(), env.netns(), conf, MacAddresses.derived(env.attachmentId()),
-                    sockets);
-        }
     }
 
     private static void requireNetns(Attachment attachment) {

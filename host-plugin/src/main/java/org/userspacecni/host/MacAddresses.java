@@ -1,6 +1,7 @@
 package org.userspacecni.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,11 +25,12 @@ final class MacAddresses {
     private MacAddresses() {
     }
 
-    static String of(CniRequest request) {
-        JsonNode runtime = request.config().path("runtimeConfig").path("mac");
+    /** The address {@code config} or the environment asks for, else the derived one; 7 for an invalid one. */
+    static String of(ObjectNode config, CniEnvironment environment) {
+        JsonNode runtime = config.path("runtimeConfig").path("mac");
         Optional<String> asked = runtime.isTextual() ? Optional.of(runtime.textValue())
-                : Optional.ofNullable(request.environment().args().get("MAC"));
-        return asked.map(MacAddresses::check).orElseGet(() -> derived(request.environment().attachmentId()));
+                : Optional.ofNullable(environment.args().get("MAC"));
+        return asked.map(MacAddresses::check).orElseGet(() -> derived(environment.attachmentId()));
     }
 
     private static String check(String mac) {

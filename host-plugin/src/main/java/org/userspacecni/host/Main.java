@@ -82,9 +82,10 @@ public final class Main {
             NetConf netConf = NetConfDecoder.netConf(config);
             log.configure(netConf.logLevel(), netConf.logFile().map(Path::of));
             log.log(Level.DEBUG, "{0} {1}", command, environment.containerId().orElse(""));
+            CniRequest request = CniRequest.decode(environment, config, version, netConf, log);
             HostPlugin plugin = DaggerHostPluginComponent.factory()
                     .create(environment, netConf, stderr, log, providers).plugin();
-            plugin.run(new CniRequest(environment, config, version, netConf)).ifPresent(out::print);
+            plugin.run(request).ifPresent(out::print);
             return 0;
         } catch (CniException e) {
             log.log(Level.ERROR, "{0} failed with code {1}: {2}{3}", commandName, e.code(), e.getMessage(),

@@ -36,6 +36,14 @@ class MacAddressTest extends RecordingEngineTest {
         }
     }
 
+    @Test
+    void aMacAddRefusesCannotKeepDelFromFinishing() {
+        InProcessPlugin.Outcome deleted = plugin.run("DEL", config(",\"runtimeConfig\":{\"mac\":\"01:00:5e:00:00:01\"}"));
+        assertThat(deleted.exitCode()).as(deleted.stdout() + deleted.stderr()).isZero();
+        assertThat(deleted.stderr()).contains("DEL: invalid MAC address '01:00:5e:00:00:01'").contains("going on"
+                + " without it");
+    }
+
     private String mac(String more) {
         InProcessPlugin.Outcome outcome = plugin.run("ADD", config(more));
         assertThat(outcome.exitCode()).as(outcome.stdout()).isZero();
