@@ -1,9 +1,8 @@
 package org.userspacecni.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.userspacecni.agent.InProcessAgent.agent;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,19 +15,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class AgentUsageTest {
 
-    record Outcome(int exitCode, String stdout, String stderr) {
-    }
-
-    static Outcome agent(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(List.of(args), new AgentConsole(new PrintStream(out, true)), new PrintStream(err, true));
-        return new Outcome(exit, out.toString(), err.toString());
-    }
-
     @Test
     void helpListsTheSharedOptionsAndTheSubcommandsOnStdout() {
-        Outcome help = agent("--help");
+        InProcessAgent.Outcome help = agent("--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.stderr()).isEmpty();
         assertThat(help.stdout()).startsWith("Usage: usrsp-agent ")
@@ -40,14 +29,14 @@ class AgentUsageTest {
 
     @Test
     void withoutASubcommandItSaysHowItIsUsed() {
-        Outcome none = agent();
+        InProcessAgent.Outcome none = agent();
         assertThat(none.exitCode()).isZero();
         assertThat(none.stdout()).isEqualTo(agent("--help").stdout());
     }
 
     @Test
     void versionNamesTheProgramAndItsSpi() {
-        Outcome version = agent("--version");
+        InProcessAgent.Outcome version = agent("--version");
         assertThat(version.exitCode()).isZero();
         assertThat(version.stdout()).matches("usrsp-agent \\S+ \\(SPI \\d+\\.\\d+\\)\\n");
         assertThat(agent("status", "--version").stdout()).isEqualTo(version.stdout());
@@ -56,10 +45,10 @@ class AgentUsageTest {
     @ParameterizedTest
     @ValueSource(strings = {"run", "status", "eal-args", "doctor", "engines"})
     void everySubcommandHasItsHelpBothWays(String subcommand) {
-        Outcome asked = agent("help", subcommand);
+        InProcessAgent.Outcome asked = agent("help", subcommand);
         assertThat(asked.exitCode()).isZero();
         assertThat(asked.stdout()).startsWith("Usage: usrsp-agent " + subcommand + " ").contains("--help");
-        Outcome flag = agent(subcommand, "--help");
+        InProcessAgent.Outcome flag = agent(subcommand, "--help");
         assertThat(flag.exitCode()).isZero();
         assertThat(flag.stdout()).isEqualTo(asked.stdout());
     }
@@ -74,7 +63,7 @@ class AgentUsageTest {
 
     @Test
     void anUnknownOptionIsBadUsage() {
-        Outcome wrong = agent("--no-such-option", "status");
+        InProcessAgent.Outcome wrong = agent("--no-such-option", "status");
         assertThat(wrong.exitCode()).isEqualTo(2);
         assertThat(wrong.stdout()).isEmpty();
         assertThat(wrong.stderr()).startsWith("usrsp-agent: Unknown option: '--no-such-option'")
@@ -83,7 +72,7 @@ class AgentUsageTest {
 
     @Test
     void aFlagOfAnotherSubcommandIsBadUsageOfThisOne() {
-        Outcome wrong = agent("status", "--once");
+        InProcessAgent.Outcome wrong = agent("status", "--once");
         assertThat(wrong.exitCode()).isEqualTo(2);
         assertThat(wrong.stderr()).startsWith("usrsp-agent status: Unknown option: '--once'")
                 .contains("Usage: usrsp-agent status ").contains("Try 'usrsp-agent status --help'");
@@ -91,7 +80,7 @@ class AgentUsageTest {
 
     @Test
     void aMissingValueIsBadUsage() {
-        Outcome missing = agent("status", "--data-dir");
+        InProcessAgent.Outcome missing = agent("status", "--data-dir");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.stdout()).isEmpty();
         assertThat(missing.stderr()).contains("Missing required parameter for option '--data-dir' (DIR)")
@@ -100,25 +89,25 @@ class AgentUsageTest {
 
     @Test
     void aMalformedValueIsBadUsage() {
-        Outcome timeout = agent("run", "--once", "--timeout", "soon");
+        InProcessAgent.Outcome timeout = agent("run", "--once", "--timeout", "soon");
         assertThat(timeout.exitCode()).isEqualTo(2);
         assertThat(timeout.stderr()).contains("'soon' is not a long");
-        Outcome level = agent("--log-level", "loud", "status");
+        InProcessAgent.Outcome level = agent("--log-level", "loud", "status");
         assertThat(level.exitCode()).isEqualTo(2);
         assertThat(level.stderr()).contains("--log-level").contains("loud");
-        Outcome noEngine = agent("--engine-option", "ovsdbSocket=/var/run/openvswitch/db.sock", "status");
+        InProcessAgent.Outcome noEngine = agent("--engine-option", "ovsdbSocket=/var/run/openvswitch/db.sock", "status");
         assertThat(noEngine.exitCode()).isEqualTo(2);
         assertThat(noEngine.stderr()).contains("--engine-option takes ENGINE.NAME=VALUE, not 'ovsdbSocket'")
                 .contains("Usage: usrsp-agent status ");
-        Outcome undeclared = agent("--engine-option", "ovs-dpdk.ovsdb=/var/run/openvswitch/db.sock", "status");
+        InProcessAgent.Outcome undeclared = agent("--engine-option", "ovs-dpdk.ovsdb=/var/run/openvswitch/db.sock", "status");
         assertThat(undeclared.exitCode()).isEqualTo(2);
         assertThat(undeclared.stderr()).contains("--engine-option ovs-dpdk.ovsdb: engine 'ovs-dpdk' declares no"
                 + " option 'ovsdb' the agent can set (--engine-option ovs-dpdk.ovsdbSocket=...,");
-        Outcome hostOnly = agent("--engine-option", "vpp.xconnect=net2", "status");
+        InProcessAgent.Outcome hostOnly = agent("--engine-option", "vpp.xconnect=net2", "status");
         assertThat(hostOnly.exitCode()).isEqualTo(2);
         assertThat(hostOnly.stderr()).contains("--engine-option vpp.xconnect: set it as container.options.xconnect"
                 + " in the network configuration");
-        Outcome unknownEngine = agent("--engine-option", "linux.socket=/run/x.sock", "status");
+        InProcessAgent.Outcome unknownEngine = agent("--engine-option", "linux.socket=/run/x.sock", "status");
         assertThat(unknownEngine.exitCode()).isEqualTo(2);
         assertThat(unknownEngine.stderr()).contains("--engine-option: unknown engine 'linux' (installed: ");
     }
@@ -133,7 +122,7 @@ class AgentUsageTest {
 
     @Test
     void anUnknownSubcommandIsNamedWithTheUsage() {
-        Outcome wrong = agent("stat");
+        InProcessAgent.Outcome wrong = agent("stat");
         assertThat(wrong.exitCode()).isEqualTo(2);
         assertThat(wrong.stderr()).contains("Unmatched argument at index 0: 'stat'").contains("status")
                 .contains("Usage: usrsp-agent ");

@@ -1,9 +1,8 @@
 package org.userspacecni.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.userspacecni.agent.InProcessAgent.agent;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -54,19 +53,9 @@ class PodAnnotationsCommandsTest {
                 vhostUser("net2", VhostMode.CLIENT, "02:00:00:00:00:02"));
     }
 
-    record Outcome(int exitCode, String stdout, String stderr) {
-    }
-
-    static Outcome agent(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(List.of(args), new AgentConsole(new PrintStream(out, true)), new PrintStream(err, true));
-        return new Outcome(exit, out.toString(), err.toString());
-    }
-
     @Test
     void ealArgsPointAtTheSocketsInTheMappedDirectory() {
-        Outcome eal = agent("--podinfo", podinfo.file().toString(), "eal-args");
+        InProcessAgent.Outcome eal = agent("--podinfo", podinfo.file().toString(), "eal-args");
         assertThat(eal.exitCode()).as(eal.stderr()).isZero();
         assertThat(eal.stdout().strip()).isEqualTo("--vdev=net_virtio_user0,path=" + mapped.resolve("0123456789ab-net1")
                 + ",server=1,queues=1,queue_size=1024,mac=02:00:00:00:00:01 --vdev=net_virtio_user1,path="
@@ -75,7 +64,7 @@ class PodAnnotationsCommandsTest {
 
     @Test
     void anExplicitSharedDirectoryWinsOverTheMappedOne() {
-        Outcome eal = agent("--podinfo", podinfo.file().toString(), "--shared-dir", "/sockets", "eal-args");
+        InProcessAgent.Outcome eal = agent("--podinfo", podinfo.file().toString(), "--shared-dir", "/sockets", "eal-args");
         assertThat(eal.stdout()).contains("path=/sockets/0123456789ab-net1,")
                 .contains("path=/sockets/0123456789ab-net2,");
     }
@@ -84,7 +73,7 @@ class PodAnnotationsCommandsTest {
     void statusSocketsLooksInTheMappedDirectory() throws Exception {
         try (ServerSocketChannel socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             socket.bind(UnixDomainSocketAddress.of(mapped.resolve("0123456789ab-net1")));
-            Outcome status = agent("--podinfo", podinfo.file().toString(), "status", "--sockets");
+            InProcessAgent.Outcome status = agent("--podinfo", podinfo.file().toString(), "status", "--sockets");
             assertThat(status.stdout()).isEqualTo("net1 ovs-dpdk 0123456789ab-net1 up\n"
                     + "net2 ovs-dpdk 0123456789ab-net2 missing\n");
             assertThat(status.exitCode()).isEqualTo(1);
@@ -94,7 +83,7 @@ class PodAnnotationsCommandsTest {
     @Test
     void withoutTheAnnotationThereIsNothingToAttach() {
         podinfo.project(Optional.empty());
-        Outcome eal = agent("--podinfo", podinfo.file().toString(), "eal-args");
+        InProcessAgent.Outcome eal = agent("--podinfo", podinfo.file().toString(), "eal-args");
         assertThat(eal.exitCode()).isZero();
         assertThat(eal.stdout()).isEqualTo("\n");
     }
@@ -102,7 +91,7 @@ class PodAnnotationsCommandsTest {
     @Test
     void aMalformedAnnotationsFileIsNamedWithItsLine() {
         podinfo.write("kubernetes.io/config.seen=\"2025-03-14T09:26:53Z\"\nuserspace/mapped-dir=/var/lib/cni/usrspcni");
-        Outcome status = agent("--podinfo", podinfo.file().toString(), "status", "--sockets");
+        InProcessAgent.Outcome status = agent("--podinfo", podinfo.file().toString(), "status", "--sockets");
         assertThat(status.exitCode()).isEqualTo(1);
         assertThat(status.stderr()).contains(podinfo.file() + " line 2: the value of 'userspace/mapped-dir' does not"
                 + " start with a double quote");
@@ -110,7 +99,7 @@ class PodAnnotationsCommandsTest {
 
     @Test
     void aDataDirectoryAndPodAnnotationsAreTwoStoresToChooseFrom() {
-        Outcome both = agent("--podinfo", podinfo.file().toString(), "--data-dir", dir.toString(), "eal-args");
+        InProcessAgent.Outcome both = agent("--podinfo", podinfo.file().toString(), "--data-dir", dir.toString(), "eal-args");
         assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.stderr()).contains("--data-dir and --podinfo name two different config stores; give one");
     }
