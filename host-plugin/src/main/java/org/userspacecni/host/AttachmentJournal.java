@@ -37,6 +37,7 @@ import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.spi.PortName;
 import org.userspacecni.spi.Sockets;
 
@@ -239,7 +240,7 @@ final class AttachmentJournal {
                 .put("fileKey", info.fileKey()));
         entry.host().ifPresent(host -> {
             ObjectNode end = document.putObject("host");
-            end.set("netConf", Json.mapper().valueToTree(host.attachment().netConf()));
+            end.set("netConf", Json.mapper().valueToTree(host.attachment().network()));
             end.put("mac", host.attachment().mac());
             host.attachment().netns().ifPresent(netns -> end.put("netns", netns));
             end.set("port", Json.mapper().valueToTree(host.port()));
@@ -310,7 +311,7 @@ final class AttachmentJournal {
         Path socket = Path.of(port.socketPath());
         Sockets sockets = SocketPlacement.in(socket.isAbsolute() && socket.getParent() != null ? socket.getParent()
                 : conf.sharedDirPath());
-        return Optional.of(new HostEnd(new Attachment(id, netns, conf, end.path("mac").asText(), sockets), port,
+        return Optional.of(new HostEnd(new Attachment(id, netns, Network.of(conf), end.path("mac").asText(), sockets), port,
                 instance));
     }
 

@@ -37,7 +37,7 @@ final class ContainerConfigs {
 
     static ContainerConfig of(Attachment attachment, HostPort port, CniResult addresses, CniVersion version) {
         Side host = attachment.host();
-        Optional<Side> section = attachment.netConf().container();
+        Optional<Side> section = attachment.network().container();
         Side given = section.orElse(host);
         // An interface type without a socket (the engine's own) is stored with an empty one.
         Optional<String> socketFile = Optional.empty();
@@ -70,7 +70,7 @@ final class ContainerConfigs {
         @SuppressWarnings("unchecked")
         Map<String, Object> ipResult = Json.mapper().convertValue(ResultCodec.render(addresses, version), Map.class);
         return new ContainerConfig(ContainerConfig.SCHEMA_VERSION, attachment.id().containerId(),
-                attachment.id().ifName(), attachment.netConf().name(), container, ipResult,
+                attachment.id().ifName(), attachment.network().name(), container, ipResult,
                 socketFile.orElse(""), port.mac().orElse(attachment.mac()), port.mtu(),
                 host.bridge().vlanId());
     }

@@ -37,6 +37,7 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.spi.PodStoreProvider;
 import org.userspacecni.spi.Sockets;
 
@@ -169,7 +170,7 @@ final class HostPlugin {
                 holds.reached(Step.IPAM_LEASED);
             }
             // Read before the port is made: a switch that starts anew in between is then restored once too often.
-            Optional<String> instance = backend.host().instance(conf);
+            Optional<String> instance = backend.host().instance(Network.of(conf));
             HostPort port = onTheSwitch(backend.host(), () -> backend.host().add(attachment));
             rollback.done("host port of " + id,
                     () -> onTheSwitch(backend.host(), () -> backend.host().delete(attachment)));
@@ -270,8 +271,7 @@ final class HostPlugin {
      * interface type it does not take) is one that ADD refused too, so it made nothing there to remove.
      */
     private void deleteHostPort(Attachment attachment) {
-        NetConf conf = attachment.netConf();
-        withBackendIfInstalled(conf, backend -> {
+        withBackendIfInstalled(attachment.network(), backend -> {
             try {
                 onTheSwitch(backend.host(), () -> backend.host().delete(attachment));
             } catch (CniException e) {
@@ -387,11 +387,13 @@ final class HostPlugin {
         requireVersion(request, CniVersion.V1_1_0, "GC");
         NetConf conf = request.netConf();
         Set<AttachmentId> valid = request.validAttachments();
+        Network network = Network.of(conf);
         Failures failures = new Failures();
         try (StateLock.Held held = lock.acquire()) {
             Map<AttachmentId, AttachmentJournal.Entry> journaled = journal.of(conf.name());
             Set<AttachmentId> stale = new LinkedHashSet<>(journaled.keySet());
-            failures.attempt(() -> withBackendIfInstalled(conf, backend -> backend.host().gc(conf, sharedDir(conf), valid)));
+            failures.attempt(() -> withBackendIfInstalled(network, backend -> backend.host().gc(network, sharedDir(conf),
+                    valid)));
             failures.attempt(() -> store.list().stream()
                     .filter(stored -> stored.name().equals(conf.name()) && !valid.contains(stored.id()))
                     .forEach(stored -> {
@@ -415,7 +417,7 @@ final class HostPlugin {
         NetConf conf = request.netConf();
         DatapathStatus status;
         try (DatapathBackend backend = open(conf)) {
-            status = backend.host().status(conf);
+            status = backend.host().status(Network.of(conf));
         } catch (CniException e) {
             throw new CniException(ErrorCode.PLUGIN_NOT_AVAILABLE, e.getMessage(), e.details());
         }
@@ -463,12 +465,12 @@ final class HostPlugin {
      * it; any other failure of the backend is reported, and so is an installed engine this program refuses for
      * its SPI version: an earlier build of it may have made ports that are still there.
      */
-    private void withBackendIfInstalled(NetConf conf, Consumer<DatapathBackend> action) {
+    private void withBackendIfInstalled(Network network, Consumer<DatapathBackend> action) {
         DatapathBackendProvider provider;
         try {
-            provider = registry.provider(conf.host().engine());
+            provider = registry.provider(network.host().engine());
         } catch (CniException e) {
-            if (registry.installed(conf.host().engine())) {
+            if (registry.installed(network.host().engine())) {
                 throw e;
             }
             log.log(Level.WARNING, "nothing to remove on the host switch: " + e.getMessage());
@@ -476,7 +478,7 @@ final class HostPlugin {
         }
         try (DatapathBackend backend = provider.create(context)) {
             try {
-                backend.requireInterfaceType("host", conf.host());
+                backend.requireInterfaceType("host", network.host());
             } catch (CniException e) {
                 log.log(Level.WARNING, "nothing to remove on the host switch: " + e.getMessage());
                 return;
@@ -497,7 +499,7 @@ final class HostPlugin {
 
     private static Attachment attachment(CniRequest request, NetConf conf, Sockets sockets) {
         CniEnvironment env = request.environment();
-        return new Attachment(env.attachmentId(), env.netns(), conf, request.mac().orElseThrow(), sockets);
+        return new Attachment(env.attachmentId(), env.netns(), Network.of(conf), request.mac().orElseThrow(), sockets);
     }
 
     /** Sockets in the network's shared directory: for GC, and for a pod whose directory cannot be learnt. */

@@ -96,7 +96,7 @@ final class HostPortRestore {
             }
             try (DatapathBackend backend = registry.provider(end.get().attachment().host().engine()).create(context)) {
                 // Read first, as ADD does: the run of the switch the port is then known to be on.
-                Optional<String> instance = backend.host().instance(end.get().attachment().netConf());
+                Optional<String> instance = backend.host().instance(end.get().attachment().network());
                 boolean restored = backend.host().restore(end.get().attachment(), end.get().port());
                 if (restored && hostEnd(listed).isEmpty()) {
                     backend.host().delete(end.get().attachment());

@@ -17,6 +17,7 @@ import org.userspacecni.core.ProgramContext;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 
 /**
  * The daemon's watch for a switch that started anew and lost the host ends it served (a VPP restarted keeps
@@ -118,9 +119,9 @@ final class SwitchWatch implements AutoCloseable {
 
     private static Optional<String> instance(BackendRegistry registry, ProgramContext context,
             AttachmentJournal.HostEnd end) {
-        NetConf conf = end.attachment().netConf();
-        try (DatapathBackend backend = registry.provider(conf.host().engine()).create(context)) {
-            return backend.host().instance(conf);
+        Network network = end.attachment().network();
+        try (DatapathBackend backend = registry.provider(network.host().engine()).create(context)) {
+            return backend.host().instance(network);
         } catch (CniException e) {
             return Optional.empty(); // an engine that is not installed restores nothing
         }

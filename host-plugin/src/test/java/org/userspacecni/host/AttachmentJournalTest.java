@@ -23,6 +23,7 @@ import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 
 /**
  * The attachment journal: what is recorded is listed per network with its device-info file until it is
@@ -66,14 +67,14 @@ class AttachmentJournalTest {
                 + "\"net\",\"type\":\"userspace\",\"sharedDir\":\"/shared\",\"host\":{\"engine\":\"ovs-dpdk\","
                 + "\"iftype\":\"vhostuser\"}}").getBytes(StandardCharsets.UTF_8)));
         Path podLink = Path.of("/links/pod-uid");
-        Attachment added = new Attachment(id, Optional.empty(), conf, "02:00:00:00:00:01", SocketPlacement.in(podLink));
+        Attachment added = new Attachment(id, Optional.empty(), Network.of(conf), "02:00:00:00:00:01", SocketPlacement.in(podLink));
         journal.begin("net", id);
         journal.hostEndMade("net", id, new AttachmentJournal.HostEnd(added, new HostPort("c0ffee000001-net1",
                 podLink.resolve("c0ffee000001-net1").toString(), Optional.empty(), Optional.empty()), Optional.empty()));
 
         Attachment read = journal.find("net", id).flatMap(AttachmentJournal.Entry::host).orElseThrow().attachment();
 
-        assertThat(read.netConf()).isEqualTo(conf);
+        assertThat(read.network()).isEqualTo(Network.of(conf));
         assertThat(read.sockets().locate("c0ffee000001-net1")).isEqualTo(podLink.resolve("c0ffee000001-net1"));
     }
 

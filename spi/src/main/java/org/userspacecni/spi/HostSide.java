@@ -28,10 +28,10 @@ public interface HostSide {
      * Removes every owned port of this network that is not one of the {@code valid} attachments; {@code sockets}
      * locates a socket by name in the network's shared directory, for a port that does not record its own.
      */
-    void gc(NetConf netConf, Sockets sockets, Set<AttachmentId> valid);
+    void gc(Network network, Sockets sockets, Set<AttachmentId> valid);
 
     /** Whether the datapath can take new attachments now. */
-    DatapathStatus status(NetConf netConf);
+    DatapathStatus status(Network network);
 
     /**
      * Makes sure the host port {@link #add} made for the attachment is there, after the switch lost it (it was
@@ -56,7 +56,7 @@ public interface HostSide {
      *
      * @since SPI 1.1
      */
-    default Optional<String> instance(NetConf netConf) {
+    default Optional<String> instance(Network network) {
         return Optional.empty();
     }
 

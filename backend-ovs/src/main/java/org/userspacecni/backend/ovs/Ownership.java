@@ -26,7 +26,7 @@ final class Ownership {
 
     /** The marks of a port or interface of {@code attachment}. */
     static Map<String, String> of(Attachment attachment) {
-        return of(attachment.id(), attachment.netConf().name());
+        return of(attachment.id(), attachment.network().name());
     }
 
     /** The marks of a port or interface of attachment {@code id} in network {@code network}. */

@@ -41,7 +41,7 @@ record PortPlan(String bridge, String name, VhostMode mode, Path socketPath, Opt
      */
     static List<String> names(Attachment attachment) {
         return attachment.host().vhost().socketfile().map(List::of).orElseGet(() -> List.of(
-                PortName.original(attachment.id()), PortName.distinct(attachment.netConf().name(), attachment.id())));
+                PortName.original(attachment.id()), PortName.distinct(attachment.network().name(), attachment.id())));
     }
 
     /**
@@ -69,7 +69,7 @@ record PortPlan(String bridge, String name, VhostMode mode, Path socketPath, Opt
         Map<String, String> marks = new LinkedHashMap<>(Ownership.of(attachment));
         marks.put(Ownership.SOCKET, socketPath.toString());
         return new PortPlan(bridge, name, host.vhost().modeOrDefault(), socketPath,
-                host.bridge().vlanId(), attachment.netConf().mtu(), marks);
+                host.bridge().vlanId(), attachment.network().mtu(), marks);
     }
 
     String interfaceType() {

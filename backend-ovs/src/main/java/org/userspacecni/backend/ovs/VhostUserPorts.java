@@ -27,7 +27,7 @@ import org.userspacecni.spi.DatapathStatus;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
-import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.spi.SocketFile;
 import org.userspacecni.spi.Sockets;
 import org.userspacecni.spi.VhostMode;
@@ -62,8 +62,8 @@ final class VhostUserPorts implements HostSide {
         List<String> names = PortPlan.names(attachment);
         // The configuration is checked before anything is touched.
         PortPlan.of(attachment, names.get(0), attachment.sockets().locate(names.get(0)));
-        try (OvsSwitch ovs = connect(attachment.netConf())) {
-            List<OvsSwitch.PortRow> own = ownPorts(ovs, attachment.id(), attachment.netConf().name());
+        try (OvsSwitch ovs = connect(attachment.network())) {
+            List<OvsSwitch.PortRow> own = ownPorts(ovs, attachment.id(), attachment.network().name());
             if (!own.isEmpty()) {
                 names = List.of(own.get(0).name());
             }
@@ -90,7 +90,7 @@ final class VhostUserPorts implements HostSide {
     private HostPort add(OvsSwitch ovs, Attachment attachment, PortPlan plan) {
         try {
             String portUuid = bridgePorts.add(ovs, new BridgePorts.PortSpec(plan.bridge(), plan.name(),
-                    interfaceRow(plan), portRow(plan), Ownership.of(attachment.id(), attachment.netConf().name())));
+                    interfaceRow(plan), portRow(plan), Ownership.of(attachment.id(), attachment.network().name())));
             try {
                 JsonNode iface = ovs.interfaceRow(plan.name()).orElseThrow(() -> new CniException(
                         ErrorCode.IO_FAILURE, "port " + plan.name() + " vanished right after it was created"));
@@ -110,7 +110,7 @@ final class VhostUserPorts implements HostSide {
             } catch (RuntimeException e) {
                 try {
                     remove(ovs, attachment.sockets(), ownPorts(ovs, attachment.id(),
-                            attachment.netConf().name()));
+                            attachment.network().name()));
                 } catch (RuntimeException rollback) {
                     e.addSuppressed(rollback);
                 }
@@ -123,8 +123,8 @@ final class VhostUserPorts implements HostSide {
 
     @Override
     public void delete(Attachment attachment) {
-        try (OvsSwitch ovs = connect(attachment.netConf())) {
-            remove(ovs, attachment.sockets(), ownPorts(ovs, attachment.id(), attachment.netConf().name()));
+        try (OvsSwitch ovs = connect(attachment.network())) {
+            remove(ovs, attachment.sockets(), ownPorts(ovs, attachment.id(), attachment.network().name()));
         } catch (OvsdbTransactionException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot remove the port of " + attachment.id(), e);
         }
@@ -171,8 +171,8 @@ final class VhostUserPorts implements HostSide {
 
     @Override
     public void check(Attachment attachment) {
-        try (OvsSwitch ovs = connect(attachment.netConf())) {
-            List<OvsSwitch.PortRow> ports = ownPorts(ovs, attachment.id(), attachment.netConf().name());
+        try (OvsSwitch ovs = connect(attachment.network())) {
+            List<OvsSwitch.PortRow> ports = ownPorts(ovs, attachment.id(), attachment.network().name());
             if (ports.size() != 1) {
                 throw differs(attachment, "expected one port, found "
                         + ports.stream().map(OvsSwitch.PortRow::name).toList());
@@ -210,10 +210,10 @@ final class VhostUserPorts implements HostSide {
     }
 
     @Override
-    public void gc(NetConf netConf, Sockets sockets, Set<AttachmentId> valid) {
-        try (OvsSwitch ovs = connect(netConf)) {
+    public void gc(Network network, Sockets sockets, Set<AttachmentId> valid) {
+        try (OvsSwitch ovs = connect(network)) {
             List<OvsSwitch.PortRow> stale = new ArrayList<>();
-            for (OvsSwitch.PortRow port : ovs.ports(where(Ownership.ofNetwork(netConf.name())))) {
+            for (OvsSwitch.PortRow port : ovs.ports(where(Ownership.ofNetwork(network.name())))) {
                 if (!valid.contains(Ownership.attachmentOf(port.externalIds()))) {
                     stale.add(port);
                 }
@@ -229,13 +229,13 @@ final class VhostUserPorts implements HostSide {
     }
 
     @Override
-    public DatapathStatus status(NetConf netConf) {
-        return OvsSwitch.dpdkStatus(mapper, OvsSettings.of(netConf.host(), context),
+    public DatapathStatus status(Network network) {
+        return OvsSwitch.dpdkStatus(mapper, OvsSettings.of(network.host(), context),
                 List.of("dpdkvhostuserclient", "dpdkvhostuser"));
     }
 
-    private OvsSwitch connect(NetConf netConf) {
-        return OvsSwitch.connect(mapper, OvsSettings.of(netConf.host(), context));
+    private OvsSwitch connect(Network network) {
+        return OvsSwitch.connect(mapper, OvsSettings.of(network.host(), context));
     }
 
     private static ObjectNode interfaceRow(PortPlan plan) {

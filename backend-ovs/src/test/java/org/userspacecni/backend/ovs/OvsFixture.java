@@ -11,6 +11,7 @@ import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.spi.Sockets;
 import org.userspacecni.testkit.OvsSandbox;
 import org.userspacecni.testkit.PlacedSockets;
@@ -65,7 +66,7 @@ final class OvsFixture implements AutoCloseable {
 
     Attachment attachment(String containerId, String ifName, NetConf netConf) {
         return new Attachment(new AttachmentId(containerId, ifName), java.util.Optional.of("/proc/self/ns/net"),
-                netConf, "02:00:00:00:00:01", sockets(netConf));
+                Network.of(netConf), "02:00:00:00:00:01", sockets(netConf));
     }
 
     /** ovs-vsctl's view of one column of a record, e.g. {@code get("Port", "abc-net1", "tag")}. */

@@ -14,6 +14,7 @@ import org.userspacecni.core.cni.NetConfDecoder;
 import org.userspacecni.spi.DatapathStatus;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 
 /**
  * STATUS: OVSDB not reachable is 50, and so is an ovs-vswitchd that does not acknowledge a change within
@@ -29,13 +30,13 @@ class OvsStatusTest {
     @Test
     void reachableWithoutDpdkIsLimitedAndUnreachableIsUnavailable() {
         try (OvsFixture fixture = new OvsFixture(root)) {
-            DatapathStatus limited = fixture.host.status(fixture.netConf("net", ""));
+            DatapathStatus limited = fixture.host.status(Network.of(fixture.netConf("net", "")));
             assertThat(limited.available()).isFalse();
             assertThat(limited.code()).isEqualTo(ErrorCode.LIMITED_CONNECTIVITY);
             assertThat(limited.message()).contains("DPDK is not initialised");
 
             fixture.ovs.stopDatabase(false);
-            DatapathStatus down = fixture.host.status(fixture.netConf("net", ""));
+            DatapathStatus down = fixture.host.status(Network.of(fixture.netConf("net", "")));
             assertThat(down.available()).isFalse();
             assertThat(down.code()).isEqualTo(ErrorCode.PLUGIN_NOT_AVAILABLE);
             assertThat(down.message()).contains("not reachable");
@@ -48,11 +49,11 @@ class OvsStatusTest {
             dpdkInitialised(fixture, "[dpdk,dpdkvhostuser,dpdkvhostuserclient]");
             NetConf netConf = waitingForVswitchd(fixture);
             try (AcknowledgingVswitchd vswitchd = new AcknowledgingVswitchd(fixture.ovs.dbSocket())) {
-                assertThat(fixture.host.status(netConf)).isEqualTo(DatapathStatus.up());
+                assertThat(fixture.host.status(Network.of(netConf))).isEqualTo(DatapathStatus.up());
                 assertThat(containerSide(fixture).status()).isEqualTo(DatapathStatus.up());
             }
 
-            DatapathStatus dead = fixture.host.status(netConf);
+            DatapathStatus dead = fixture.host.status(Network.of(netConf));
             assertThat(dead.available()).isFalse();
             assertThat(dead.code()).isEqualTo(ErrorCode.PLUGIN_NOT_AVAILABLE);
             assertThat(dead.message()).contains("ovs-vswitchd did not apply a change",
@@ -67,12 +68,12 @@ class OvsStatusTest {
         try (OvsFixture fixture = new OvsFixture(root);
                 AcknowledgingVswitchd vswitchd = new AcknowledgingVswitchd(fixture.ovs.dbSocket())) {
             NetConf netConf = waitingForVswitchd(fixture);
-            DatapathStatus noDpdk = fixture.host.status(netConf);
+            DatapathStatus noDpdk = fixture.host.status(Network.of(netConf));
             assertThat(noDpdk.code()).isEqualTo(ErrorCode.LIMITED_CONNECTIVITY);
             assertThat(noDpdk.message()).contains("DPDK is not initialised");
 
             dpdkInitialised(fixture, "[dpdk,system]");
-            DatapathStatus noVhostUser = fixture.host.status(netConf);
+            DatapathStatus noVhostUser = fixture.host.status(Network.of(netConf));
             assertThat(noVhostUser.code()).isEqualTo(ErrorCode.LIMITED_CONNECTIVITY);
             assertThat(noVhostUser.message()).contains("not all of [dpdkvhostuserclient, dpdkvhostuser]");
         }

@@ -22,6 +22,7 @@ import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.spi.PortName;
 
 /**
@@ -134,9 +135,9 @@ class VhostUserPortNeighbourTest {
         Attachment stale = fixture.attachment("testcontainer3", "net1", conf);
         HostPort stalePort = fixture.host.add(stale);
 
-        fixture.host.gc(conf, fixture.sockets(conf), Set.of(neighbour.id()));
+        fixture.host.gc(Network.of(conf), fixture.sockets(conf), Set.of(neighbour.id()));
         NetConf other = fixture.netConf("net-other", "\"bridge\":{\"bridgeName\":\"br-n\"}");
-        fixture.host.gc(other, fixture.sockets(other), Set.of());
+        fixture.host.gc(Network.of(other), fixture.sockets(other), Set.of());
 
         assertThat(fixture.list("list-ports", "br-n").lines()).containsExactly(live.port.name());
         assertThat(Path.of(stalePort.socketPath())).doesNotExist();
@@ -151,7 +152,7 @@ class VhostUserPortNeighbourTest {
         HostPort port = fixture.host.add(other);
         assertThat(port.name()).isEqualTo(PortName.distinct("net-n", other.id()));
         fixture.host.delete(other);
-        fixture.host.gc(conf, fixture.sockets(conf), Set.of(neighbour.id()));
+        fixture.host.gc(Network.of(conf), fixture.sockets(conf), Set.of(neighbour.id()));
         assertThat(fixture.list("list-ports", "br-n").lines())
                 .containsExactlyInAnyOrder(live.port.name(), PortName.original(other.id()));
         live.assertUnchanged();

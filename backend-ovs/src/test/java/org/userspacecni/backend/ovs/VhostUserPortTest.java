@@ -20,6 +20,7 @@ import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 
 /** The host side's rules, against a private ovsdb-server: what ADD writes, what DEL removes, CHECK and GC. */
 class VhostUserPortTest {
@@ -176,7 +177,7 @@ class VhostUserPortTest {
         fixture.host.add(stale);
         fixture.host.add(foreign);
 
-        fixture.host.gc(mine, fixture.sockets(mine), Set.of(new AttachmentId("keep00000001", "net1")));
+        fixture.host.gc(Network.of(mine), fixture.sockets(mine), Set.of(new AttachmentId("keep00000001", "net1")));
 
         assertThat(fixture.list("list-ports", "br-h").lines()).containsExactlyInAnyOrder("keep00000001-net1",
                 "other0000001-net1");

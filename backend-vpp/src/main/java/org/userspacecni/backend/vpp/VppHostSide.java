@@ -26,7 +26,7 @@ import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.MemifRole;
-import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.spi.PortName;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.SocketCreator;
@@ -67,7 +67,7 @@ final class VppHostSide implements HostSide {
 
     /** The plan of an attachment on {@code socket}; checks the configuration before anything changes. */
     static VppPlan plan(Attachment attachment, Path socket) {
-        return VppPlan.of(attachment.host(), attachment.netConf().name(), attachment.id(), socket);
+        return VppPlan.of(attachment.host(), attachment.network().name(), attachment.id(), socket);
     }
 
     /**
@@ -79,7 +79,7 @@ final class VppHostSide implements HostSide {
         boolean memif = InterfaceType.MEMIF.equals(host.iftype());
         Optional<String> fixed = memif ? host.memif().socketfile() : host.vhost().socketfile();
         Stream<String> names = fixed.isPresent() ? Stream.of(fixed.get()) : Stream.of(
-                PortName.original(attachment.id()), PortName.distinct(attachment.netConf().name(), attachment.id()))
+                PortName.original(attachment.id()), PortName.distinct(attachment.network().name(), attachment.id()))
                 .map(name -> memif ? VppPlan.memifSocketFile(name) : name);
         return names.map(attachment.sockets()::locate).toList();
     }
@@ -102,7 +102,7 @@ final class VppHostSide implements HostSide {
     public HostPort add(Attachment attachment) {
         List<Path> choices = socketChoices(attachment);
         plan(attachment, choices.get(0));
-        VppTag tag = VppTag.of(attachment.netConf().name(), attachment.id());
+        VppTag tag = VppTag.of(attachment.network().name(), attachment.id());
         try (Vpp vpp = VppSettings.of(attachment.host(), context).open()) {
             Optional<Interface> existing = vpp.tagged(tag).stream().findFirst();
             if (existing.isPresent()) {
@@ -149,7 +149,7 @@ final class VppHostSide implements HostSide {
     @Override
     public void delete(Attachment attachment) {
         try (Vpp vpp = VppSettings.of(attachment.host(), context).open()) {
-            VppInterfaces.remove(vpp, VppTag.of(attachment.netConf().name(), attachment.id()));
+            VppInterfaces.remove(vpp, VppTag.of(attachment.network().name(), attachment.id()));
         } catch (VppApiException e) {
             throw VppErrors.of("cannot remove the interface of " + attachment.id(), e);
         }
@@ -161,7 +161,7 @@ final class VppHostSide implements HostSide {
         List<String> differences;
         try (Vpp vpp = VppSettings.of(attachment.host(), context).open()) {
             // The socket is the one of the choices the interface uses; any other is a difference.
-            Path socket = vpp.tagged(VppTag.of(attachment.netConf().name(), attachment.id())).stream().findFirst()
+            Path socket = vpp.tagged(VppTag.of(attachment.network().name(), attachment.id())).stream().findFirst()
                     .flatMap(iface -> VppInterfaces.socketOf(vpp, iface)).map(Path::of).filter(choices::contains)
                     .orElse(choices.get(0));
             differences = VppInterfaces.differences(vpp, plan(attachment, socket));
@@ -242,8 +242,8 @@ final class VppHostSide implements HostSide {
      * value changes with every start, and reading it asks VPP nothing.
      */
     @Override
-    public Optional<String> instance(NetConf netConf) {
-        Path apiSocket = VppSettings.of(netConf.host(), context).apiSocket();
+    public Optional<String> instance(Network network) {
+        Path apiSocket = VppSettings.of(network.host(), context).apiSocket();
         try {
             BasicFileAttributes file = Files.readAttributes(apiSocket, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
@@ -257,26 +257,26 @@ final class VppHostSide implements HostSide {
     }
 
     @Override
-    public void gc(NetConf netConf, Sockets sockets, Set<AttachmentId> valid) {
-        String network = VppTag.ofNetwork(netConf.name());
-        try (Vpp vpp = VppSettings.of(netConf.host(), context).open()) {
+    public void gc(Network network, Sockets sockets, Set<AttachmentId> valid) {
+        String tag = VppTag.ofNetwork(network.name());
+        try (Vpp vpp = VppSettings.of(network.host(), context).open()) {
             for (Interface iface : vpp.interfaces()) {
-                boolean kept = valid.stream().anyMatch(id -> VppTag.mayMark(iface.tag(), netConf.name(), id));
-                if (iface.tag().startsWith(network) && !kept) {
+                boolean kept = valid.stream().anyMatch(id -> VppTag.mayMark(iface.tag(), network.name(), id));
+                if (iface.tag().startsWith(tag) && !kept) {
                     context.logger().log(Level.INFO, "vpp: GC removes {0} ({1})", iface.name(), iface.tag());
                     VppInterfaces.remove(vpp, iface);
                 }
             }
         } catch (VppApiException e) {
-            throw VppErrors.of("cannot collect the interfaces of network " + netConf.name(), e);
+            throw VppErrors.of("cannot collect the interfaces of network " + network.name(), e);
         }
     }
 
     @Override
-    public DatapathStatus status(NetConf netConf) {
-        VppSettings settings = VppSettings.of(netConf.host(), context);
+    public DatapathStatus status(Network network) {
+        VppSettings settings = VppSettings.of(network.host(), context);
         try (Vpp vpp = settings.open()) {
-            vpp.require(netConf.host().iftype());
+            vpp.require(network.host().iftype());
             context.logger().log(Level.DEBUG, "vpp: {0} at {1}", vpp.version(), settings.apiSocket());
             return DatapathStatus.up();
         } catch (VppApiException e) {

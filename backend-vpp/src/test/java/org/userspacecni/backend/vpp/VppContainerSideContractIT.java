@@ -10,6 +10,7 @@ import org.userspacecni.core.cni.NetConfDecoder;
 import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.testkit.PlacedSockets;
 import org.userspacecni.testkit.tck.ContainerDatapath;
 import org.userspacecni.testkit.tck.ContainerSideContract;
@@ -53,7 +54,7 @@ class VppContainerSideContractIT extends ContainerSideContract {
                         + "\"memif\",\"netType\":\"interface\",\"memif\":{\"socketfile\":\"" + socket.getFileName()
                         + "\"},\"options\":{\"apiSocket\":\"" + host.apiSocket() + "\"}}}";
                 NetConf net = NetConfDecoder.netConf(NetConfDecoder.parseObject(json.getBytes(StandardCharsets.UTF_8)));
-                return new Attachment(id, Optional.empty(), net, "02:00:00:00:00:01",
+                return new Attachment(id, Optional.empty(), Network.of(net), "02:00:00:00:00:01",
                         PlacedSockets.in(net.sharedDirPath()));
             }
 

@@ -40,6 +40,7 @@ import org.userspacecni.spi.ContainerConfig;
 import org.userspacecni.spi.DatapathStatus;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.spi.SocketFile;
 import org.userspacecni.testkit.PlacedSockets;
 
@@ -79,7 +80,7 @@ class VppHostSideIT {
     /** An attachment of network {@code network} whose host section holds {@code hostFields}. */
     Attachment attachment(String network, String containerId, String ifName, String hostFields) {
         NetConf conf = netConf(network, hostFields);
-        return new Attachment(new AttachmentId(containerId, ifName), Optional.empty(), conf, "02:00:00:00:00:01",
+        return new Attachment(new AttachmentId(containerId, ifName), Optional.empty(), Network.of(conf), "02:00:00:00:00:01",
                 PlacedSockets.in(conf.sharedDirPath()));
     }
 
@@ -108,7 +109,7 @@ class VppHostSideIT {
     }
 
     Interface ours(Attachment attachment) {
-        VppTag tag = VppTag.of(attachment.netConf().name(), attachment.id());
+        VppTag tag = VppTag.of(attachment.network().name(), attachment.id());
         return vpp.interfaces().stream().filter(iface -> tag.marks(iface.tag())).findFirst().orElseThrow();
     }
 
@@ -273,7 +274,7 @@ class VppHostSideIT {
             assertThat(e.code()).isEqualTo(7);
             assertThat(e.getMessage()).contains("memif.mode").contains("ethernet or ip, not inject-punt");
         });
-        assertThat(host.status(attachment.netConf()).available()).as("VPP still answers").isTrue();
+        assertThat(host.status(attachment.network()).available()).as("VPP still answers").isTrue();
         assertNothingLeft();
     }
 
@@ -343,7 +344,7 @@ class VppHostSideIT {
     void crossConnectJoinsTwoAttachmentsBothWays() throws IOException {
         Attachment first = attachment("vppxc01", "net1", "\"iftype\":\"memif\"");
         NetConf conf = netConf("vpp-net", "\"iftype\":\"memif\"", vpp.apiSocket(), ",\"xconnect\":\"net1\"");
-        Attachment second = new Attachment(new AttachmentId("vppxc01", "net2"), Optional.empty(), conf,
+        Attachment second = new Attachment(new AttachmentId("vppxc01", "net2"), Optional.empty(), Network.of(conf),
                 "02:00:00:00:00:02", PlacedSockets.in(conf.sharedDirPath()));
         host.add(first);
         host.add(second);
@@ -390,7 +391,7 @@ class VppHostSideIT {
         host.add(stale);
         host.add(otherNetwork);
         vpp.sandbox().vppctl("create", "vhost-user", "socket", root.resolve("operator.sock").toString(), "server");
-        host.gc(keep.netConf(), keep.sockets(), Set.of(keep.id()));
+        host.gc(keep.network(), keep.sockets(), Set.of(keep.id()));
         assertThat(ours()).extracting(Interface::tag).containsExactlyInAnyOrder(
                 VppTag.of("vpp-net", keep.id()).value(), VppTag.of("other-net", otherNetwork.id()).value());
         assertThat(vpp.interfaces()).anyMatch(iface -> iface.vhostUser().isPresent());
@@ -405,13 +406,13 @@ class VppHostSideIT {
     @Test
     void statusIsUpAndAVppThatIsAwayIsElevenThenFifty() throws IOException {
         Attachment attachment = attachment("vppaway01", "net1", memifBridge("2"));
-        assertThat(host.status(attachment.netConf()).available()).isTrue();
+        assertThat(host.status(attachment.network()).available()).isTrue();
         vpp.stop();
         assertThatThrownBy(() -> host.add(attachment)).isInstanceOfSatisfying(CniException.class, e -> {
             assertThat(e.code()).isEqualTo(11);
             assertThat(e.getMessage()).contains("cannot reach VPP's API at " + vpp.apiSocket());
         });
-        DatapathStatus away = host.status(attachment.netConf());
+        DatapathStatus away = host.status(attachment.network());
         assertThat(away.available()).isFalse();
         assertThat(away.code().code()).isEqualTo(50);
         vpp.start();
@@ -430,12 +431,12 @@ class VppHostSideIT {
             assertThat(e.getMessage()).contains("create_vhost_user_if_v2_").contains("delete_vhost_user_if_")
                     .contains("sw_interface_vhost_user_dump_");
         });
-        assertThat(host.status(vhost.netConf()).available()).isFalse();
+        assertThat(host.status(vhost.network()).available()).isFalse();
         assertThat(bridgeDomain(1)).isEmpty();
         host.delete(vhost);
 
         Attachment memif = attachment("vpplack02", "net1", memifBridge("2"));
-        assertThat(host.status(memif.netConf()).available()).isTrue();
+        assertThat(host.status(memif.network()).available()).isTrue();
         host.add(memif);
         host.check(memif);
         host.delete(memif);

@@ -19,6 +19,7 @@ import org.userspacecni.spi.LogLevel;
 import org.userspacecni.spi.MemifConfig;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.NetType;
+import org.userspacecni.spi.Network;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostConfig;
 import org.userspacecni.testkit.PlacedSockets;
@@ -94,12 +95,12 @@ class VppPlanTest {
         NetConf net = new NetConf("1.1.0", "n", "userspace", memif, Optional.empty(), Optional.empty(),
                 Optional.of("/shared"), Optional.empty(), Optional.empty(), Optional.empty(), LogLevel.INFO,
                 Optional.empty());
-        Attachment placed = new Attachment(ID, Optional.empty(), net, "02:00:00:00:00:01",
+        Attachment placed = new Attachment(ID, Optional.empty(), Network.of(net), "02:00:00:00:00:01",
                 PlacedSockets.in(Path.of("/shared")));
         assertThat(VppHostSide.socketChoices(placed)).allSatisfy(socket -> assertThat(socket.getParent())
                 .isEqualTo(Path.of("/shared"))).first().hasToString("/shared/memif-aaaaaaaaaaaa-net123456789012.sock");
 
-        Attachment tooLong = new Attachment(ID, Optional.empty(), net, "02:00:00:00:00:01",
+        Attachment tooLong = new Attachment(ID, Optional.empty(), Network.of(net), "02:00:00:00:00:01",
                 PlacedSockets.in(Path.of("/" + "d".repeat(100))));
         assertThatThrownBy(() -> VppHostSide.socketChoices(tooLong))
                 .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7));

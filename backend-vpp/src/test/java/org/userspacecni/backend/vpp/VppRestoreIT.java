@@ -40,6 +40,7 @@ import org.userspacecni.spi.MemifConfig;
 import org.userspacecni.spi.MemifRole;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.NetType;
+import org.userspacecni.spi.Network;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.SocketFile;
 import org.userspacecni.spi.VhostConfig;
@@ -278,7 +279,7 @@ class VppRestoreIT {
 
     @Test
     void theInstanceChangesWithEachStartOfVppAndIsEmptyWhileItIsAway() {
-        NetConf conf = attachment("instance-net", "c0ffee0000070000", "net1", bridge(1, Map.of())).netConf();
+        Network conf = attachment("instance-net", "c0ffee0000070000", "net1", bridge(1, Map.of())).network();
         Optional<String> first = backend.host().instance(conf);
         assertThat(first).isPresent();
         assertThat(backend.host().instance(conf)).isEqualTo(first);
@@ -294,7 +295,7 @@ class VppRestoreIT {
         NetConf conf = new NetConf("1.1.0", network, "userspace", host, Optional.empty(), Optional.empty(),
                 Optional.of(root.resolve("shared").toString()), Optional.of(root.resolve("data").toString()),
                 Optional.empty(), Optional.empty(), LogLevel.INFO, Optional.empty());
-        return new Attachment(new AttachmentId(containerId, ifName), Optional.empty(), conf, "02:00:00:00:00:01",
+        return new Attachment(new AttachmentId(containerId, ifName), Optional.empty(), Network.of(conf), "02:00:00:00:00:01",
                 PlacedSockets.in(conf.sharedDirPath()));
     }
 
@@ -320,7 +321,7 @@ class VppRestoreIT {
         Side side = new Side("vpp", InterfaceType.MEMIF, Optional.empty(), VhostConfig.EMPTY, slave,
                 BridgeConfig.EMPTY, Map.of(VppSettings.API_SOCKET.name(), container.apiSocket().toString()));
         return new ContainerConfig(ContainerConfig.SCHEMA_VERSION, attachment.id().containerId(),
-                attachment.id().ifName(), attachment.netConf().name(), side, Map.of(),
+                attachment.id().ifName(), attachment.network().name(), side, Map.of(),
                 root.resolve("shared").relativize(Path.of(port.socketPath())).toString(), "02:00:00:00:00:02",
                 Optional.empty(), Optional.empty());
     }

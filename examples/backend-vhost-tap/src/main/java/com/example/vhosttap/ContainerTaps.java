@@ -22,7 +22,7 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.InterfaceType;
-import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.Sockets;
 
@@ -54,7 +54,7 @@ final class ContainerTaps implements HostSide {
         String netns = validated(attachment).orElseThrow(() -> new CniException(ErrorCode.INVALID_NETWORK_CONFIG,
                 "vhost-tap: ADD of " + attachment.id() + " needs the container's network namespace"));
         String name = name(attachment);
-        String mark = mark(attachment.netConf().name(), attachment.id());
+        String mark = mark(attachment.network().name(), attachment.id());
         Map<String, String> inContainer = devices(Optional.of(netns));
         if (mark.equals(inContainer.get(name))) {
             return port(name);
@@ -87,7 +87,7 @@ final class ContainerTaps implements HostSide {
     @Override
     public void delete(Attachment attachment) {
         String name = name(attachment);
-        String mark = mark(attachment.netConf().name(), attachment.id());
+        String mark = mark(attachment.network().name(), attachment.id());
         Optional<String> netns = attachment.netns().filter(path -> Files.exists(Path.of(path)));
         if (netns.isPresent() && mark.equals(devices(netns).get(name))) {
             TapDevice.run(command(netns, "link", "del", "dev", name));
@@ -107,7 +107,7 @@ final class ContainerTaps implements HostSide {
             throw new CniException(ErrorCode.ATTACHMENT_DIFFERS, "vhost-tap: the TAP device " + name + " of "
                     + attachment.id() + " is not in the container's network namespace " + netns);
         }
-        if (!mark(attachment.netConf().name(), attachment.id()).equals(inContainer.get(name))) {
+        if (!mark(attachment.network().name(), attachment.id()).equals(inContainer.get(name))) {
             throw new CniException(ErrorCode.ATTACHMENT_DIFFERS, "vhost-tap: the device " + name + " in " + netns
                     + " is not marked as the TAP device of " + attachment.id());
         }
@@ -118,9 +118,9 @@ final class ContainerTaps implements HostSide {
      * attachment is not valid; those in containers' namespaces go with the namespaces.
      */
     @Override
-    public void gc(NetConf netConf, Sockets sockets, Set<AttachmentId> valid) {
-        String network = networkMark(netConf.name());
-        Set<String> kept = valid.stream().map(id -> mark(netConf.name(), id)).collect(Collectors.toSet());
+    public void gc(Network network, Sockets sockets, Set<AttachmentId> valid) {
+        String network = networkMark(network.name());
+        Set<String> kept = valid.stream().map(id -> mark(network.name(), id)).collect(Collectors.toSet());
         devices(Optional.empty()).forEach((name, mark) -> {
             if (mark.startsWith(network) && !kept.contains(mark)) {
                 log.log(Level.INFO, "vhost-tap: GC removes TAP device {0}", name);
@@ -130,7 +130,7 @@ final class ContainerTaps implements HostSide {
     }
 
     @Override
-    public DatapathStatus status(NetConf netConf) {
+    public DatapathStatus status(Network network) {
         return Files.exists(TUN) ? DatapathStatus.up()
                 : DatapathStatus.unavailable("vhost-tap: the host has no " + TUN + " (module tun not loaded)");
     }
@@ -160,7 +160,7 @@ final class ContainerTaps implements HostSide {
 
     /** The TAP device's name: the attachment's one name. */
     static String name(Attachment attachment) {
-        return ForwarderName.of(attachment.netConf().name(), attachment.id()).value();
+        return ForwarderName.of(attachment.network().name(), attachment.id()).value();
     }
 
     /** The container's namespace, if the request has one; what the type cannot serve is 2 before anything. */

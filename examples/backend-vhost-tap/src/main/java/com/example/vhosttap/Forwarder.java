@@ -55,7 +55,7 @@ record Forwarder(ForwarderName name, String network, Path socket, HostSettings s
      * the original {@code <first 12 of container id>-<ifname>}, where the program places it.
      */
     static Forwarder of(Attachment attachment, HostSettings settings) {
-        String network = attachment.netConf().name();
+        String network = attachment.network().name();
         Path socket = attachment.sockets().locate(attachment.host().vhost().socketfile()
                 .orElse(PortName.original(attachment.id())));
         return new Forwarder(ForwarderName.of(network, attachment.id()), network, socket, settings);

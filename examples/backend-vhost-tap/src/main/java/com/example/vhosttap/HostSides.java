@@ -6,7 +6,7 @@ import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.DatapathStatus;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
-import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.Sockets;
 
@@ -38,13 +38,13 @@ record HostSides(TapForwarders forwarders, ContainerTaps taps) implements HostSi
     }
 
     @Override
-    public void gc(NetConf netConf, Sockets sockets, Set<AttachmentId> valid) {
-        of(netConf.host()).gc(netConf, sockets, valid);
+    public void gc(Network network, Sockets sockets, Set<AttachmentId> valid) {
+        of(network.host()).gc(network, sockets, valid);
     }
 
     @Override
-    public DatapathStatus status(NetConf netConf) {
-        return of(netConf.host()).status(netConf);
+    public DatapathStatus status(Network network) {
+        return of(network.host()).status(network);
     }
 
     @Override

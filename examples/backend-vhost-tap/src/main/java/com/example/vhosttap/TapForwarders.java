@@ -20,7 +20,7 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.InterfaceType;
-import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.spi.PortName;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.SocketCreator;
@@ -134,13 +134,13 @@ final class TapForwarders implements HostSide {
     }
 
     @Override
-    public void gc(NetConf netConf, Sockets sockets, Set<AttachmentId> valid) {
-        HostSettings settings = HostSettings.of(netConf.host(), context);
-        Set<String> kept = valid.stream().map(id -> ForwarderName.of(netConf.name(), id).value() + ".pid")
+    public void gc(Network network, Sockets sockets, Set<AttachmentId> valid) {
+        HostSettings settings = HostSettings.of(network.host(), context);
+        Set<String> kept = valid.stream().map(id -> ForwarderName.of(network.name(), id).value() + ".pid")
                 .collect(Collectors.toSet());
-        for (Path pidFile : pidFiles(settings.networkDir(netConf.name()))) {
+        for (Path pidFile : pidFiles(settings.networkDir(network.name()))) {
             if (!kept.contains(pidFile.getFileName().toString())) {
-                Optional<Forwarder> forwarder = Forwarder.recorded(pidFile, netConf.name(), settings);
+                Optional<Forwarder> forwarder = Forwarder.recorded(pidFile, network.name(), settings);
                 if (forwarder.isPresent()) {
                     log.log(Level.INFO, "vhost-tap: GC removes forwarder {0}", forwarder.get().name());
                     remove(forwarder.get());
@@ -152,12 +152,12 @@ final class TapForwarders implements HostSide {
     }
 
     @Override
-    public DatapathStatus status(NetConf netConf) {
-        Optional<String> unusable = HostSettings.of(netConf.host(), context).unusable();
+    public DatapathStatus status(Network network) {
+        Optional<String> unusable = HostSettings.of(network.host(), context).unusable();
         if (unusable.isPresent()) {
             return DatapathStatus.unavailable(unusable.get());
         }
-        Optional<String> bridge = netConf.host().bridge().bridgeName();
+        Optional<String> bridge = network.host().bridge().bridgeName();
         if (bridge.isPresent() && !TapDevice.isBridge(bridge.get())) {
             return DatapathStatus.limited("vhost-tap: there is no Linux bridge " + bridge.get() + " for the TAP"
                     + " devices to join; ADD refuses this network until there is");
@@ -191,7 +191,7 @@ final class TapForwarders implements HostSide {
         Forwarder forwarder = Forwarder.of(attachment, HostSettings.of(host, context));
         List<Path> sockets = host.vhost().socketfile().isPresent() ? List.of(forwarder.socket())
                 : List.of(forwarder.socket(), attachment.sockets().locate(
-                        PortName.distinct(attachment.netConf().name(), attachment.id())));
+                        PortName.distinct(attachment.network().name(), attachment.id())));
         for (Path socket : sockets) {
             // The socket path goes into DPDK device arguments, which commas separate.
             if (socket.toString().contains(",")) {

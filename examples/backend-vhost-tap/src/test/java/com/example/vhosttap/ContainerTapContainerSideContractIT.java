@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.testkit.PlacedSockets;
 import org.userspacecni.testkit.tck.ContainerDatapath;
 import org.userspacecni.testkit.tck.ContainerSideContract;
@@ -32,7 +33,7 @@ class ContainerTapContainerSideContractIT extends ContainerSideContract {
             @Override
             Attachment hostEnd(String network, AttachmentId id, Path socket) {
                 NetConf net = Engine.network(network, sharedDir, Engine.tapSection(""));
-                return new Attachment(id, Optional.of(THIS_NETNS), net, "02:00:00:00:00:01",
+                return new Attachment(id, Optional.of(THIS_NETNS), Network.of(net), "02:00:00:00:00:01",
                         PlacedSockets.in(net.sharedDirPath()));
             }
         };

@@ -26,6 +26,7 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.MemifConfig;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostConfig;
 import org.userspacecni.testkit.NetworkNamespace;
@@ -52,7 +53,7 @@ class ContainerTapDataPlaneIT {
                 DatapathBackend backend = Engine.backend(Map.of(EalArgsFiles.EAL_DIR.variable().orElseThrow(), ealDir.toString()))) {
             NetConf net = Engine.network(NETWORK, root.resolve("shared"), Engine.tapSection(""));
             Attachment attachment = new Attachment(new AttachmentId("7a9c0417e" + "0".repeat(55), "net1"),
-                    Optional.of(netns.path().toString()), net, "02:00:00:00:7a:01",
+                    Optional.of(netns.path().toString()), Network.of(net), "02:00:00:00:7a:01",
                     PlacedSockets.in(net.sharedDirPath()));
             HostPort port = backend.host().add(attachment);
             assertThat(port.hasSocket()).as("a tap port has no socket").isFalse();
@@ -99,7 +100,7 @@ class ContainerTapDataPlaneIT {
             NetConf net = Engine.network(NETWORK, root.resolve("shared"),
                     Engine.tapSection(",\"bridge\":{\"bridgeName\":\"br-x\"}"));
             Attachment attachment = new Attachment(new AttachmentId("7a9c0417f" + "0".repeat(55), "net1"),
-                    Optional.of(netns.path().toString()), net, "02:00:00:00:7a:02",
+                    Optional.of(netns.path().toString()), Network.of(net), "02:00:00:00:7a:02",
                     PlacedSockets.in(net.sharedDirPath()));
             CniException refused = catchThrowableOfType(CniException.class, () -> backend.host().add(attachment));
             assertThat(refused.code()).isEqualTo(ErrorCode.UNSUPPORTED_FIELD.code());
@@ -127,7 +128,7 @@ class ContainerTapDataPlaneIT {
                 String othersTap = backend.host().add(othersOwn).name();
 
                 backend.host().delete(hostNamespaced(net, "7a9c0417a" + "0".repeat(54) + "2"));
-                backend.host().gc(net, PlacedSockets.in(net.sharedDirPath()), Set.of(kept.id()));
+                backend.host().gc(Network.of(net), PlacedSockets.in(net.sharedDirPath()), Set.of(kept.id()));
 
                 Map<String, String> devices = ContainerTaps.devices(Optional.empty());
                 assertThat(devices).containsKeys(keptTap, othersTap, operators).doesNotContainKey(collectedTap);
@@ -142,7 +143,7 @@ class ContainerTapDataPlaneIT {
     }
 
     private static Attachment hostNamespaced(NetConf net, String containerId) {
-        return new Attachment(new AttachmentId(containerId, "net1"), Optional.of("/proc/self/ns/net"), net,
+        return new Attachment(new AttachmentId(containerId, "net1"), Optional.of("/proc/self/ns/net"), Network.of(net),
                 "02:00:00:00:7a:03", PlacedSockets.in(net.sharedDirPath()));
     }
 

@@ -11,6 +11,7 @@ import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.testkit.PlacedSockets;
 
 /** The engine as the tests drive it directly: a backend as one program run creates it, and its configurations. */
@@ -49,6 +50,6 @@ final class Engine {
     static Attachment hostEnd(String network, AttachmentId id, Path socket, Path hugepages, Path state) {
         NetConf net = network(network, socket.getParent(), hostSection(hugepages, state,
                 ",\"vhost\":{\"mode\":\"server\",\"socketfile\":\"" + socket.getFileName() + "\"}"));
-        return new Attachment(id, Optional.empty(), net, "02:00:00:00:00:01", PlacedSockets.in(net.sharedDirPath()));
+        return new Attachment(id, Optional.empty(), Network.of(net), "02:00:00:00:00:01", PlacedSockets.in(net.sharedDirPath()));
     }
 }

@@ -14,6 +14,7 @@ import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.DatapathBackend;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.testkit.PlacedSockets;
 
 /**
@@ -30,7 +31,7 @@ class FailedStartLeavesNothingIT {
             NetConf net = Engine.network("vt-failing", root.resolve("shared"),
                     Engine.hostSection(hugepages.dir(), state, ""));
             Attachment attachment = new Attachment(new AttachmentId("fa11ed" + "0".repeat(58), "net1"),
-                    Optional.empty(), net, "02:00:00:00:fa:01", PlacedSockets.in(net.sharedDirPath()));
+                    Optional.empty(), Network.of(net), "02:00:00:00:fa:01", PlacedSockets.in(net.sharedDirPath()));
 
             CniException add = catchThrowableOfType(CniException.class, () -> backend.host().add(attachment));
 

@@ -22,6 +22,7 @@ import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.MemifConfig;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostConfig;
 import org.userspacecni.testkit.NetworkNamespace;
@@ -49,7 +50,7 @@ class TapDataPlaneIT {
             NetConf net = Engine.network(NETWORK, root.resolve("shared"), Engine.hostSection(hugepages.dir(), state,
                     ",\"vhost\":{\"mode\":\"server\"}"));
             Attachment attachment = new Attachment(new AttachmentId("da7a91a4e" + "0".repeat(55), "net1"),
-                    Optional.of(netns.path().toString()), net, "02:00:00:00:da:01",
+                    Optional.of(netns.path().toString()), Network.of(net), "02:00:00:00:da:01",
                     PlacedSockets.in(net.sharedDirPath()));
             HostPort port = backend.host().add(attachment);
             Path socket = Path.of(port.socketPath());

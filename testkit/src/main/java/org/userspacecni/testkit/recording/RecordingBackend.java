@@ -25,7 +25,7 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.InterfaceType;
-import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.spi.PortName;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.SocketCreator;
@@ -90,13 +90,13 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
     public HostPort add(Attachment attachment) {
         record("add", attachment.id());
         Path port = portFile(dir, attachment.id());
-        Optional<Path> existing = recordedSocket(port, attachment.netConf().name());
+        Optional<Path> existing = recordedSocket(port, attachment.network().name());
         Path socket = existing.orElseGet(() -> attachment.sockets().place(new SocketRequest(
                 freeSocket(attachment).getFileName().toString(), SocketCreator.CONTAINER,
                 attachment.host().vhost().group())));
         io(() -> {
             Files.createDirectories(port.getParent());
-            Files.writeString(port, attachment.netConf().name() + "\n" + socket + "\n");
+            Files.writeString(port, attachment.network().name() + "\n" + socket + "\n");
         });
         try {
             failIfAsked("add");
@@ -105,7 +105,7 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
             throw e;
         }
         return new HostPort(port.getFileName().toString(), socket.toString(), Optional.of(attachment.mac()),
-                attachment.netConf().mtu());
+                attachment.network().mtu());
     }
 
     /**
@@ -117,7 +117,7 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
         Optional<String> fixed = InterfaceType.MEMIF.equals(host.iftype()) ? host.memif().socketfile()
                 : host.vhost().socketfile();
         List<Path> choices = fixed.map(List::of).orElseGet(() -> List.of(PortName.original(attachment.id()),
-                PortName.distinct(attachment.netConf().name(), attachment.id()))).stream()
+                PortName.distinct(attachment.network().name(), attachment.id()))).stream()
                 .map(attachment.sockets()::locate).toList();
         Set<Path> recorded = recordedSockets();
         return choices.stream().filter(socket -> !recorded.contains(socket)
@@ -132,7 +132,7 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
         record("delete", attachment.id());
         failIfAsked("delete");
         Path port = portFile(dir, attachment.id());
-        if (recordedSocket(port, attachment.netConf().name()).isPresent()) {
+        if (recordedSocket(port, attachment.network().name()).isPresent()) {
             io(() -> Files.deleteIfExists(port));
         }
     }
@@ -147,7 +147,7 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
     }
 
     @Override
-    public void gc(NetConf netConf, Sockets sockets, Set<AttachmentId> valid) {
+    public void gc(Network network, Sockets sockets, Set<AttachmentId> valid) {
         record("gc", new AttachmentId("*", "*"));
         failIfAsked("gc");
         Path ports = dir.resolve("ports");
@@ -158,7 +158,7 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
             try (Stream<Path> files = Files.list(ports)) {
                 for (Path port : (Iterable<Path>) files::iterator) {
                     boolean kept = valid.stream().anyMatch(id -> portFile(dir, id).equals(port));
-                    boolean ours = recordedSocket(port, netConf.name()).isPresent();
+                    boolean ours = recordedSocket(port, network.name()).isPresent();
                     if (ours && !kept) {
                         Files.delete(port);
                     }
@@ -168,7 +168,7 @@ public final class RecordingBackend implements DatapathBackend, HostSide, Contai
     }
 
     @Override
-    public DatapathStatus status(NetConf netConf) {
+    public DatapathStatus status(Network network) {
         record("status", new AttachmentId("*", "*"));
         return failAt.filter("status"::equals).isPresent()
                 ? DatapathStatus.unavailable("the recording engine was asked to be unavailable")

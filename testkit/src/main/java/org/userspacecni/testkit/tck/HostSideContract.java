@@ -38,6 +38,7 @@ import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.MemifRole;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.Sockets;
 import org.userspacecni.spi.VhostMode;
@@ -125,7 +126,7 @@ public abstract class HostSideContract {
         NetConf net = network();
         Path placed = root.resolve("placed").resolve(net.name());
         Attachment given = attachment(net, "net1");
-        Attachment a = new Attachment(given.id(), given.netns(), net, given.mac(), PlacedSockets.in(placed));
+        Attachment a = new Attachment(given.id(), given.netns(), Network.of(net), given.mac(), PlacedSockets.in(placed));
         try (DatapathBackend backend = backend()) {
             HostPort port = backend.host().add(a);
 
@@ -215,12 +216,12 @@ public abstract class HostSideContract {
             attachments.forEach(backend.host()::add);
             AttachmentId valid = attachments.get(1).id();
 
-            backend.host().gc(net, sockets(net), Set.of(valid));
+            backend.host().gc(Network.of(net), sockets(net), Set.of(valid));
             assertHolds(net, valid);
-            backend.host().gc(net, sockets(net), Set.of(valid));
+            backend.host().gc(Network.of(net), sockets(net), Set.of(valid));
             assertHolds(net, valid);
 
-            backend.host().gc(net, sockets(net), Set.of());
+            backend.host().gc(Network.of(net), sockets(net), Set.of());
             assertHolds(net);
         }
     }
@@ -236,7 +237,7 @@ public abstract class HostSideContract {
             backend.host().add(mine);
             backend.host().add(theirs);
 
-            backend.host().gc(net, sockets(net), Set.of());
+            backend.host().gc(Network.of(net), sockets(net), Set.of());
 
             assertHolds(net);
             assertHolds(other, theirs.id());
@@ -266,17 +267,17 @@ public abstract class HostSideContract {
     void statusSaysAvailableWhileTheDatapathRunsAndNotWhenItIsGone() {
         NetConf net = network();
         try (DatapathBackend backend = backend()) {
-            assertThat(backend.host().status(net).available()).isTrue();
+            assertThat(backend.host().status(Network.of(net)).available()).isTrue();
             datapath.stop();
             try {
-                DatapathStatus gone = backend.host().status(net);
+                DatapathStatus gone = backend.host().status(Network.of(net));
                 assertThat(gone.available()).isFalse();
                 assertThat(gone.code()).isIn(ErrorCode.PLUGIN_NOT_AVAILABLE, ErrorCode.LIMITED_CONNECTIVITY);
                 assertThat(gone.message()).isNotBlank();
             } finally {
                 datapath.restart();
             }
-            assertThat(backend.host().status(net).available()).isTrue();
+            assertThat(backend.host().status(Network.of(net)).available()).isTrue();
         }
     }
 
@@ -291,7 +292,7 @@ public abstract class HostSideContract {
                 assertThat(add).as("ADD while the datapath is unreachable").isNotNull();
                 assertThat(add.code()).as(add.getMessage()).isEqualTo(ErrorCode.TRY_AGAIN_LATER.code());
                 CniException gc = catchThrowableOfType(CniException.class,
-                        () -> backend.host().gc(net, sockets(net), Set.of()));
+                        () -> backend.host().gc(Network.of(net), sockets(net), Set.of()));
                 if (datapath.gcNeedsTheDatapath()) {
                     assertThat(gc).as("GC while the datapath is unreachable").isNotNull();
                     assertThat(gc.code()).as(gc.getMessage()).isEqualTo(ErrorCode.TRY_AGAIN_LATER.code());
@@ -395,7 +396,7 @@ public abstract class HostSideContract {
             try (Neighbour siblings = live(sibling, backend.host().add(sibling))) {
                 backend.host().add(other);
 
-                backend.host().gc(net, sockets(net), Set.of(neighbour.id()));
+                backend.host().gc(Network.of(net), sockets(net), Set.of(neighbour.id()));
 
                 assertIntact(backend, socket, neighbour);
                 assertHolds(net, neighbour.id());
@@ -410,14 +411,14 @@ public abstract class HostSideContract {
         NetConf other = network(NETWORK_PREFIX + NETWORKS.incrementAndGet(), net.sharedDirPath(),
                 datapath.hostSection());
         Attachment neighbour = attachment(net, "net1");
-        Attachment namesake = new Attachment(sibling(net, neighbour).id(), Optional.of("/proc/self/ns/net"), other,
+        Attachment namesake = new Attachment(sibling(net, neighbour).id(), Optional.of("/proc/self/ns/net"), Network.of(other),
                 BackendUnderTest.mac(NETWORKS.incrementAndGet()), sockets(other));
         try (DatapathBackend backend = backend(); Neighbour socket = live(backend, neighbour)) {
             HostPort port = backend.host().add(namesake);
             assertThat(port.socketPath()).as("the socket of " + namesake.id() + " in " + other.name())
                     .isNotEqualTo(socket.socket().toString());
             try (Neighbour namesakes = live(namesake, port)) {
-                backend.host().gc(other, sockets(other), Set.of());
+                backend.host().gc(Network.of(other), sockets(other), Set.of());
 
                 assertHolds(other);
                 assertIntact(backend, socket, neighbour);
@@ -456,7 +457,7 @@ public abstract class HostSideContract {
             for (String section : refusedSections) {
                 NetConf refusedNet = network(net.name(), net.sharedDirPath(), section);
                 Attachment failing = new Attachment(sibling(net, neighbour).id(), Optional.of("/proc/self/ns/net"),
-                        refusedNet, BackendUnderTest.mac(NETWORKS.incrementAndGet()), sockets(refusedNet));
+                        Network.of(refusedNet), BackendUnderTest.mac(NETWORKS.incrementAndGet()), sockets(refusedNet));
 
                 CniException failed = catchThrowableOfType(CniException.class, () -> backend.host().add(failing));
                 assertThat(failed).as("ADD with " + section).isNotNull();
@@ -497,7 +498,7 @@ public abstract class HostSideContract {
 
     /** The neighbour's port is there as ADD made it, and its socket is the same file, still taking connections. */
     private void assertIntact(DatapathBackend backend, Neighbour socket, Attachment neighbour) {
-        assertThat(datapath.holds(neighbour.netConf().name(), neighbour.id())).as("the port of neighbour "
+        assertThat(datapath.holds(neighbour.network().name(), neighbour.id())).as("the port of neighbour "
                 + neighbour.id()).isTrue();
         assertThatCode(() -> backend.host().check(neighbour)).as("CHECK of neighbour " + neighbour.id())
                 .doesNotThrowAnyException();
@@ -513,7 +514,7 @@ public abstract class HostSideContract {
         int n = NETWORKS.incrementAndGet();
         String id = neighbour.id().containerId();
         return new Attachment(new AttachmentId(id.substring(0, id.length() - 8) + String.format("%08x", n),
-                neighbour.id().ifName()), Optional.of("/proc/self/ns/net"), net, BackendUnderTest.mac(n), sockets(net));
+                neighbour.id().ifName()), Optional.of("/proc/self/ns/net"), Network.of(net), BackendUnderTest.mac(n), sockets(net));
     }
 
     /** The datapath holds ports of {@code net} for exactly these attachments. */
@@ -553,7 +554,7 @@ public abstract class HostSideContract {
     protected static Attachment attachment(NetConf net, String ifName) {
         int n = NETWORKS.incrementAndGet();
         return new Attachment(new AttachmentId(BackendUnderTest.containerId(net.name() + ifName, n), ifName),
-                Optional.of("/proc/self/ns/net"), net, BackendUnderTest.mac(n), sockets(net));
+                Optional.of("/proc/self/ns/net"), Network.of(net), BackendUnderTest.mac(n), sockets(net));
     }
 
     /** Where the plugin places the sockets of {@code net}'s attachments outside a pod: its shared directory. */
@@ -562,7 +563,7 @@ public abstract class HostSideContract {
     }
 
     private static Attachment withoutNetns(Attachment a) {
-        return new Attachment(a.id(), Optional.empty(), a.netConf(), a.mac(), a.sockets());
+        return new Attachment(a.id(), Optional.empty(), a.network(), a.mac(), a.sockets());
     }
 
     private static Set<Path> filesUnder(Path dir) throws IOException {

@@ -19,6 +19,7 @@ import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.NetConf;
+import org.userspacecni.spi.Network;
 import org.userspacecni.spi.PortName;
 import org.userspacecni.testkit.Neighbour;
 import org.userspacecni.testkit.PlacedSockets;
@@ -45,7 +46,7 @@ class RecordingBackendNeighboursTest {
     }
 
     private static Attachment attachment(NetConf net, String containerId) {
-        return new Attachment(new AttachmentId(containerId, "net1"), Optional.empty(), net, "02:00:00:00:00:01",
+        return new Attachment(new AttachmentId(containerId, "net1"), Optional.empty(), Network.of(net), "02:00:00:00:00:01",
                 PlacedSockets.in(net.sharedDirPath()));
     }
 
@@ -89,7 +90,7 @@ class RecordingBackendNeighboursTest {
         host().add(attachment(net("n", ""), ID));
 
         host().delete(attachment(net("other", ""), ID));
-        host().gc(net("other", ""), PlacedSockets.in(net("other", "").sharedDirPath()), Set.of());
+        host().gc(Network.of(net("other", "")), PlacedSockets.in(net("other", "").sharedDirPath()), Set.of());
 
         assertThat(RecordingBackend.portFile(dir.resolve("switch"), new AttachmentId(ID, "net1"))).exists();
         host().delete(attachment(net("n", ""), ID));
