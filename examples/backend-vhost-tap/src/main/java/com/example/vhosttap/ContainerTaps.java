@@ -119,10 +119,10 @@ final class ContainerTaps implements HostSide {
      */
     @Override
     public void gc(Network network, Sockets sockets, Set<AttachmentId> valid) {
-        String network = networkMark(network.name());
+        String networkMark = networkMark(network.name());
         Set<String> kept = valid.stream().map(id -> mark(network.name(), id)).collect(Collectors.toSet());
         devices(Optional.empty()).forEach((name, mark) -> {
-            if (mark.startsWith(network) && !kept.contains(mark)) {
+            if (mark.startsWith(networkMark) && !kept.contains(mark)) {
                 log.log(Level.INFO, "vhost-tap: GC removes TAP device {0}", name);
                 TapDevice.run(List.of("ip", "link", "del", "dev", name));
             }
