@@ -180,7 +180,8 @@ final class HostPlugin {
                     () -> hostEndRemoving(conf.name(), id));
             log.log(Level.INFO, "ADD {0}: port {1}, socket {2}", id, port.name(), port.socketPath());
             holds.reached(Step.PORT_ADDED);
-            ContainerConfig stored = ContainerConfigs.of(attachment, port, addresses, request.version());
+            ContainerConfig stored = ContainerConfigs.of(attachment, backend.host(), port, addresses,
+                    request.version());
             store.put(stored);
             rollback.done("stored configuration of " + id, () -> store.delete(id));
             holds.reached(Step.STORED);

@@ -1,5 +1,6 @@
 package org.userspacecni.spi;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -58,6 +59,35 @@ public interface HostSide {
      */
     default Optional<String> instance(Network network) {
         return Optional.empty();
+    }
+
+    /**
+     * How the container's end joins what {@link #add} made: its engine, interface type, vhost mode, memif role and
+     * ring, bridge and options, which the plugin stores for the container with the socket's name and, where the
+     * section does not say, {@code netType: interface} when IPAM gave addresses. By default as the original plugin
+     * derived it: the {@code container} section where it names a setting, else the host's engine and interface
+     * type with the vhost mode and the memif role turned around (the container's end connects where the switch's
+     * listens, and the other way round) and the host's memif ring (queues, sizes, secret: one thing both ends
+     * share); bridge and options come from the container section only, as the host's name the host's switch. An
+     * engine whose container end is something else (always one mode, say) says so here.
+     */
+    default Side containerEnd(Network network) {
+        Side host = network.host();
+        Optional<Side> section = network.container();
+        Side given = section.orElse(host);
+        VhostMode mode = section.flatMap(s -> s.vhost().mode()).orElse(host.vhost().modeOrDefault().opposite());
+        VhostConfig vhost = new VhostConfig(Optional.of(mode), given.vhost().group(), Optional.empty());
+        Optional<MemifRole> role = section.flatMap(s -> s.memif().role())
+                .or(() -> host.memif().role().map(MemifRole::opposite))
+                .or(() -> InterfaceType.MEMIF.equals(given.iftype()) ? Optional.of(MemifConfig.DEFAULT_ROLE.opposite())
+                        : Optional.empty());
+        MemifConfig shared = host.memif();
+        MemifConfig own = given.memif();
+        MemifConfig memif = new MemifConfig(role, own.mode(), Optional.empty(), own.queues().or(shared::queues),
+                own.ringSize().or(shared::ringSize), own.bufferSize().or(shared::bufferSize),
+                own.secret().or(shared::secret));
+        return new Side(given.engine(), given.iftype(), section.flatMap(Side::netType), vhost, memif,
+                section.map(Side::bridge).orElse(BridgeConfig.EMPTY), section.map(Side::options).orElse(Map.of()));
     }
 
     /**

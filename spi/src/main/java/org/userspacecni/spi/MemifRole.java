@@ -11,4 +11,9 @@ public enum MemifRole implements WireName {
     public static MemifRole of(String value) {
         return WireName.parse(MemifRole.class, value);
     }
+
+    /** The role of the other end of the socket. */
+    public MemifRole opposite() {
+        return this == MASTER ? SLAVE : MASTER;
+    }
 }

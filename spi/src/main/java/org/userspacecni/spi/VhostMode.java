@@ -11,4 +11,9 @@ public enum VhostMode implements WireName {
     public static VhostMode of(String value) {
         return WireName.parse(VhostMode.class, value);
     }
+
+    /** The mode of the other end of the socket. */
+    public VhostMode opposite() {
+        return this == CLIENT ? SERVER : CLIENT;
+    }
 }
