@@ -63,15 +63,27 @@ class OvsDpdkContainerSideContractIT extends ContainerSideContract {
         }
     }
 
+    /**
+     * The replacement removes this attachment's old port only: a live neighbour of another network with the same
+     * 12-character container id prefix, on the same bridge, keeps its port, its socket and its link.
+     */
     @Test
-    void anApplyWithOtherArgumentsReplacesThePortAndComesUp() {
+    void anApplyWithOtherArgumentsReplacesThePortAndComesUpAndLeavesTheNeighbour() {
         ContainerConfig config = config();
         ContainerConfig larger = new ContainerConfig(config.schemaVersion(), config.containerId(), config.ifName(),
                 config.name(), config.config(), config.ipResult(), config.socket(), config.mac(), Optional.of(2000),
                 config.vlan());
+        String prefix = config.containerId().substring(0, 12);
+        ContainerConfig neighbour = new ContainerConfig(config.schemaVersion(), prefix + "f".repeat(52), "net2",
+                config.name() + "-other", config.config(), config.ipResult(), prefix + "-net2", "02:00:00:ff:00:02",
+                Optional.empty(), Optional.empty());
         switches.openHostEnd(config.name(), config.id(), socket(config));
+        switches.openHostEnd(neighbour.name(), neighbour.id(), socket(neighbour));
         try (DatapathBackend backend = backend()) {
+            backend.container().apply(neighbour, socket(neighbour));
             backend.container().apply(config, socket(config));
+            String neighbourPort = switches.container().vsctl("get", "Interface", neighbour.ifName(), "_uuid");
+            Object neighbourSocket = socketInode(socket(neighbour));
 
             backend.container().apply(larger, socket(config));
 
@@ -79,9 +91,16 @@ class OvsDpdkContainerSideContractIT extends ContainerSideContract {
                     .isEqualTo("2000");
             assertThat(backend.container().linkState(larger)).isEqualTo("up");
             assertThat(switches.applied(config.name())).isEqualTo(1);
+            assertThat(switches.container().vsctl("get", "Interface", neighbour.ifName(), "_uuid"))
+                    .as("the neighbour's port").isEqualTo(neighbourPort);
+            assertThat(socketInode(socket(neighbour))).as("the neighbour's socket").isEqualTo(neighbourSocket);
+            assertThat(backend.container().linkState(neighbour)).isEqualTo("up");
+            assertThat(switches.applied(neighbour.name())).isEqualTo(1);
             backend.container().remove(larger);
+            backend.container().remove(neighbour);
         } finally {
             switches.closeHostEnd(config.name(), config.id());
+            switches.closeHostEnd(neighbour.name(), neighbour.id());
         }
     }
 
