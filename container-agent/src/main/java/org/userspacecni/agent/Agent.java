@@ -238,7 +238,7 @@ final class Agent {
     Doctor doctor(AgentOptions options) {
         Optional<String> engine = stored().stream().map(config -> config.config().engine()).findFirst()
                 .or(() -> options.engineOptions().keySet().stream().sorted()
-                        .map(key -> key.substring(0, key.lastIndexOf('.'))).findFirst());
+                        .map(EngineOptions::engineOf).findFirst());
         DatapathStatus datapath = DatapathStatus.up();
         String reach = "";
         if (engine.isPresent()) {

@@ -22,9 +22,8 @@ final class EngineOptions {
     static Map<String, String> asVariables(Map<String, String> given, BackendRegistry engines) {
         Map<String, String> variables = new LinkedHashMap<>();
         given.forEach((key, value) -> {
-            int dot = key.lastIndexOf('.');
-            String engine = key.substring(0, Math.max(dot, 0));
-            String name = key.substring(dot + 1);
+            String engine = engineOf(key);
+            String name = key.substring(key.lastIndexOf('.') + 1);
             EngineOption option = declared(engines, engine).stream().filter(each -> each.name().equals(name))
                     .findFirst().orElseThrow(() -> new IllegalArgumentException("--engine-option " + key
                             + ": engine '" + engine + "' declares no option '" + name + "' the agent can set ("
@@ -35,6 +34,11 @@ final class EngineOptions {
                     value);
         });
         return variables;
+    }
+
+    /** The engine an {@code ENGINE.NAME} key names: all before its last dot (engine names may have dots). */
+    static String engineOf(String key) {
+        return key.substring(0, Math.max(key.lastIndexOf('.'), 0));
     }
 
     /** How the agent can be pointed at {@code engine}'s datapath, for a hint: its options with a variable. */

@@ -33,9 +33,14 @@ public final class EngineOptionsTable {
                     option.description()));
         }
         rows.sort(Comparator.comparing(row -> row.get(0)));
+        return markdown(COLUMNS, rows);
+    }
+
+    /** A Markdown table of {@code rows} under {@code columns}, as the configuration reference writes its tables. */
+    public static String markdown(List<String> columns, List<List<String>> rows) {
         StringBuilder table = new StringBuilder();
-        table.append(COLUMNS.stream().collect(Collectors.joining(" | ", "| ", " |\n")));
-        table.append(COLUMNS.stream().map(column -> "---").collect(Collectors.joining("|", "|", "|\n")));
+        table.append(columns.stream().collect(Collectors.joining(" | ", "| ", " |\n")));
+        table.append(columns.stream().map(column -> "---").collect(Collectors.joining("|", "|", "|\n")));
         for (List<String> row : rows) {
             table.append(row.stream().map(cell -> cell.replace("|", "\\|"))
                     .collect(Collectors.joining(" | ", "| ", " |\n")));

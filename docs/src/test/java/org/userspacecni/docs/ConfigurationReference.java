@@ -78,7 +78,7 @@ public final class ConfigurationReference {
         String interfaceTypes = engines.stream().flatMap(engine -> interfaceTypes(engine).stream()).distinct()
                 .sorted().map(ConfigurationReference::code).collect(Collectors.joining(", "));
         fields(NetConf.class, "", List.of(ConfigDoc.ALL_ENGINES), names, interfaceTypes, top);
-        table(page, FIELD_COLUMNS, top);
+        page.append(EngineOptionsTable.markdown(FIELD_COLUMNS, top));
         page.append("\nThe CNI versions the plugin speaks: ")
                 .append(CniVersion.supported().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", ")))
                 .append(".\n\n");
@@ -87,7 +87,7 @@ public final class ConfigurationReference {
                 .append("`").append(SIDE).append("` is `host` or `container`: both sections have these fields.\n\n");
         List<List<String>> side = new ArrayList<>();
         fields(Side.class, SIDE, List.of(ConfigDoc.ALL_ENGINES), names, interfaceTypes, side);
-        table(page, FIELD_COLUMNS, side);
+        page.append(EngineOptionsTable.markdown(FIELD_COLUMNS, side));
 
         page.append("\n## Engine options\n\n")
                 .append("The engines installed with the plugin, the interface types each takes, and the options it"
@@ -144,15 +144,6 @@ public final class ConfigurationReference {
         try (DatapathBackend backend = engine.create(new ProgramContext(Map.of(),
                 System.getLogger(ConfigurationReference.class.getName())))) {
             return backend.interfaceTypes().stream().map(InterfaceType::name).sorted().toList();
-        }
-    }
-
-    private static void table(StringBuilder page, List<String> columns, List<List<String>> rows) {
-        page.append(columns.stream().collect(Collectors.joining(" | ", "| ", " |\n")));
-        page.append(columns.stream().map(column -> "---").collect(Collectors.joining("|", "|", "|\n")));
-        for (List<String> row : rows) {
-            page.append(row.stream().map(cell -> cell.replace("|", "\\|"))
-                    .collect(Collectors.joining(" | ", "| ", " |\n")));
         }
     }
 

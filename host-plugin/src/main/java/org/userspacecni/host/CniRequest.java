@@ -40,12 +40,12 @@ record CniRequest(CniEnvironment environment, CniVersion version, NetConf netCon
      * keep DEL from removing what the attachment's marks and journal entry name (nothing is removed by its MAC).
      */
     private static String mac(CniCommand command, ObjectNode config, CniEnvironment environment, System.Logger log) {
-        if (command != CniCommand.DEL) {
-            return MacAddresses.of(config, environment);
-        }
         try {
             return MacAddresses.of(config, environment);
         } catch (CniException e) {
+            if (command != CniCommand.DEL) {
+                throw e;
+            }
             log.log(Level.WARNING, "DEL: " + e.getMessage() + "; going on without it");
             return MacAddresses.derived(environment.attachmentId());
         }
