@@ -200,8 +200,7 @@ final class VhostUserPorts implements HostSide {
             if (ovs.settings().waitForVswitchd()) {
                 requireNoError(iface, plan);
             }
-            Optional<OvsSwitch.BridgeRow> bridge = ovs.bridge(plan.bridge());
-            if (bridge.isEmpty() || !bridge.get().ports().contains(ports.get(0).uuid())) {
+            if (!ovs.bridgeHolds(plan.bridge(), ports.get(0).uuid())) {
                 throw differs(attachment, "port " + plan.name() + " is not on bridge " + plan.bridge());
             }
         } catch (OvsdbTransactionException e) {
