@@ -70,7 +70,7 @@ final class BridgePorts {
             ops.add(Ovsdb.insert("Interface", spec.interfaceRow(), "iface"));
             ops.add(Ovsdb.insert("Port", spec.portRow(), "port"));
             int portInsert = ops.size() - 1;
-            Optional<OvsSwitch.BridgeRow> bridge = ovs.bridge(spec.bridge());
+            Optional<OvsSwitch.BridgeHead> bridge = ovs.bridgeHead(spec.bridge());
             int bridgeMutation = -1;
             if (bridge.isPresent()) {
                 if (!bridge.get().datapathType().equals("netdev")) {

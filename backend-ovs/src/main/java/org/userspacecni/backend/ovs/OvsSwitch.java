@@ -1,7 +1,6 @@
 package org.userspacecni.backend.ovs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,8 +44,8 @@ final class OvsSwitch implements AutoCloseable {
         this.settings = settings;
     }
 
-    static OvsSwitch connect(ObjectMapper mapper, OvsSettings settings) {
-        return new OvsSwitch(call(() -> OvsdbClient.connect(mapper, settings.dbSocket(),
+    static OvsSwitch connect(OvsSettings settings) {
+        return new OvsSwitch(call(() -> OvsdbClient.connect(settings.dbSocket(),
                 settings.requestTimeout())), settings);
     }
 
@@ -54,8 +53,26 @@ final class OvsSwitch implements AutoCloseable {
         return settings;
     }
 
-    Optional<BridgeRow> bridge(String name) {
-        return bridges(Ovsdb.where("name", "==", name)).stream().findFirst();
+    /**
+     * A Bridge row without its ports: uuid and datapath type, all an ADD needs. Its port set grows with the bridge,
+     * and reading it made an ADD on a bridge of a thousand ports measurably slower.
+     */
+    record BridgeHead(String uuid, String datapathType) {
+    }
+
+    Optional<BridgeHead> bridgeHead(String name) {
+        ArrayNode result = transact(List.of(Ovsdb.select("Bridge", Ovsdb.where("name", "==", name), "_uuid",
+                "datapath_type")));
+        JsonNode row = result.get(0).path("rows").path(0);
+        return row.isMissingNode() ? Optional.empty()
+                : Optional.of(new BridgeHead(Ovsdb.uuidOf(row.path("_uuid")), row.path("datapath_type").asText()));
+    }
+
+    /** Whether bridge {@code name} holds the port {@code portUuid}, asked without reading its port set. */
+    boolean bridgeHolds(String name, String portUuid) {
+        ArrayNode where = Ovsdb.where("name", "==", name);
+        where.addAll(Ovsdb.where("ports", "includes", Ovsdb.uuid(portUuid)));
+        return transact(List.of(Ovsdb.select("Bridge", where, "_uuid"))).get(0).path("rows").size() == 1;
     }
 
     List<BridgeRow> bridges(ArrayNode where) {
@@ -212,8 +229,8 @@ final class OvsSwitch implements AutoCloseable {
      * (else 50), DPDK initialised in ovs-vswitchd and the types offered (else 51). Configured not to wait for
      * ovs-vswitchd, the engine does not depend on it, and STATUS does not ask it either.
      */
-    static DatapathStatus dpdkStatus(ObjectMapper mapper, OvsSettings settings, List<String> types) {
-        try (OvsSwitch ovs = connect(mapper, settings)) {
+    static DatapathStatus dpdkStatus(OvsSettings settings, List<String> types) {
+        try (OvsSwitch ovs = connect(settings)) {
             if (settings.waitForVswitchd() && !ovs.appliesChanges()) {
                 return DatapathStatus.unavailable("ovs-vswitchd did not apply a change of OVS at "
                         + settings.dbSocket() + " within " + settings.statusTimeout().toSeconds()

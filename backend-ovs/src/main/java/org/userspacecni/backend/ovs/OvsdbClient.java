@@ -2,8 +2,6 @@ package org.userspacecni.backend.ovs;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,7 +36,6 @@ final class OvsdbClient implements AutoCloseable {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private final ObjectMapper mapper;
     private final SocketChannel channel;
     private final Duration timeout;
     private final AtomicLong ids = new AtomicLong();
@@ -46,8 +43,7 @@ final class OvsdbClient implements AutoCloseable {
     private final Map<String, Consumer<JsonNode>> monitors = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private OvsdbClient(ObjectMapper mapper, SocketChannel channel, Duration timeout) {
-        this.mapper = mapper;
+    private OvsdbClient(SocketChannel channel, Duration timeout) {
         this.channel = channel;
         this.timeout = timeout;
         Thread reader = new Thread(this::readMessages, "ovsdb-reader");
@@ -56,7 +52,7 @@ final class OvsdbClient implements AutoCloseable {
     }
 
     /** Connects to the server's unix socket; a server that is not there is a transient failure. */
-    static OvsdbClient connect(ObjectMapper mapper, Path socket, Duration timeout) {
+    static OvsdbClient connect(Path socket, Duration timeout) {
         SocketChannel channel;
         try {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -69,7 +65,7 @@ final class OvsdbClient implements AutoCloseable {
             closeQuietly(channel);
             throw new OvsdbException("OVSDB is not reachable at " + socket + ": " + e.getMessage(), true, e);
         }
-        return new OvsdbClient(mapper, channel, timeout);
+        return new OvsdbClient(channel, timeout);
     }
 
     /** Runs one transaction on the Open_vSwitch database; a failed operation aborts it and is thrown. */
@@ -135,7 +131,7 @@ final class OvsdbClient implements AutoCloseable {
 
     private void send(ObjectNode message) {
         try {
-            ByteBuffer bytes = ByteBuffer.wrap(mapper.writeValueAsBytes(message));
+            ByteBuffer bytes = ByteBuffer.wrap(OvsdbJson.bytes(message));
             synchronized (channel) {
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
@@ -148,11 +144,9 @@ final class OvsdbClient implements AutoCloseable {
 
     private void readMessages() {
         Throwable end = new IOException("connection closed by the server");
-        try (InputStream in = Channels.newInputStream(channel);
-                JsonParser parser = mapper.getFactory().createParser(in);
-                MappingIterator<JsonNode> messages = mapper.readValues(parser, JsonNode.class)) {
-            while (messages.hasNextValue()) {
-                dispatch(messages.nextValue());
+        try (InputStream in = Channels.newInputStream(channel); JsonParser parser = OvsdbJson.parser(in)) {
+            for (JsonNode message = OvsdbJson.next(parser); message != null; message = OvsdbJson.next(parser)) {
+                dispatch(message);
             }
         } catch (IOException | RuntimeException e) {
             end = e;
