@@ -95,18 +95,20 @@ final class RequestSlots implements AutoCloseable {
         }
         try {
             long left = limits.maxWait().toNanos();
-            while (closed || running >= limits.running() || line.peekFirst() != ticket) {
+            while (true) {
                 if (closed) {
                     throw stopping();
                 }
+                if (running < limits.running() && line.peekFirst() == ticket) {
+                    running++;
+                    return this::free;
+                }
                 if (left <= 0) {
-                    throw new Refused("the userspace daemon is busy: this request waited "
-                            + seconds(limits.maxWait()) + " for one of its " + limits.running() + " slots and was not run; try again later");
+                    throw new Refused("the userspace daemon is busy: this request waited " + seconds(limits.maxWait())
+                            + " for one of its " + limits.running() + " slots and was not run; try again later");
                 }
                 left = changed.awaitNanos(left);
             }
-            running++;
-            return this::free;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw stopping();
