@@ -1,5 +1,6 @@
 package org.userspacecni.host;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,9 +67,10 @@ import org.userspacecni.spi.SocketFile;
  * answer cannot be delivered, is undone at once by a DEL of the same request, before the next request for the
  * attachment runs: nothing of it outlives the runtime's DEL.
  *
- * <p>A request runs only in one of a bounded number of slots ({@link RequestSlots}), taken before anything of it is
- * read: one that finds every slot taken and the line of waiting requests full, or that waited too long, is
- * answered with CNI error 11 (try again later) and not run.
+ * <p>A request runs only in one of a bounded number of slots ({@link RequestSlots}), taken after its environment is
+ * read and before its stdin is: one that finds every slot taken and the line of waiting requests full, or that
+ * waited too long, is answered with CNI error 11 (try again later) and not run. VERSION, the probe's question,
+ * needs no slot.
  *
  * <p>While it serves, it watches the switches of the attachments it made ({@link SwitchWatch}) and restores their
  * host ends when a switch starts anew.
@@ -219,11 +221,18 @@ final class PluginDaemon implements AutoCloseable {
                 log.println("userspace daemon: refused a request from " + peer.getName());
                 return;
             }
-            InputStream in = Channels.newInputStream(connection);
+            InputStream in = new BufferedInputStream(Channels.newInputStream(connection));
             OutputStream out = Channels.newOutputStream(connection);
+            // The environment alone first (small, and bounded like the whole request): VERSION, the daemon pod's
+            // probe among others, costs nothing to answer and never waits in line, so that a busy daemon is not
+            // taken for a dead one and restarted.
+            byte[] environment = readEnvironment(in);
+            if (environment.length == 0) {
+                return;
+            }
             RequestSlots.Slot slot;
             try {
-                slot = slots.take();
+                slot = isVersion(environment) ? () -> { } : slots.take();
             } catch (RequestSlots.Refused refused) {
                 log.println("userspace daemon: answered a request with 11, not run: " + refused.getMessage());
                 Answer.error(new CniException(ErrorCode.TRY_AGAIN_LATER, refused.getMessage())).writeTo(out);
@@ -233,10 +242,9 @@ final class PluginDaemon implements AutoCloseable {
             }
             try (slot) {
                 // Never more than the limit in memory: a larger stdin reaches the plugin cut short, and it refuses it.
-                byte[] request = in.readNBytes(MAX_REQUEST_BYTES + 1);
-                if (request.length == 0) {
-                    return;
-                }
+                byte[] stdin = in.readNBytes(MAX_REQUEST_BYTES + 1 - environment.length);
+                byte[] request = Arrays.copyOf(environment, environment.length + stdin.length);
+                System.arraycopy(stdin, 0, request, environment.length, stdin.length);
                 Optional<Request> parsed = Request.parse(request);
                 if (parsed.isPresent()) {
                     serve(parsed.get(), peer, out);
@@ -440,6 +448,28 @@ final class PluginDaemon implements AutoCloseable {
             }
             return new URLClassLoader("backends", urls.toArray(URL[]::new), daemon);
         });
+    }
+
+    /**
+     * The request's environment: its bytes up to and including the empty entry that ends it; all there is if the
+     * connection ends first, at most {@link #MAX_REQUEST_BYTES} bytes.
+     */
+    private static byte[] readEnvironment(InputStream in) throws IOException {
+        ByteArrayOutputStream environment = new ByteArrayOutputStream();
+        int previous = 0;
+        for (int next = in.read(); next >= 0; next = in.read()) {
+            environment.write(next);
+            if (next == 0 && previous == 0 || environment.size() > MAX_REQUEST_BYTES) {
+                break;
+            }
+            previous = next;
+        }
+        return environment.toByteArray();
+    }
+
+    private static boolean isVersion(byte[] environment) {
+        return Request.parse(environment).map(request -> request.command().equals(CniCommand.VERSION.name()))
+                .orElse(false);
     }
 
     private static int indexOf(byte[] bytes, byte value, int from) {

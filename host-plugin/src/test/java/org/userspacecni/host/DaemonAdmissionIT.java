@@ -50,6 +50,11 @@ class DaemonAdmissionIT extends PluginFixtureTest {
             assertThat(refused.json().path("msg").asText()).isEqualTo(full);
             daemon.awaitLine("userspace daemon: answered a request with 11, not run: " + full, Duration.ofSeconds(60));
             assertThat(node()).as("nothing of the refused ADD").isEqualTo(whileHeld);
+            // VERSION, the daemon pod's probe, needs no slot: answered while every slot is taken and the line full.
+            CniInvocation.Outcome version = viaDaemon(REFUSED, daemon).run("VERSION", "{\"cniVersion\":\"0.4.0\","
+                    + "\"name\":\"probe\"}");
+            assertThat(version.exitCode()).as(version.stdout() + version.stderr()).isZero();
+            assertThat(version.json().path("supportedVersions").size()).isPositive();
 
             CniInvocation.Outcome timedOut = waiting.finish();
             String waited = "the userspace daemon is busy: this request waited 2 s for one of its 1 slots and was not"
