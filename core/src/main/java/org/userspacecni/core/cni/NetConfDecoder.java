@@ -31,7 +31,7 @@ public final class NetConfDecoder {
     public static ObjectNode parseObject(byte[] stdin) {
         JsonNode node;
         try {
-            node = Json.mapper().readTree(stdin);
+            node = Json.readTree(stdin);
         } catch (IOException e) {
             throw new CniException(ErrorCode.DECODING_FAILURE, "failed to decode the network configuration",
                     firstLine(e));

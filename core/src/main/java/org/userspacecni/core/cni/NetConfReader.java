@@ -4,16 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.userspacecni.core.Json;
 import org.userspacecni.spi.BridgeConfig;
+import org.userspacecni.spi.ContainerConfig;
+import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.InterfaceType;
@@ -35,7 +36,7 @@ import org.userspacecni.spi.VhostMode;
  * coercion of scalars; a record's own refusal prefixed with the key the record sits under and a value's
  * refusal with its own key; a value of the wrong JSON type is 6 naming the key and the type expected.
  */
-final class NetConfReader {
+public final class NetConfReader {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -48,6 +49,84 @@ final class NetConfReader {
         } catch (Refused e) {
             throw new CniException(e.code(), e.getMessage(), e.details(), null);
         }
+    }
+
+    /**
+     * A stored container configuration, by the same rules. A value of the wrong type, or a document that is
+     * not an object, is a {@link Refused} that says so ({@link Refused#wrongType}); a record's or value's own
+     * refusal is one that keeps the message without the key ({@link Refused#own}); a missing field the record
+     * requires is the record's exception.
+     */
+    public static ContainerConfig containerConfig(JsonNode document) {
+        if (!document.isObject()) {
+            throw wrongType("", "an object", document);
+        }
+        Integer schemaVersion = null;
+        String containerId = null;
+        String ifName = null;
+        String name = null;
+        Side config = null;
+        Map<String, Object> ipResult = null;
+        String socket = null;
+        String mac = null;
+        Optional<Integer> mtu = null;
+        Optional<Integer> vlan = null;
+        for (Iterator<Map.Entry<String, JsonNode>> fields = document.fields(); fields.hasNext();) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String key = field.getKey();
+            JsonNode value = field.getValue();
+            switch (key) {
+                case "schemaVersion" -> schemaVersion = primitiveInteger(value, key);
+                case "containerId" -> containerId = string(value, key);
+                case "ifName" -> ifName = string(value, key);
+                case "name" -> name = string(value, key);
+                case "config" -> config = record(value, key, NetConfReader::side);
+                case "ipResult" -> ipResult = options(value, key);
+                case "socket" -> socket = string(value, key);
+                case "mac" -> mac = string(value, key);
+                case "mtu" -> mtu = optionalInteger(value, key);
+                case "vlan" -> vlan = optionalInteger(value, key);
+                default -> {
+                }
+            }
+        }
+        if (schemaVersion == null) {
+            // A number the record must have, missing: binding refuses it as it refuses a null.
+            throw wrongType("schemaVersion", "an integer", document.path("schemaVersion"));
+        }
+        try {
+            return new ContainerConfig(schemaVersion, containerId, ifName, name, config, ipResult, socket, mac, mtu,
+                    vlan);
+        } catch (CniException e) {
+            throw refused("", e);
+        }
+    }
+
+    /** The port a journal entry records, by the same rules. */
+    public static HostPort hostPort(JsonNode node) {
+        if (!node.isObject()) {
+            throw wrongType("", "an object", node);
+        }
+        String name = null;
+        String socketPath = null;
+        Optional<String> mac = null;
+        Optional<Integer> mtu = null;
+        Map<String, String> notes = null;
+        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String key = field.getKey();
+            JsonNode value = field.getValue();
+            switch (key) {
+                case "name" -> name = string(value, key);
+                case "socketPath" -> socketPath = string(value, key);
+                case "mac" -> mac = optionalString(value, key);
+                case "mtu" -> mtu = optionalInteger(value, key);
+                case "notes" -> notes = strings(value, key);
+                default -> {
+                }
+            }
+        }
+        return new HostPort(name, socketPath, mac, mtu, notes);
     }
 
     private static NetConf netConfOf(ObjectNode config) {
@@ -276,6 +355,27 @@ final class NetConfReader {
         }
     }
 
+    /** A number that must be there: {@code null} or white space is no number, refused as of the wrong type. */
+    private static int primitiveInteger(JsonNode value, String key) {
+        if (value.isNull() || value.isTextual() && blank(value.textValue())) {
+            throw wrongType(key, "an integer", value);
+        }
+        return optionalInteger(value, key).orElseThrow();
+    }
+
+    private static Map<String, String> strings(JsonNode value, String key) {
+        if (value.isNull()) {
+            return null;
+        }
+        if (!value.isObject()) {
+            throw wrongType(key, "an object", value);
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        value.fields().forEachRemaining(field -> map.put(field.getKey(), string(field.getValue(),
+                key + "." + field.getKey())));
+        return map;
+    }
+
     /** An engine's settings: whatever JSON they hold, as plain Java values, for the engine to judge. */
     private static Map<String, Object> options(JsonNode value, String key) {
         if (value.isNull()) {
@@ -285,40 +385,13 @@ final class NetConfReader {
             throw wrongType(key, "an object", value);
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> options = (Map<String, Object>) plain(value);
+        Map<String, Object> options = (Map<String, Object>) Json.plain(value);
         return options;
     }
 
-    private static Object plain(JsonNode node) {
-        switch (node.getNodeType()) {
-            case OBJECT -> {
-                Map<String, Object> map = new LinkedHashMap<>();
-                node.fields().forEachRemaining(field -> map.put(field.getKey(), plain(field.getValue())));
-                return map;
-            }
-            case ARRAY -> {
-                List<Object> list = new ArrayList<>();
-                node.forEach(element -> list.add(plain(element)));
-                return list;
-            }
-            case STRING -> {
-                return node.textValue();
-            }
-            case BOOLEAN -> {
-                return node.booleanValue();
-            }
-            case NUMBER -> {
-                return node.numberValue();
-            }
-            default -> {
-                return null;
-            }
-        }
-    }
-
-    private static CniException wrongType(String key, String expected, JsonNode found) {
+    private static Refused wrongType(String key, String expected, JsonNode found) {
         return new Refused(ErrorCode.DECODING_FAILURE.code(), "failed to decode the network configuration: '" + key
-                + "' must be " + expected, "found " + describe(found));
+                + "' must be " + expected, "found " + describe(found), null);
     }
 
     private static String describe(JsonNode found) {
@@ -333,8 +406,9 @@ final class NetConfReader {
         };
     }
 
-    private static CniException refused(String key, CniException e) {
-        return new Refused(e.code(), key.isEmpty() ? e.getMessage() : key + ": " + e.getMessage(), e.details());
+    private static Refused refused(String key, CniException e) {
+        CniException own = e instanceof Refused refused ? refused.own : e;
+        return new Refused(e.code(), key.isEmpty() ? e.getMessage() : key + ": " + e.getMessage(), e.details(), own);
     }
 
     @FunctionalInterface
@@ -343,11 +417,25 @@ final class NetConfReader {
     }
 
     /** A refusal that already names its key, so that the records around it pass it on unchanged. */
-    private static final class Refused extends CniException {
+    public static final class Refused extends CniException {
         private static final long serialVersionUID = 1L;
 
-        Refused(int code, String message, String details) {
+        /** The refusal of a record or value, without the key; none for a value of the wrong type. */
+        private final transient CniException own;
+
+        Refused(int code, String message, String details, CniException own) {
             super(code, message, details, null);
+            this.own = own;
+        }
+
+        /** Whether a value was of the wrong JSON type rather than refused by its record. */
+        public boolean wrongType() {
+            return own == null;
+        }
+
+        /** The record's or value's own refusal, without the key it sits under. */
+        public Optional<CniException> own() {
+            return Optional.ofNullable(own);
         }
     }
 }
