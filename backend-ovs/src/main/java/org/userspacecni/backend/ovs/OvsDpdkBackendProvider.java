@@ -1,6 +1,5 @@
 package org.userspacecni.backend.ovs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Set;
 import org.userspacecni.spi.BackendContext;
@@ -36,8 +35,7 @@ public final class OvsDpdkBackendProvider implements DatapathBackendProvider {
 
     @Override
     public DatapathBackend create(BackendContext context) {
-        ObjectMapper mapper = new ObjectMapper();
-        return DatapathBackend.of(Set.of(InterfaceType.VHOSTUSER), new VhostUserPorts(mapper, context),
-                new VirtioUserPorts(mapper, context));
+        return DatapathBackend.of(Set.of(InterfaceType.VHOSTUSER), new VhostUserPorts(context),
+                new VirtioUserPorts(context));
     }
 }

@@ -1,7 +1,6 @@
 package org.userspacecni.backend.ovs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,8 +44,8 @@ final class OvsSwitch implements AutoCloseable {
         this.settings = settings;
     }
 
-    static OvsSwitch connect(ObjectMapper mapper, OvsSettings settings) {
-        return new OvsSwitch(call(() -> OvsdbClient.connect(mapper, settings.dbSocket(),
+    static OvsSwitch connect(OvsSettings settings) {
+        return new OvsSwitch(call(() -> OvsdbClient.connect(settings.dbSocket(),
                 settings.requestTimeout())), settings);
     }
 
@@ -230,8 +229,8 @@ final class OvsSwitch implements AutoCloseable {
      * (else 50), DPDK initialised in ovs-vswitchd and the types offered (else 51). Configured not to wait for
      * ovs-vswitchd, the engine does not depend on it, and STATUS does not ask it either.
      */
-    static DatapathStatus dpdkStatus(ObjectMapper mapper, OvsSettings settings, List<String> types) {
-        try (OvsSwitch ovs = connect(mapper, settings)) {
+    static DatapathStatus dpdkStatus(OvsSettings settings, List<String> types) {
+        try (OvsSwitch ovs = connect(settings)) {
             if (settings.waitForVswitchd() && !ovs.appliesChanges()) {
                 return DatapathStatus.unavailable("ovs-vswitchd did not apply a change of OVS at "
                         + settings.dbSocket() + " within " + settings.statusTimeout().toSeconds()

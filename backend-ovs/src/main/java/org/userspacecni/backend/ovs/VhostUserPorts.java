@@ -1,7 +1,6 @@
 package org.userspacecni.backend.ovs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -40,13 +39,11 @@ import org.userspacecni.spi.VhostMode;
 final class VhostUserPorts implements HostSide {
 
 
-    private final ObjectMapper mapper;
     private final BackendContext context;
     private final System.Logger log;
     private final BridgePorts bridgePorts;
 
-    VhostUserPorts(ObjectMapper mapper, BackendContext context) {
-        this.mapper = mapper;
+    VhostUserPorts(BackendContext context) {
         this.context = context;
         this.log = context.logger();
         this.bridgePorts = new BridgePorts(log);
@@ -229,12 +226,12 @@ final class VhostUserPorts implements HostSide {
 
     @Override
     public DatapathStatus status(Network network) {
-        return OvsSwitch.dpdkStatus(mapper, OvsSettings.of(network.host(), context),
+        return OvsSwitch.dpdkStatus(OvsSettings.of(network.host(), context),
                 List.of("dpdkvhostuserclient", "dpdkvhostuser"));
     }
 
     private OvsSwitch connect(Network network) {
-        return OvsSwitch.connect(mapper, OvsSettings.of(network.host(), context));
+        return OvsSwitch.connect(OvsSettings.of(network.host(), context));
     }
 
     private static ObjectNode interfaceRow(PortPlan plan) {

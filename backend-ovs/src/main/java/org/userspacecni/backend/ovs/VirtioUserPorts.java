@@ -1,7 +1,6 @@
 package org.userspacecni.backend.ovs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -42,13 +41,11 @@ final class VirtioUserPorts implements ContainerSide {
             Optional.empty(), String.valueOf(DEFAULT_QUEUE_SIZE), "a positive number",
             "Ring size of the container's virtio-user frontend.");
 
-    private final ObjectMapper mapper;
     private final BackendContext context;
     private final System.Logger log;
     private final BridgePorts bridgePorts;
 
-    VirtioUserPorts(ObjectMapper mapper, BackendContext context) {
-        this.mapper = mapper;
+    VirtioUserPorts(BackendContext context) {
         this.context = context;
         this.log = context.logger();
         this.bridgePorts = new BridgePorts(log);
@@ -120,7 +117,7 @@ final class VirtioUserPorts implements ContainerSide {
 
     @Override
     public DatapathStatus status() {
-        return OvsSwitch.dpdkStatus(mapper, OvsSettings.of(context), List.of("dpdk"));
+        return OvsSwitch.dpdkStatus(OvsSettings.of(context), List.of("dpdk"));
     }
 
     private void remove(OvsSwitch ovs, ContainerConfig config) {
@@ -169,6 +166,6 @@ final class VirtioUserPorts implements ContainerSide {
     }
 
     private OvsSwitch connect(Side side) {
-        return OvsSwitch.connect(mapper, OvsSettings.of(side, context));
+        return OvsSwitch.connect(OvsSettings.of(side, context));
     }
 }

@@ -1,6 +1,5 @@
 package org.userspacecni.backend.ovs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +20,7 @@ final class AcknowledgingVswitchd implements AutoCloseable {
     private final ExecutorService acknowledger = Executors.newSingleThreadExecutor();
 
     AcknowledgingVswitchd(Path dbSocket) {
-        client = OvsdbClient.connect(new ObjectMapper(), dbSocket, Duration.ofSeconds(10));
+        client = OvsdbClient.connect(dbSocket, Duration.ofSeconds(10));
         client.monitor("Open_vSwitch", List.of("next_cfg"), updates -> updates.path("Open_vSwitch")
                 .forEach(row -> {
                     long nextCfg = row.path("new").path("next_cfg").asLong(-1);

@@ -32,7 +32,7 @@ final class OvsFixture implements AutoCloseable {
         this.ovs = OvsSandbox.start(root.resolve("ovs"));
         Logger log = new CniLog("test", System.err);
         this.context = new ProgramContext(Map.of(), log);
-        this.host = new VhostUserPorts(new com.fasterxml.jackson.databind.ObjectMapper(), context);
+        this.host = new VhostUserPorts(context);
     }
 
     Path sharedDir() {

@@ -2,7 +2,6 @@ package org.userspacecni.backend.ovs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -101,7 +100,7 @@ class OvsStatusTest {
 
     /** The engine's container side, which finds OVS from the environment, at the fixture's OVS. */
     private static VirtioUserPorts containerSide(OvsFixture fixture) {
-        return new VirtioUserPorts(new ObjectMapper(), new ProgramContext(
+        return new VirtioUserPorts(new ProgramContext(
                 Map.of(OvsSettings.DB_SOCKET.variable().orElseThrow(), fixture.ovs.dbSocket().toString()),
                 new CniLog("test", System.err)));
     }

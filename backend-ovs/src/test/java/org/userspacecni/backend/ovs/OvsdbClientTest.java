@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +34,7 @@ class OvsdbClientTest {
     }
 
     private OvsdbClient connect() {
-        return OvsdbClient.connect(new ObjectMapper(), ovs.dbSocket(), Duration.ofSeconds(5));
+        return OvsdbClient.connect(ovs.dbSocket(), Duration.ofSeconds(5));
     }
 
     @Test
@@ -80,7 +79,7 @@ class OvsdbClientTest {
 
     @Test
     void aServerThatIsNotThereIsATransientFailure() {
-        assertThatThrownBy(() -> OvsdbClient.connect(new ObjectMapper(), root.resolve("nothing.sock"),
+        assertThatThrownBy(() -> OvsdbClient.connect(root.resolve("nothing.sock"),
                 Duration.ofSeconds(1)))
                 .isInstanceOfSatisfying(OvsdbException.class, e -> assertThat(e.isTransient()).isTrue());
     }
