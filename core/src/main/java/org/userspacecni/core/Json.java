@@ -92,12 +92,17 @@ public final class Json {
         switch (node.getNodeType()) {
             case OBJECT: {
                 Map<String, Object> map = new LinkedHashMap<>();
-                node.fields().forEachRemaining(field -> map.put(field.getKey(), plain(field.getValue())));
+                for (var fields = node.fields(); fields.hasNext();) {
+                    Map.Entry<String, JsonNode> field = fields.next();
+                    map.put(field.getKey(), plain(field.getValue()));
+                }
                 return map;
             }
             case ARRAY: {
                 List<Object> list = new ArrayList<>();
-                node.forEach(element -> list.add(plain(element)));
+                for (JsonNode element : node) {
+                    list.add(plain(element));
+                }
                 return list;
             }
             case STRING:

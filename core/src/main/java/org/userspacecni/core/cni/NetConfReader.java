@@ -1,7 +1,6 @@
 package org.userspacecni.core.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
@@ -9,8 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import org.userspacecni.core.Json;
 import org.userspacecni.spi.BridgeConfig;
 import org.userspacecni.spi.ContainerConfig;
@@ -28,6 +25,7 @@ import org.userspacecni.spi.NetType;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostConfig;
 import org.userspacecni.spi.VhostMode;
+import org.userspacecni.spi.WireName;
 
 /**
  * Reads a network configuration's tree into the SPI's records by hand, and so the stored container
@@ -37,8 +35,6 @@ import org.userspacecni.spi.VhostMode;
  * refusal with its own key; a value of the wrong JSON type is 6 naming the key and the type expected.
  */
 public final class NetConfReader {
-
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private NetConfReader() {
     }
@@ -80,7 +76,7 @@ public final class NetConfReader {
                 case "containerId" -> containerId = string(value, key);
                 case "ifName" -> ifName = string(value, key);
                 case "name" -> name = string(value, key);
-                case "config" -> config = record(value, key, NetConfReader::side);
+                case "config" -> config = side(object(value, key), key);
                 case "ipResult" -> ipResult = options(value, key);
                 case "socket" -> socket = string(value, key);
                 case "mac" -> mac = string(value, key);
@@ -150,14 +146,14 @@ public final class NetConfReader {
                 case "cniVersion" -> cniVersion = string(value, key);
                 case "name" -> name = string(value, key);
                 case "type" -> type = string(value, key);
-                case "host" -> host = record(value, key, NetConfReader::side);
-                case "container" -> container = optional(value, key, NetConfReader::side);
-                case "ipam" -> ipam = optional(value, key, NetConfReader::ipam);
+                case "host" -> host = side(object(value, key), key);
+                case "container" -> container = Optional.ofNullable(side(object(value, key), key));
+                case "ipam" -> ipam = Optional.ofNullable(ipam(object(value, key), key));
                 case "sharedDir" -> sharedDir = optionalString(value, key);
                 case "dataDir" -> dataDir = optionalString(value, key);
                 case "kubeconfig" -> kubeconfig = optionalString(value, key);
                 case "logFile" -> logFile = optionalString(value, key);
-                case "logLevel" -> logLevel = constant(value, key, LogLevel::of);
+                case "logLevel" -> logLevel = constant(value, key, LogLevel.class);
                 case "mtu" -> mtu = optionalInteger(value, key);
                 default -> {
                 }
@@ -169,6 +165,9 @@ public final class NetConfReader {
     }
 
     private static Side side(ObjectNode node, String path) {
+        if (node == null) {
+            return null;
+        }
         String engine = null;
         InterfaceType iftype = null;
         Optional<NetType> netType = null;
@@ -178,54 +177,75 @@ public final class NetConfReader {
         Map<String, Object> options = null;
         for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
             Map.Entry<String, JsonNode> field = fields.next();
-            String key = path + "." + field.getKey();
+            String key = key(path, field.getKey());
             JsonNode value = field.getValue();
             switch (field.getKey()) {
                 case "engine" -> engine = string(value, key);
-                case "iftype" -> iftype = wireName(value, key, InterfaceType::of);
-                case "netType" -> netType = Optional.ofNullable(constant(value, key, NetType::of));
-                case "vhost" -> vhost = record(value, key, NetConfReader::vhost);
-                case "memif" -> memif = record(value, key, NetConfReader::memif);
-                case "bridge" -> bridge = record(value, key, NetConfReader::bridge);
+                case "iftype" -> iftype = interfaceType(value, key);
+                case "netType" -> netType = Optional.ofNullable(constant(value, key, NetType.class));
+                case "vhost" -> vhost = vhost(object(value, key), key);
+                case "memif" -> memif = memif(object(value, key), key);
+                case "bridge" -> bridge = bridge(object(value, key), key);
                 case "options" -> options = options(value, key);
                 default -> {
                 }
             }
         }
-        return new Side(engine, iftype, netType, vhost, memif, bridge, options);
+        try {
+            return new Side(engine, iftype, netType, vhost, memif, bridge, options);
+        } catch (CniException e) {
+            throw refused(path, e);
+        }
     }
 
     private static IpamConfig ipam(ObjectNode node, String path) {
+        if (node == null) {
+            return null;
+        }
         String type = null;
         for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
             Map.Entry<String, JsonNode> field = fields.next();
             if (field.getKey().equals("type")) {
-                type = string(field.getValue(), path + ".type");
+                type = string(field.getValue(), key(path, "type"));
             }
         }
-        return new IpamConfig(type);
+        try {
+            return new IpamConfig(type);
+        } catch (CniException e) {
+            throw refused(path, e);
+        }
     }
 
     private static VhostConfig vhost(ObjectNode node, String path) {
+        if (node == null) {
+            return null;
+        }
         Optional<VhostMode> mode = null;
         Optional<String> group = null;
         Optional<String> socketfile = null;
         for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
             Map.Entry<String, JsonNode> field = fields.next();
-            String key = path + "." + field.getKey();
+            String key = key(path, field.getKey());
             JsonNode value = field.getValue();
             switch (field.getKey()) {
-                case "mode" -> mode = Optional.ofNullable(constant(value, key, VhostMode::of));
+                case "mode" -> mode = Optional.ofNullable(constant(value, key, VhostMode.class));
                 case "group" -> group = optionalString(value, key);
                 case "socketfile" -> socketfile = optionalString(value, key);
                 default -> {
                 }
             }
         }
-        return new VhostConfig(mode, group, socketfile);
+        try {
+            return new VhostConfig(mode, group, socketfile);
+        } catch (CniException e) {
+            throw refused(path, e);
+        }
     }
 
     private static MemifConfig memif(ObjectNode node, String path) {
+        if (node == null) {
+            return null;
+        }
         Optional<MemifRole> role = null;
         MemifMode mode = null;
         Optional<String> socketfile = null;
@@ -235,11 +255,11 @@ public final class NetConfReader {
         Optional<String> secret = null;
         for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
             Map.Entry<String, JsonNode> field = fields.next();
-            String key = path + "." + field.getKey();
+            String key = key(path, field.getKey());
             JsonNode value = field.getValue();
             switch (field.getKey()) {
-                case "role" -> role = Optional.ofNullable(constant(value, key, MemifRole::of));
-                case "mode" -> mode = constant(value, key, MemifMode::of);
+                case "role" -> role = Optional.ofNullable(constant(value, key, MemifRole.class));
+                case "mode" -> mode = constant(value, key, MemifMode.class);
                 case "socketfile" -> socketfile = optionalString(value, key);
                 case "queues" -> queues = optionalInteger(value, key);
                 case "ringSize" -> ringSize = optionalInteger(value, key);
@@ -249,16 +269,23 @@ public final class NetConfReader {
                 }
             }
         }
-        return new MemifConfig(role, mode, socketfile, queues, ringSize, bufferSize, secret);
+        try {
+            return new MemifConfig(role, mode, socketfile, queues, ringSize, bufferSize, secret);
+        } catch (CniException e) {
+            throw refused(path, e);
+        }
     }
 
     private static BridgeConfig bridge(ObjectNode node, String path) {
+        if (node == null) {
+            return null;
+        }
         Optional<String> bridgeName = null;
         Optional<Integer> bridgeId = null;
         Optional<Integer> vlanId = null;
         for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
             Map.Entry<String, JsonNode> field = fields.next();
-            String key = path + "." + field.getKey();
+            String key = key(path, field.getKey());
             JsonNode value = field.getValue();
             switch (field.getKey()) {
                 case "bridgeName" -> bridgeName = optionalString(value, key);
@@ -268,36 +295,31 @@ public final class NetConfReader {
                 }
             }
         }
-        return new BridgeConfig(bridgeName, bridgeId, vlanId);
+        try {
+            return new BridgeConfig(bridgeName, bridgeId, vlanId);
+        } catch (CniException e) {
+            throw refused(path, e);
+        }
     }
 
-    /** A nested record: {@code null} is absent, an object is read, anything else is not an object. */
-    private static <T> T record(JsonNode value, String key, Reader<T> reader) {
+    /**
+     * A nested record's object: {@code null} is absent, anything else but an object is of the wrong type. The
+     * record's reader prefixes its constructor's refusal with the key; its fields' refusals name their own.
+     */
+    private static ObjectNode object(JsonNode value, String key) {
         if (value.isNull()) {
             return null;
         }
         if (!value.isObject()) {
             throw wrongType(key, "an object", value);
         }
-        return build(key, () -> reader.read((ObjectNode) value, key));
+        return (ObjectNode) value;
     }
 
-    private static <T> Optional<T> optional(JsonNode value, String key, Reader<T> reader) {
-        return Optional.ofNullable(record(value, key, reader));
-    }
-
-    /**
-     * Runs a record's constructor (and its fields' readers): a refusal of the record itself is prefixed with
-     * its key; one that already names its key (a field's) passes unchanged.
-     */
-    private static <T> T build(String key, Supplier<T> constructor) {
-        try {
-            return constructor.get();
-        } catch (Refused e) {
-            throw e;
-        } catch (CniException e) {
-            throw refused(key, e);
-        }
+    /** Without string concatenation's bootstrap, which a fresh JVM pays for. */
+    private static String key(String path, String name) {
+        return new StringBuilder(path.length() + 1 + name.length()).append(path).append('.').append(name)
+                .toString();
     }
 
     private static String string(JsonNode value, String key) {
@@ -330,26 +352,42 @@ public final class NetConfReader {
     }
 
     private static boolean blank(String text) {
-        return !text.isEmpty() && text.chars().allMatch(c -> c <= ' ');
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) > ' ') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
      * An enumeration's constant by its wire name. A number or a boolean is taken as its text, so that it is
-     * an unsupported value (2) rather than a value of the wrong type, as when its creator bound it.
+     * an unsupported value (2) rather than a value of the wrong type, as when its creator bound it; the
+     * spelling's refusal (2, naming the value) is prefixed with the key.
      */
-    private static <T> T constant(JsonNode value, String key, Function<String, T> parse) {
-        return value.isValueNode() && !value.isNull() && !value.isTextual()
-                ? wireName(NODES.textNode(value.asText()), key, parse) : wireName(value, key, parse);
+    private static <E extends Enum<E> & WireName> E constant(JsonNode value, String key, Class<E> type) {
+        String text = value.isNumber() || value.isBoolean() ? value.asText() : string(value, key);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return WireName.parse(type, text);
+        } catch (CniException e) {
+            throw refused(key, e);
+        }
     }
 
-    /** A value spelled by its wire name: the spelling's refusal (2, naming the value) is prefixed with the key. */
-    private static <T> T wireName(JsonNode value, String key, Function<String, T> parse) {
+    /** An interface type by its name, which must be a string; its refusal (2) is prefixed with the key. */
+    private static InterfaceType interfaceType(JsonNode value, String key) {
         String text = string(value, key);
         if (text == null) {
             return null;
         }
         try {
-            return parse.apply(text);
+            return InterfaceType.of(text);
         } catch (CniException e) {
             throw refused(key, e);
         }
@@ -371,8 +409,10 @@ public final class NetConfReader {
             throw wrongType(key, "an object", value);
         }
         Map<String, String> map = new LinkedHashMap<>();
-        value.fields().forEachRemaining(field -> map.put(field.getKey(), string(field.getValue(),
-                key + "." + field.getKey())));
+        for (Iterator<Map.Entry<String, JsonNode>> fields = value.fields(); fields.hasNext();) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            map.put(field.getKey(), string(field.getValue(), key(key, field.getKey())));
+        }
         return map;
     }
 
@@ -409,11 +449,6 @@ public final class NetConfReader {
     private static Refused refused(String key, CniException e) {
         CniException own = e instanceof Refused refused ? refused.own : e;
         return new Refused(e.code(), key.isEmpty() ? e.getMessage() : key + ": " + e.getMessage(), e.details(), own);
-    }
-
-    @FunctionalInterface
-    private interface Reader<T> {
-        T read(ObjectNode node, String path);
     }
 
     /** A refusal that already names its key, so that the records around it pass it on unchanged. */

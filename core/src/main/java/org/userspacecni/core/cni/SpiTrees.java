@@ -39,8 +39,12 @@ public final class SpiTrees {
         node.put("name", conf.name());
         node.put("type", conf.type());
         node.set("host", side(conf.host()));
-        conf.container().ifPresent(side -> node.set("container", side(side)));
-        conf.ipam().ifPresent(ipam -> node.putObject("ipam").put("type", ipam.type()));
+        if (conf.container().isPresent()) {
+            node.set("container", side(conf.container().get()));
+        }
+        if (conf.ipam().isPresent()) {
+            node.putObject("ipam").put("type", conf.ipam().get().type());
+        }
         put(node, "sharedDir", conf.sharedDir());
         put(node, "dataDir", conf.dataDir());
         put(node, "kubeconfig", conf.kubeconfig());
@@ -54,7 +58,9 @@ public final class SpiTrees {
         ObjectNode node = NODES.objectNode();
         node.put("name", network.name());
         node.set("host", side(network.host()));
-        network.container().ifPresent(side -> node.set("container", side(side)));
+        if (network.container().isPresent()) {
+            node.set("container", side(network.container().get()));
+        }
         put(node, "mtu", network.mtu());
         return node;
     }
@@ -125,7 +131,9 @@ public final class SpiTrees {
     }
 
     private static void put(ObjectNode node, String key, Optional<?> value) {
-        value.ifPresent(present -> node.set(key, value(present)));
+        if (value.isPresent()) {
+            node.set(key, value(value.get()));
+        }
     }
 
     /** A plain Java value (maps, collections, strings, numbers, booleans, constants) as its tree. */
@@ -150,18 +158,21 @@ public final class SpiTrees {
             return NODES.textNode(constant.wireName());
         } else if (value instanceof Map<?, ?> map) {
             ObjectNode node = NODES.objectNode();
-            map.forEach((key, element) -> {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                Object element = entry.getValue();
                 if (element != null && !(element instanceof Optional<?> optional && optional.isEmpty())) {
-                    node.set(String.valueOf(key), value(element));
+                    node.set(String.valueOf(entry.getKey()), value(element));
                 }
-            });
+            }
             return node;
         } else if (value instanceof Collection<?> collection) {
             ArrayNode node = NODES.arrayNode();
-            collection.forEach(element -> node.add(value(element)));
+            for (Object element : collection) {
+                node.add(value(element));
+            }
             return node;
         } else if (value instanceof Optional<?> optional) {
-            return optional.map(SpiTrees::value).orElseGet(NODES::nullNode);
+            return optional.isPresent() ? value(optional.get()) : NODES.nullNode();
         }
         throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());
     }
