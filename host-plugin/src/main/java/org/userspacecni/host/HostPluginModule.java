@@ -65,7 +65,7 @@ interface HostPluginModule {
 
     @Provides
     static Providers<PodStoreProvider> podStores(ProviderLoader loader, System.Logger log) {
-        return loader.load(ProviderKind.POD_STORES, log);
+        return PodStoreJars.around(loader).load(ProviderKind.POD_STORES, log);
     }
 
     @Provides

@@ -3,6 +3,7 @@ package org.userspacecni.host;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,7 +67,9 @@ final class PluginCommandLine implements Callable<Integer> {
     /** {@code userspace daemon}: the thick-plugin mode, described in the daemon docs. */
     @Command(name = PluginDaemon.COMMAND, mixinStandardHelpOptions = true, versionProvider = Version.class,
             description = {"Serves CNI commands from one JVM on a unix socket: while it runs, the launcher forwards"
-                    + " each CNI command to it instead of starting a JVM."},
+                    + " each CNI command to it instead of starting a JVM. A request beyond its limits (below) is"
+                    + " answered with CNI error 11 (try again later) and not run; runtimes retry it, a DEL until it"
+                    + " succeeds."},
             footer = {"", "Exit status: 0 stopped, 1 cannot serve (said on stderr), 2 bad usage."})
     static final class Daemon implements Callable<Integer> {
         @ParentCommand
@@ -85,6 +88,18 @@ final class PluginCommandLine implements Callable<Integer> {
                 + " 'userspace daemon --check' through the launcher.")
         private boolean check;
 
+        @Option(names = "--max-requests", paramLabel = "N", description = "requests run at once at most; more wait"
+                + " for a slot (default: ${DEFAULT-VALUE})")
+        private int maxRequests = RequestSlots.Limits.DEFAULT.running();
+
+        @Option(names = "--queue", paramLabel = "N", description = "requests that may wait for a slot; one more is"
+                + " answered at once with CNI error 11 (try again later), not run (default: ${DEFAULT-VALUE})")
+        private int queue = RequestSlots.Limits.DEFAULT.waiting();
+
+        @Option(names = "--queue-timeout", paramLabel = "SECONDS", description = "how long a request may wait for a"
+                + " slot; then it is answered with CNI error 11, not run (default: ${DEFAULT-VALUE})")
+        private int queueTimeout = (int) RequestSlots.Limits.DEFAULT.maxWait().toSeconds();
+
         @Override
         public Integer call() {
             // The launcher answers 'daemon --check' itself (the trust checks on the socket, its directory and the
@@ -100,7 +115,20 @@ final class PluginCommandLine implements Callable<Integer> {
             }
             Path path = socket != null ? socket : Path.of(plugin.environment.getOrDefault(
                     "USERSPACE_CNI_DAEMON_SOCKET", DEFAULT_DAEMON_SOCKET));
-            return PluginDaemon.serve(path, plugin.stderr);
+            return PluginDaemon.serve(path, limits(), plugin.stderr);
+        }
+
+        private RequestSlots.Limits limits() {
+            requirePositive("--max-requests", maxRequests);
+            requirePositive("--queue", queue);
+            requirePositive("--queue-timeout", queueTimeout);
+            return new RequestSlots.Limits(maxRequests, queue, Duration.ofSeconds(queueTimeout));
+        }
+
+        private void requirePositive(String option, int value) {
+            if (value < 1) {
+                throw new ParameterException(spec.commandLine(), option + " must be a positive number, not " + value);
+            }
         }
     }
 

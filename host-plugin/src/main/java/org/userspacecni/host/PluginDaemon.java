@@ -56,7 +56,7 @@ import org.userspacecni.spi.SocketFile;
  * <p>One request per connection: the invocation's environment as NUL-terminated {@code NAME=VALUE} entries,
  * an empty entry, then stdin until the client shuts down its side. The answer is {@code <exit code>
  * <stderr length>} and a newline, then the request's stderr, then exactly what the plugin would have printed
- * on stdout. A connection that sends nothing is answered with nothing. Only the socket's owner may connect (the
+ * on stdout: one line of JSON, or nothing, which the launcher reads with its shell's own {@code read}. A connection that sends nothing is answered with nothing. Only the socket's owner may connect (the
  * peer's credentials are checked, and the socket is 0600 in a 0700 directory). Backends named by a request's
  * {@code USERSPACE_CNI_BACKENDS} are loaded for it, as the standalone plugin would put them on its class path.
  *
@@ -65,6 +65,10 @@ import org.userspacecni.spi.SocketFile;
  * AttachmentLocks}), and an ADD that succeeded for a launcher that is gone ({@link LauncherProcess}), or whose
  * answer cannot be delivered, is undone at once by a DEL of the same request, before the next request for the
  * attachment runs: nothing of it outlives the runtime's DEL.
+ *
+ * <p>A request runs only in one of a bounded number of slots ({@link RequestSlots}), taken before anything of it is
+ * read: one that finds every slot taken and the line of waiting requests full, or that waited too long, is
+ * answered with CNI error 11 (try again later) and not run.
  *
  * <p>While it serves, it watches the switches of the attachments it made ({@link SwitchWatch}) and restores their
  * host ends when a switch starts anew.
@@ -89,16 +93,19 @@ final class PluginDaemon implements AutoCloseable {
     private final UserPrincipal owner;
     private final PrintStream log;
     private final ExecutorService requests;
+    private final RequestSlots slots;
     private final ConcurrentMap<String, ClassLoader> backendLoaders = new ConcurrentHashMap<>();
     private final AttachmentLocks attachments = new AttachmentLocks();
     private final SwitchWatch switches;
 
-    private PluginDaemon(Path socket, ServerSocketChannel server, PrintStream log) throws IOException {
+    private PluginDaemon(Path socket, ServerSocketChannel server, RequestSlots.Limits limits, PrintStream log)
+            throws IOException {
         this.socket = socket;
         this.pidFile = pidFile(socket);
         this.server = server;
         this.owner = Files.getOwner(socket);
         this.log = log;
+        this.slots = new RequestSlots(limits, log);
         this.switches = new SwitchWatch(attachments, log);
         AtomicInteger count = new AtomicInteger();
         this.requests = Executors.newCachedThreadPool(task -> {
@@ -108,10 +115,13 @@ final class PluginDaemon implements AutoCloseable {
         });
     }
 
-    /** {@code daemon --socket PATH}: serves until the process is stopped; the exit code on a start failure. */
-    static int serve(Path socket, PrintStream stderr) {
+    /**
+     * {@code daemon --socket PATH}: serves, within {@code limits}, until the process is stopped; the exit code on a
+     * start failure.
+     */
+    static int serve(Path socket, RequestSlots.Limits limits, PrintStream stderr) {
         try {
-            PluginDaemon daemon = bind(socket, stderr);
+            PluginDaemon daemon = bind(socket, limits, stderr);
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "daemon-stop"));
             stderr.println("userspace daemon: serving CNI requests on " + daemon.socket);
             daemon.switches.start();
@@ -127,7 +137,7 @@ final class PluginDaemon implements AutoCloseable {
      * Listens on {@code socket}, replacing the socket of a daemon that is gone; refuses a live daemon's socket,
      * and anything there that is not a socket.
      */
-    static PluginDaemon bind(Path socket, PrintStream log) throws IOException {
+    static PluginDaemon bind(Path socket, RequestSlots.Limits limits, PrintStream log) throws IOException {
         Path directory = socket.toAbsolutePath().getParent();
         Files.createDirectories(directory,
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -147,7 +157,7 @@ final class PluginDaemon implements AutoCloseable {
             server.bind(UnixDomainSocketAddress.of(socket));
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
             writePid(pidFile(socket));
-            return new PluginDaemon(socket, server, log);
+            return new PluginDaemon(socket, server, limits, log);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -186,7 +196,10 @@ final class PluginDaemon implements AutoCloseable {
         }
     }
 
-    /** Accepts requests until {@link #close()}, each on a thread of its own. */
+    /**
+     * Accepts requests until {@link #close()}, each on a thread of its own: their number is bounded by the
+     * slots, the line of those waiting for one, and the refused, which are answered at once.
+     */
     void serve() throws IOException {
         while (true) {
             SocketChannel connection;
@@ -207,22 +220,31 @@ final class PluginDaemon implements AutoCloseable {
                 return;
             }
             InputStream in = Channels.newInputStream(connection);
-            // Never more than the limit in memory: a larger stdin reaches the plugin cut short, and it refuses it.
-            byte[] request = in.readNBytes(MAX_REQUEST_BYTES + 1);
-            if (request.length == 0) {
+            OutputStream out = Channels.newOutputStream(connection);
+            RequestSlots.Slot slot;
+            try {
+                slot = slots.take();
+            } catch (RequestSlots.Refused refused) {
+                log.println("userspace daemon: answered a request with 11, not run: " + refused.getMessage());
+                Answer.error(new CniException(ErrorCode.TRY_AGAIN_LATER, refused.getMessage())).writeTo(out);
+                connection.shutdownOutput();
+                in.transferTo(OutputStream.nullOutputStream());
                 return;
             }
-            OutputStream out = Channels.newOutputStream(connection);
-            Optional<Request> parsed = Request.parse(request);
-            if (parsed.isPresent()) {
-                serve(parsed.get(), peer, out);
-            } else {
-                ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-                new CniOutput(new PrintStream(stdout, true, StandardCharsets.UTF_8)).print(CniErrors.render(
-                        new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, "the environment of a request must"
-                                + " be NUL-terminated NAME=VALUE entries and an empty one, within " + MAX_REQUEST_BYTES
-                                + " bytes"), CniVersion.LATEST));
-                new Answer(1, new byte[0], stdout.toByteArray()).writeTo(out);
+            try (slot) {
+                // Never more than the limit in memory: a larger stdin reaches the plugin cut short, and it refuses it.
+                byte[] request = in.readNBytes(MAX_REQUEST_BYTES + 1);
+                if (request.length == 0) {
+                    return;
+                }
+                Optional<Request> parsed = Request.parse(request);
+                if (parsed.isPresent()) {
+                    serve(parsed.get(), peer, out);
+                } else {
+                    Answer.error(new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, "the environment of a"
+                            + " request must be NUL-terminated NAME=VALUE entries and an empty one, within "
+                            + MAX_REQUEST_BYTES + " bytes")).writeTo(out);
+                }
             }
             connection.shutdownOutput();
             // The rest of an oversized stdin is read and dropped, so the client is not cut off before the answer.
@@ -314,6 +336,14 @@ final class PluginDaemon implements AutoCloseable {
 
     /** What the plugin did for a request: {@code <exit code> <stderr length>}, a newline, stderr, stdout. */
     private record Answer(int exitCode, byte[] stderr, byte[] stdout) {
+
+        /** The daemon's own error for a request it does not run, as the plugin would print it. */
+        static Answer error(CniException error) {
+            ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+            new CniOutput(new PrintStream(stdout, true, StandardCharsets.UTF_8)).print(
+                    CniErrors.render(error, CniVersion.LATEST));
+            return new Answer(1, new byte[0], stdout.toByteArray());
+        }
 
         void writeTo(OutputStream out) throws IOException {
             out.write((exitCode + " " + stderr.length + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -433,7 +463,8 @@ final class PluginDaemon implements AutoCloseable {
      * Stops accepting, and removes the socket so that launchers run the plugin themselves again; then lets the
      * requests under way finish and answer, for at most {@link #DRAIN}: a daemon stopped by a rolling update or
      * a restart does not cut an ADD off half-way. One that takes longer is cut off when the process exits, and
-     * the runtime's retry or DEL completes it, as after a crash.
+     * the runtime's retry or DEL completes it, as after a crash. Requests still waiting for a slot are answered
+     * with error 11 at once, not run: the runtime's retry runs standalone.
      */
     @Override
     public void close() {
@@ -445,6 +476,7 @@ final class PluginDaemon implements AutoCloseable {
         } catch (IOException e) {
             log.println("userspace daemon: cannot remove " + socket + ": " + e.getMessage());
         }
+        slots.close();
         requests.shutdown();
         log.println("userspace daemon: stopped accepting requests; finishing those under way");
         try {

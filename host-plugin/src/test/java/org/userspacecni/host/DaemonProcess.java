@@ -28,15 +28,17 @@ final class DaemonProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** {@code userspace daemon} on {@code socket}, not yet started. */
-    static ProcessBuilder command(Path socket) {
-        ProcessBuilder builder = new ProcessBuilder(PluginFixture.plugin().toString(), PluginDaemon.COMMAND);
+    /** {@code userspace daemon OPTIONS...} on {@code socket}, not yet started. */
+    static ProcessBuilder command(Path socket, String... options) {
+        List<String> command = new ArrayList<>(List.of(PluginFixture.plugin().toString(), PluginDaemon.COMMAND));
+        command.addAll(List.of(options));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("USERSPACE_CNI_DAEMON_SOCKET", socket.toString());
         return builder;
     }
 
-    static DaemonProcess start(Path socket, Map<String, String> environment) {
-        ProcessBuilder builder = command(socket).redirectOutput(ProcessBuilder.Redirect.INHERIT);
+    static DaemonProcess start(Path socket, Map<String, String> environment, String... options) {
+        ProcessBuilder builder = command(socket, options).redirectOutput(ProcessBuilder.Redirect.INHERIT);
         builder.environment().putAll(environment);
         builder.environment().put("USERSPACE_CNI_BACKENDS", PluginFixture.testkitJar().toString());
         try {

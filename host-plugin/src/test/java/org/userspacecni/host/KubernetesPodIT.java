@@ -121,6 +121,21 @@ class KubernetesPodIT extends PluginFixtureTest {
         ok(plugin("pod-a").run("DEL", config));
     }
 
+    /** The ADD above found the store there: nothing of it is on the class path every command searches. */
+    @Test
+    void theStoreAndItsClientComeFromTheirOwnDirectoryOffTheClassPath() throws Exception {
+        Path home = PluginFixture.plugin().resolveSibling("userspace.d");
+        try (var lib = Files.list(home.resolve("lib")); var stores = Files.list(home.resolve(PodStoreJars.DIRECTORY))) {
+            assertThat(lib.map(jar -> jar.getFileName().toString()))
+                    .noneMatch(jar -> jar.startsWith("store-kubernetes") || jar.startsWith("kubernetes-"))
+                    .anyMatch(jar -> jar.startsWith("host-plugin"));
+            assertThat(stores.map(jar -> jar.getFileName().toString()))
+                    .anyMatch(jar -> jar.startsWith("store-kubernetes"))
+                    .anyMatch(jar -> jar.startsWith("kubernetes-client"))
+                    .noneMatch(jar -> jar.startsWith("jackson-databind"));
+        }
+    }
+
     @Test
     void aPodSocketDirectoryThatTwoContainerIdsNameStaysUntilTheLastOfThemIsDeleted() throws Exception {
         pod("pod-b", List.of());

@@ -71,7 +71,8 @@ class PluginUsageTest {
         Outcome asked = userspace("help", "daemon");
         assertThat(asked.exitCode()).isZero();
         assertThat(asked.stderr()).startsWith("Usage: userspace daemon ").contains("--socket=PATH", "--check",
-                "USERSPACE_CNI_DAEMON_SOCKET", "/run/userspace-cni/daemon.sock");
+                "USERSPACE_CNI_DAEMON_SOCKET", "/run/userspace-cni/daemon.sock", "--max-requests=N", "(default: 8)",
+                "--queue=N", "(default: 256)", "--queue-timeout=SECONDS", "(default: 60)", "error 11");
         assertThat(userspace("daemon", "--help")).isEqualTo(asked);
     }
 
@@ -87,6 +88,24 @@ class PluginUsageTest {
         Outcome both = userspace("daemon", "--check", "--socket", "/run/x.sock");
         assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.stderr()).contains("--check takes no --socket");
+    }
+
+    @Test
+    void theDaemonsLimitsArePositiveNumbers(@TempDir Path dir) {
+        String socket = dir.resolve("run/daemon.sock").toString();
+        for (String[] wrong : new String[][] {{"--max-requests", "0"}, {"--queue", "-1"}, {"--queue-timeout", "0"}}) {
+            Outcome refused = userspace("daemon", "--socket", socket, wrong[0], wrong[1]);
+            assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(2);
+            assertThat(refused.stderr()).startsWith("userspace daemon: " + wrong[0] + " must be a positive number, not "
+                    + wrong[1]).contains("Usage: userspace daemon ").doesNotContain("serving");
+        }
+        Outcome notANumber = userspace("daemon", "--socket", socket, "--queue-timeout", "soon");
+        assertThat(notANumber.exitCode()).isEqualTo(2);
+        assertThat(notANumber.stderr()).contains("Invalid value for option '--queue-timeout': 'soon' is not an int");
+        Outcome missing = userspace("daemon", "--socket", socket, "--max-requests");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.stderr()).contains("Missing required parameter for option '--max-requests' (N)");
+        assertThat(dir.resolve("run")).as("no daemon started").doesNotExist();
     }
 
     @Test

@@ -1,10 +1,6 @@
 package org.userspacecni.backend.ovs;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -32,16 +28,13 @@ import java.util.function.Consumer;
  * An RFC 7047 OVSDB client over a unix socket: JSON-RPC 1.0 requests answered by id, the server's
  * {@code echo} keep-alives answered, and {@code update} notifications of monitors passed to their
  * listeners. Messages arrive back to back with no delimiter, so a streaming parser reads them on a
- * daemon thread; callers block on their own answer with a timeout. Messages are trees read and written with
- * Jackson's parser and generator alone: an {@code ObjectMapper} would cost each command's fresh JVM tens of
- * milliseconds to build.
+ * daemon thread; callers block on their own answer with a timeout.
  */
 final class OvsdbClient implements AutoCloseable {
 
     static final String DATABASE = "Open_vSwitch";
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final SocketChannel channel;
     private final Duration timeout;
@@ -138,7 +131,7 @@ final class OvsdbClient implements AutoCloseable {
 
     private void send(ObjectNode message) {
         try {
-            ByteBuffer bytes = ByteBuffer.wrap(bytes(message));
+            ByteBuffer bytes = ByteBuffer.wrap(OvsdbJson.bytes(message));
             synchronized (channel) {
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
@@ -151,10 +144,9 @@ final class OvsdbClient implements AutoCloseable {
 
     private void readMessages() {
         Throwable end = new IOException("connection closed by the server");
-        try (InputStream in = Channels.newInputStream(channel);
-                JsonParser parser = JSON.createParser(in)) {
-            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-                dispatch(tree(parser, token));
+        try (InputStream in = Channels.newInputStream(channel); JsonParser parser = OvsdbJson.parser(in)) {
+            for (JsonNode message = OvsdbJson.next(parser); message != null; message = OvsdbJson.next(parser)) {
+                dispatch(message);
             }
         } catch (IOException | RuntimeException e) {
             end = e;
@@ -180,80 +172,6 @@ final class OvsdbClient implements AutoCloseable {
             if (listener != null) {
                 listener.accept(message.path("params").path(1));
             }
-        }
-    }
-
-    /** The value at {@code token}, read to its end; the parser bounds how deep it nests. */
-    static JsonNode tree(JsonParser parser, JsonToken token) throws IOException {
-        switch (token) {
-            case START_OBJECT: {
-                ObjectNode object = NODES.objectNode();
-                for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
-                    object.set(name, tree(parser, parser.nextToken()));
-                }
-                return object;
-            }
-            case START_ARRAY: {
-                ArrayNode array = NODES.arrayNode();
-                for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
-                    array.add(tree(parser, next));
-                }
-                return array;
-            }
-            case VALUE_STRING:
-                return NODES.textNode(parser.getText());
-            case VALUE_NUMBER_INT:
-                return parser.getNumberType() == JsonParser.NumberType.INT ? NODES.numberNode(parser.getIntValue())
-                        : parser.getNumberType() == JsonParser.NumberType.LONG
-                        ? NODES.numberNode(parser.getLongValue()) : NODES.numberNode(parser.getBigIntegerValue());
-            case VALUE_NUMBER_FLOAT:
-                return NODES.numberNode(parser.getDoubleValue());
-            case VALUE_TRUE:
-                return NODES.booleanNode(true);
-            case VALUE_FALSE:
-                return NODES.booleanNode(false);
-            case VALUE_NULL:
-                return NODES.nullNode();
-            default:
-                throw new IOException("unexpected " + token + " where a JSON value starts");
-        }
-    }
-
-    /** {@code message} as compact JSON. */
-    static byte[] bytes(JsonNode message) throws IOException {
-        try (ByteArrayBuilder bytes = new ByteArrayBuilder()) {
-            try (JsonGenerator generator = JSON.createGenerator(bytes)) {
-                write(generator, message);
-            }
-            return bytes.toByteArray();
-        }
-    }
-
-    private static void write(JsonGenerator generator, JsonNode node) throws IOException {
-        if (node.isObject()) {
-            generator.writeStartObject();
-            for (var fields = node.fields(); fields.hasNext();) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                generator.writeFieldName(field.getKey());
-                write(generator, field.getValue());
-            }
-            generator.writeEndObject();
-        } else if (node.isArray()) {
-            generator.writeStartArray();
-            for (JsonNode element : node) {
-                write(generator, element);
-            }
-            generator.writeEndArray();
-        } else if (node.isTextual()) {
-            generator.writeString(node.textValue());
-        } else if (node.isBoolean()) {
-            generator.writeBoolean(node.booleanValue());
-        } else if (node.isIntegralNumber()) {
-            generator.writeNumber(node.bigIntegerValue());
-        } else if (node.isNumber()) {
-            generator.writeNumber(node.decimalValue());
-        } else {
-            generator.writeNull();
         }
     }
 

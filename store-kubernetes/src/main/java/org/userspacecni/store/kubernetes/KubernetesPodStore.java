@@ -35,6 +35,7 @@ final class KubernetesPodStore implements PodStore {
     static final int NOT_FOUND = 404;
 
     private final KubernetesClient client;
+    private final Runnable release;
     private final String namespace;
     private final String name;
     private final Path kubeletDir;
@@ -42,13 +43,11 @@ final class KubernetesPodStore implements PodStore {
     private final ClientSecrets secrets;
     private Pod pod;
 
-    KubernetesPodStore(KubernetesClient client, String namespace, String name, Path kubeletDir, System.Logger log) {
-        this(client, namespace, name, kubeletDir, log, ClientSecrets.none());
-    }
-
-    KubernetesPodStore(KubernetesClient client, String namespace, String name, Path kubeletDir, System.Logger log,
-            ClientSecrets secrets) {
+    /** The pod's store through {@code client}; {@code release} gives the client back when the store is closed. */
+    KubernetesPodStore(KubernetesClient client, Runnable release, String namespace, String name, Path kubeletDir,
+            System.Logger log, ClientSecrets secrets) {
         this.client = client;
+        this.release = release;
         this.namespace = namespace;
         this.name = name;
         this.kubeletDir = kubeletDir;
@@ -92,7 +91,7 @@ final class KubernetesPodStore implements PodStore {
 
     @Override
     public void close() {
-        client.close();
+        release.run();
     }
 
     private Pod pod() {

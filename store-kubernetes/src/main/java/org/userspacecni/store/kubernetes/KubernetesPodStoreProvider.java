@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
@@ -32,6 +33,8 @@ public final class KubernetesPodStoreProvider implements PodStoreProvider {
 
     public static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
     static final int REQUEST_TIMEOUT_MS = 10_000;
+    /** This process's clients: the daemon's requests share them ({@link SharedClients}). */
+    private static final SharedClients<Client> CLIENTS = new SharedClients<>();
 
     @Override
     public String name() {
@@ -50,9 +53,9 @@ public final class KubernetesPodStoreProvider implements PodStoreProvider {
         if (namespace == null || pod == null) {
             return Optional.empty();
         }
-        Optional<Config> config = netConf.kubeconfig().map(KubernetesPodStoreProvider::fromKubeconfig)
-                .or(() -> inCluster(context));
-        if (config.isEmpty()) {
+        Optional<Credentials> credentials = netConf.kubeconfig().map(Credentials::kubeconfig)
+                .or(() -> Credentials.inCluster(context));
+        if (credentials.isEmpty()) {
             // A normal configuration on a node without the Kubernetes store: nothing for an operator to act on,
             // so not a warning on every ADD and DEL (the runtime's log would fill with it).
             context.logger().log(Level.INFO, "pod {0}/{1}: no kubeconfig in the configuration and no in-cluster"
@@ -60,35 +63,100 @@ public final class KubernetesPodStoreProvider implements PodStoreProvider {
                     namespace, pod);
             return Optional.empty();
         }
-        config.get().setRequestTimeout(REQUEST_TIMEOUT_MS);
-        config.get().setRequestRetryBackoffLimit(0);
-        ClientSecrets secrets = ClientSecrets.of(config.get());
-        KubernetesClient client;
-        try {
-            client = new KubernetesClientBuilder().withConfig(config.get()).build();
-        } catch (RuntimeException e) {
-            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "the Kubernetes client cannot be set up from "
-                    + netConf.kubeconfig().orElse("the in-cluster credentials") + ": " + safeReason(e, secrets));
+        Config config = credentials.get().config().get();
+        SharedClients<Client>.Lease lease = CLIENTS.lease(credentials.get().source(),
+                credentials.get().text() + filesOf(config), () -> Client.of(credentials.get().source(), config));
+        Client client = lease.client();
+        return Optional.of(new KubernetesPodStore(client.kubernetes(), lease::close, namespace, pod,
+                kubeletDir(context), context.logger(), client.secrets()));
+    }
+
+    /**
+     * Where a client's credentials come from ({@code source}: the kubeconfig's path, or the in-cluster account),
+     * what was read there ({@code text}), and how the client's configuration is made from that.
+     */
+    private record Credentials(String source, String text, Supplier<Config> config) {
+
+        static Credentials kubeconfig(String file) {
+            String content;
+            try {
+                content = Files.readString(Path.of(file));
+            } catch (IOException e) {
+                throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "kubeconfig " + file + " cannot be read ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+            return new Credentials(file, content, () -> fromKubeconfig(file, content));
         }
-        return Optional.of(new KubernetesPodStore(client, namespace, pod, kubeletDir(context), context.logger(),
-                secrets));
+
+        static Optional<Credentials> inCluster(BackendContext context) {
+            Optional<String> host = context.environment("KUBERNETES_SERVICE_HOST");
+            Path account = context.environment("USERSPACE_CNI_SERVICE_ACCOUNT_DIR").map(Path::of)
+                    .orElse(SERVICE_ACCOUNT);
+            Path token = account.resolve("token");
+            if (host.isEmpty() || !Files.isReadable(token)) {
+                return Optional.empty();
+            }
+            String url = "https://" + host.get() + ":" + context.environment("KUBERNETES_SERVICE_PORT").orElse("443");
+            String tokenText;
+            try {
+                tokenText = Files.readString(token).strip();
+            } catch (IOException e) {
+                throw new CniException(ErrorCode.IO_FAILURE, "cannot read the service account token " + token, e);
+            }
+            String ca = account.resolve("ca.crt").toString();
+            return Optional.of(new Credentials("the in-cluster credentials", url + "\n" + tokenText + "\n" + ca,
+                    () -> new ConfigBuilder(Config.empty()).withMasterUrl(url).withOauthToken(tokenText)
+                            .withCaCertFile(ca).build()));
+        }
+    }
+
+    /** A client and the secrets of its configuration, which no message built from what it says may show. */
+    private record Client(KubernetesClient kubernetes, ClientSecrets secrets) implements AutoCloseable {
+
+        static Client of(String source, Config config) {
+            config.setRequestTimeout(REQUEST_TIMEOUT_MS);
+            config.setRequestRetryBackoffLimit(0);
+            ClientSecrets secrets = ClientSecrets.of(config);
+            try {
+                return new Client(new KubernetesClientBuilder().withConfig(config).build(), secrets);
+            } catch (RuntimeException e) {
+                throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "the Kubernetes client cannot be set up"
+                        + " from " + source + ": " + safeReason(e, secrets));
+            }
+        }
+
+        @Override
+        public void close() {
+            kubernetes.close();
+        }
+    }
+
+    /**
+     * What the files a configuration names hold (its CA bundle, client certificate and key): a client's credentials
+     * change with them too, as when the kubelet rotates its client certificate.
+     */
+    private static String filesOf(Config config) {
+        StringBuilder contents = new StringBuilder();
+        for (String file : new String[] {config.getCaCertFile(), config.getClientCertFile(), config.getClientKeyFile()}) {
+            contents.append('\n');
+            if (file != null) {
+                try {
+                    contents.append(Files.readString(Path.of(file)));
+                } catch (IOException | RuntimeException e) {
+                    contents.append("unreadable");  // the client says so when it is built
+                }
+            }
+        }
+        return contents.toString();
     }
 
     /**
      * The kubeconfig's client configuration. A failure names the file and what kind of failure it is, never
      * what the parser quotes: that could be a line of the file, a token or a key.
      */
-    private static Config fromKubeconfig(String file) {
-        Path path = Path.of(file);
-        String content;
+    private static Config fromKubeconfig(String file, String content) {
         try {
-            content = Files.readString(path);
-        } catch (IOException e) {
-            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "kubeconfig " + file + " cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
-        }
-        try {
-            return Config.fromKubeconfig(null, content, path.toString());
+            return Config.fromKubeconfig(null, content, file);
         } catch (RuntimeException e) {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "kubeconfig " + file + " is not a valid"
                     + " kubeconfig" + syntaxErrorAt(e).orElse(" (" + e.getClass().getSimpleName() + ")"));
@@ -110,25 +178,6 @@ public final class KubernetesPodStoreProvider implements PodStoreProvider {
     static String safeReason(Throwable thrown, ClientSecrets secrets) {
         String first = String.valueOf(thrown.getMessage()).lines().findFirst().orElse("");
         return secrets.redact(thrown.getClass().getSimpleName() + ": " + first);
-    }
-
-    private static Optional<Config> inCluster(BackendContext context) {
-        Optional<String> host = context.environment("KUBERNETES_SERVICE_HOST");
-        Path account = context.environment("USERSPACE_CNI_SERVICE_ACCOUNT_DIR").map(Path::of).orElse(SERVICE_ACCOUNT);
-        Path token = account.resolve("token");
-        if (host.isEmpty() || !Files.isReadable(token)) {
-            return Optional.empty();
-        }
-        try {
-            String port = context.environment("KUBERNETES_SERVICE_PORT").orElse("443");
-            return Optional.of(new ConfigBuilder(Config.empty())
-                    .withMasterUrl("https://" + host.get() + ":" + port)
-                    .withOauthToken(Files.readString(token).strip())
-                    .withCaCertFile(account.resolve("ca.crt").toString())
-                    .build());
-        } catch (IOException e) {
-            throw new CniException(ErrorCode.IO_FAILURE, "cannot read the service account token " + token, e);
-        }
     }
 
     /** The kubelet's root directory, where emptyDir volumes live ({@code --root-dir}, by default /var/lib/kubelet). */
