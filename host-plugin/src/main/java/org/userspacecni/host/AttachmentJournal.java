@@ -1,6 +1,7 @@
 package org.userspacecni.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,8 @@ import java.util.Set;
 import org.userspacecni.core.Json;
 import org.userspacecni.core.SocketPlacement;
 import org.userspacecni.core.cni.NetConfDecoder;
+import org.userspacecni.core.cni.NetConfReader;
+import org.userspacecni.core.cni.SpiTrees;
 import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.CniException;
@@ -234,19 +237,19 @@ final class AttachmentJournal {
     }
 
     private void write(Path file, Entry entry, Set<? extends OpenOption> how) throws IOException {
-        ObjectNode document = Json.mapper().createObjectNode().put("network", entry.network())
+        ObjectNode document = JsonNodeFactory.instance.objectNode().put("network", entry.network())
                 .put("containerId", entry.id().containerId()).put("ifName", entry.id().ifName());
         entry.deviceInfo().ifPresent(info -> document.putObject("deviceInfo").put("path", info.path().toString())
                 .put("fileKey", info.fileKey()));
         entry.host().ifPresent(host -> {
             ObjectNode end = document.putObject("host");
-            end.set("netConf", Json.mapper().valueToTree(host.attachment().network()));
+            end.set("netConf", SpiTrees.network(host.attachment().network()));
             end.put("mac", host.attachment().mac());
             host.attachment().netns().ifPresent(netns -> end.put("netns", netns));
-            end.set("port", Json.mapper().valueToTree(host.port()));
+            end.set("port", SpiTrees.hostPort(host.port()));
             host.instance().ifPresent(instance -> end.put("instance", instance));
         });
-        byte[] content = Json.mapper().writeValueAsBytes(document);
+        byte[] content = Json.write(document);
         for (int attempt = 1; ; attempt++) {
             try {
                 Files.createDirectories(dir.getParent(), PRIVATE_DIRECTORY);
@@ -285,7 +288,7 @@ final class AttachmentJournal {
                 return new Entry(legacy[0], new AttachmentId(legacy[1], legacy[2]), deviceInfo.isEmpty()
                         ? Optional.empty() : Optional.of(new DeviceInfo.Written(Path.of(deviceInfo), "")));
             }
-            JsonNode document = Json.mapper().readTree(content);
+            JsonNode document = Json.readTree(content);
             JsonNode info = document.path("deviceInfo");
             AttachmentId id = new AttachmentId(document.path("containerId").asText(), document.path("ifName").asText());
             return new Entry(document.path("network").asText(), id,
@@ -306,7 +309,7 @@ final class AttachmentJournal {
         Optional<String> netns = end.hasNonNull("netns") ? Optional.of(end.path("netns").asText()) : Optional.empty();
         Optional<String> instance = end.hasNonNull("instance") ? Optional.of(end.path("instance").asText())
                 : Optional.empty();
-        HostPort port = Json.mapper().treeToValue(end.path("port"), HostPort.class);
+        HostPort port = NetConfReader.hostPort(end.path("port"));
         // The sockets are where ADD placed them: a pod's directory or its link, which only ADD could learn.
         Path socket = Path.of(port.socketPath());
         Sockets sockets = SocketPlacement.in(socket.isAbsolute() && socket.getParent() != null ? socket.getParent()

@@ -1,9 +1,7 @@
 package org.userspacecni.host;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import org.userspacecni.core.Json;
 
 /**
@@ -23,12 +21,7 @@ final class CniOutput {
     }
 
     void print(JsonNode document) {
-        byte[] bytes;
-        try {
-            bytes = Json.mapper().writeValueAsBytes(document);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        byte[] bytes = Json.write(document);
         stdout.write(bytes, 0, bytes.length);
         stdout.write('\n');
         stdout.flush();

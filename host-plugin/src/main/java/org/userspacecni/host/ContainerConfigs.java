@@ -51,7 +51,7 @@ final class ContainerConfigs {
                 : Optional.of(NetType.INTERFACE));
         Side container = new Side(end.engine(), end.iftype(), netType, vhost, memif, end.bridge(), end.options());
         @SuppressWarnings("unchecked")
-        Map<String, Object> ipResult = Json.mapper().convertValue(ResultCodec.render(addresses, version), Map.class);
+        Map<String, Object> ipResult = (Map<String, Object>) Json.plain(ResultCodec.render(addresses, version));
         return new ContainerConfig(ContainerConfig.SCHEMA_VERSION, attachment.id().containerId(),
                 attachment.id().ifName(), attachment.network().name(), container, ipResult,
                 socketFile.orElse(""), port.mac().orElse(attachment.mac()), port.mtu(),

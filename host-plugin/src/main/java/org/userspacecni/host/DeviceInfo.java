@@ -1,5 +1,6 @@
 package org.userspacecni.host;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -54,7 +55,7 @@ final class DeviceInfo {
      * device-info specification has no type for.
      */
     static Optional<ObjectNode> of(ContainerConfig config, String socketPath) {
-        ObjectNode info = Json.mapper().createObjectNode();
+        ObjectNode info = JsonNodeFactory.instance.objectNode();
         InterfaceType iftype = config.config().iftype();
         if (InterfaceType.MEMIF.equals(iftype)) {
             info.put("type", "memif").put("version", VERSION).putObject("memif")
@@ -84,7 +85,7 @@ final class DeviceInfo {
             Files.createDirectories(file.toAbsolutePath().getParent());
             temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".deviceinfo", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(temp, Json.mapper().writeValueAsBytes(info), StandardOpenOption.WRITE,
+            Files.write(temp, Json.write(info), StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
             Files.createLink(file, temp);
             Files.delete(temp);

@@ -23,6 +23,7 @@ import org.userspacecni.core.StateLock;
 import org.userspacecni.core.cni.CniResult;
 import org.userspacecni.core.cni.CniVersion;
 import org.userspacecni.core.cni.ResultCodec;
+import org.userspacecni.core.cni.SpiTrees;
 import org.userspacecni.core.store.FileConfigStore;
 import org.userspacecni.host.HoldPoints.Step;
 import org.userspacecni.spi.Attachment;
@@ -373,7 +374,7 @@ final class HostPlugin {
 
     /** The addresses of the IPAM result the attachment stored at ADD. */
     private static Set<String> heldAddresses(ContainerConfig stored) {
-        JsonNode ips = Json.mapper().valueToTree(stored.ipResult()).path("ips");
+        JsonNode ips = SpiTrees.value(stored.ipResult()).path("ips");
         Set<String> held = new TreeSet<>();
         ips.forEach(ip -> held.add(ip.path("address").asText()));
         return held;

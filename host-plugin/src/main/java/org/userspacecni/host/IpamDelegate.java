@@ -1,6 +1,8 @@
 package org.userspacecni.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -164,7 +166,7 @@ final class IpamDelegate {
     }
 
     private List<String> supportedVersions(Path plugin) {
-        ObjectNode ask = Json.mapper().createObjectNode().put("cniVersion", CniVersion.LATEST.text());
+        ObjectNode ask = JsonNodeFactory.instance.objectNode().put("cniVersion", CniVersion.LATEST.text());
         JsonNode info = exec(plugin, environment.variablesFor(CniCommand.VERSION), ask);
         List<String> versions = new ArrayList<>();
         info.path("supportedVersions").forEach(v -> versions.add(v.asText()));
@@ -173,12 +175,7 @@ final class IpamDelegate {
 
     /** Runs the plugin; a non-zero exit becomes the plugin's own CNI error. */
     private JsonNode exec(Path plugin, Map<String, String> variables, ObjectNode config) {
-        byte[] stdin;
-        try {
-            stdin = Json.mapper().writeValueAsBytes(config);
-        } catch (IOException e) {
-            throw new CniException(ErrorCode.INTERNAL, "cannot encode the configuration for " + plugin, e);
-        }
+        byte[] stdin = Json.write(config);
         ProcessRunner.Outcome outcome = runner.run(plugin, variables, stdin);
         JsonNode output = readJson(outcome.stdout());
         if (outcome.exitCode() != 0) {
@@ -191,7 +188,7 @@ final class IpamDelegate {
                     + outcome.exitCode() + " and no CNI error", new String(outcome.stdout(),
                     StandardCharsets.UTF_8));
         }
-        return output == null ? Json.mapper().nullNode() : output;
+        return output == null ? NullNode.getInstance() : output;
     }
 
     private static JsonNode readJson(byte[] stdout) {
@@ -199,7 +196,7 @@ final class IpamDelegate {
             return null;
         }
         try {
-            return Json.mapper().readTree(stdout);
+            return Json.readTree(stdout);
         } catch (IOException e) {
             return null;
         }

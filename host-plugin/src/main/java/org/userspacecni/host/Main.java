@@ -1,6 +1,7 @@
 package org.userspacecni.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,7 +112,7 @@ public final class Main {
     /** VERSION answers in the version asked for on stdin, if we speak it, else in the newest. */
     private static JsonNode versionInfo(InputStream stdin) {
         Optional<CniVersion> asked = System.console() == null ? peekVersion(read(stdin)) : Optional.empty();
-        ObjectNode info = Json.mapper().createObjectNode()
+        ObjectNode info = JsonNodeFactory.instance.objectNode()
                 .put("cniVersion", asked.orElse(CniVersion.LATEST).text());
         CniVersion.supported().forEach(info.putArray("supportedVersions")::add);
         return info;

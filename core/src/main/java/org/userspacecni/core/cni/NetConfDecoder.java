@@ -1,21 +1,16 @@
 package org.userspacecni.core.cni;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.userspacecni.core.Json;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
-import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.NetConf;
 
 /**
@@ -36,7 +31,7 @@ public final class NetConfDecoder {
     public static ObjectNode parseObject(byte[] stdin) {
         JsonNode node;
         try {
-            node = Json.mapper().readTree(stdin);
+            node = Json.readTree(stdin);
         } catch (IOException e) {
             throw new CniException(ErrorCode.DECODING_FAILURE, "failed to decode the network configuration",
                     firstLine(e));
@@ -75,22 +70,7 @@ public final class NetConfDecoder {
             }
             config = completed;
         }
-        try {
-            return Json.mapper().treeToValue(config, NetConf.class);
-        } catch (JsonMappingException e) {
-            String path = path(e);
-            Optional<CniException> cause = CniException.in(e);
-            if (cause.isPresent()) {
-                CniException c = cause.get();
-                String msg = path.isEmpty() ? c.getMessage() : path + ": " + c.getMessage();
-                throw new CniException(c.code(), msg, c.details(), null);
-            }
-            throw new CniException(ErrorCode.DECODING_FAILURE, "failed to decode the network configuration: '"
-                    + path + "' must be " + expected(e), firstLine(e));
-        } catch (JacksonException e) {
-            throw new CniException(ErrorCode.DECODING_FAILURE, "failed to decode the network configuration",
-                    firstLine(e));
-        }
+        return NetConfReader.netConf(config);
     }
 
     /** The {@code prevResult} of the configuration, read in the configuration's version. */
@@ -126,28 +106,6 @@ public final class NetConfDecoder {
             return valid;
         }
         return Set.of();
-    }
-
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-    }
-
-    private static String expected(JsonMappingException e) {
-        Class<?> type = e instanceof MismatchedInputException ? ((MismatchedInputException) e).getTargetType() : null;
-        if (type == null) {
-            return "of another type";
-        } else if (type == String.class || type.isEnum() || type == InterfaceType.class) {
-            return "a string";
-        } else if (type == Integer.class || type == int.class) {
-            return "an integer";
-        } else if (type == Boolean.class || type == boolean.class) {
-            return "a boolean";
-        } else if (Collection.class.isAssignableFrom(type)) {
-            return "an array";
-        }
-        return "an object";
     }
 
     private static String firstLine(Exception e) {

@@ -1,6 +1,6 @@
 package org.userspacecni.core.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.userspacecni.core.Json;
+import org.userspacecni.core.cni.NetConfReader;
+import org.userspacecni.core.cni.SpiTrees;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ContainerConfig;
@@ -50,7 +52,6 @@ public final class FileConfigStore implements ConfigReader {
     private final Path root;
     private final boolean hostView;
     private final System.Logger log;
-    private final ObjectMapper mapper = Json.mapper();
 
     private FileConfigStore(Path root, boolean hostView, System.Logger log) {
         this.root = root;
@@ -86,8 +87,7 @@ public final class FileConfigStore implements ConfigReader {
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
                 try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, NOFOLLOW)) {
-                    channel.write(java.nio.ByteBuffer.wrap(mapper.writerWithDefaultPrettyPrinter()
-                            .writeValueAsBytes(config)));
+                    channel.write(java.nio.ByteBuffer.wrap(Json.writePretty(SpiTrees.containerConfig(config))));
                     channel.force(true);
                 }
                 // rename(2) replaces whatever is at the document's name, a link included, never a link's target
@@ -175,12 +175,28 @@ public final class FileConfigStore implements ConfigReader {
     /** Reads one document; a corrupt or unknown one is an error naming the file. */
     public ContainerConfig read(Path file) {
         try (var in = Files.newInputStream(file, NOFOLLOW)) {
-            ContainerConfig config = mapper.readValue(in, ContainerConfig.class);
-            if (config == null) {
+            JsonNode document = Json.readTree(in.readAllBytes());
+            if (document.isMissingNode()) {
+                throw new CniException(ErrorCode.DECODING_FAILURE, "cannot read " + file
+                        + ": not a container configuration", "No content to map due to end-of-input");
+            }
+            if (document.isNull()) {
                 throw new CniException(ErrorCode.DECODING_FAILURE,
                         "cannot read " + file + ": not a container configuration");
             }
-            return config;
+            return NetConfReader.containerConfig(document);
+        } catch (NetConfReader.Refused e) {
+            String problem = e.own().map(Throwable::getMessage).orElse("not a container configuration");
+            throw new CniException(ErrorCode.DECODING_FAILURE, "cannot read " + file + ": " + problem,
+                    e.own().isPresent() ? "" : e.getMessage().replace("failed to decode the network configuration: ", "")
+                            + ", " + e.details());
+        } catch (CniException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // The record refused it otherwise: a field it requires is missing, a null among the IPAM result's.
+            throw new CniException(ErrorCode.DECODING_FAILURE, "cannot read " + file
+                    + ": not a container configuration", e.getMessage() == null ? e.toString()
+                    : "missing '" + e.getMessage() + "'");
         } catch (IOException e) {
             if (Files.isSymbolicLink(file)) {
                 throw new CniException(ErrorCode.IO_FAILURE, "cannot read " + file + ": it is a symbolic link,"
