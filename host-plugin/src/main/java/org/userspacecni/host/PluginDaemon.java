@@ -405,7 +405,7 @@ final class PluginDaemon implements AutoCloseable {
         /** The data directory the request's configuration names; the default if it names none. */
         Path dataDir() {
             try {
-                String dir = Json.mapper().readTree(stdin).path("dataDir").asText("");
+                String dir = Json.readTree(stdin).path("dataDir").asText("");
                 return dir.isEmpty() ? NetConf.DEFAULT_DATA_DIR : Path.of(dir);
             } catch (IOException | RuntimeException e) {
                 return NetConf.DEFAULT_DATA_DIR;
@@ -419,7 +419,7 @@ final class PluginDaemon implements AutoCloseable {
             }
             String network;
             try {
-                network = Json.mapper().readTree(stdin).path("name").asText("");
+                network = Json.readTree(stdin).path("name").asText("");
             } catch (IOException | RuntimeException e) {
                 network = "";  // the plugin refuses the configuration itself
             }

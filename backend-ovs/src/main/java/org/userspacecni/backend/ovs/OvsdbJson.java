@@ -18,7 +18,9 @@ import java.util.Map;
 /**
  * OVSDB's JSON-RPC messages as trees, read and written with Jackson's streaming parser and generator alone. An
  * {@code ObjectMapper} would do the same, but making one costs a command started cold about 30 ms, more than
- * all of its OVSDB work; the trees here are the {@code JsonNode}s the engine builds its operations from.
+ * all of its OVSDB work; the trees here are the {@code JsonNode}s the engine builds its operations from. The
+ * programs' core reads and writes its trees the same way, but an engine reaches the programs only through the SPI,
+ * which holds no Jackson beyond its annotations, so it has its own.
  */
 final class OvsdbJson {
 
