@@ -58,19 +58,24 @@ public final class NetConfDecoder {
      * {@code iftype} takes the host's, which the original plugin meant to do and forgot.
      */
     public static NetConf netConf(ObjectNode config) {
+        return NetConfReader.netConf(completed(config));
+    }
+
+    /** {@code config} with the container section completed from the host's, as {@link #netConf} reads it. */
+    static ObjectNode completed(ObjectNode config) {
         JsonNode host = config.path("host");
         JsonNode container = config.path("container");
-        if (host.isObject() && container.isObject()) {
-            ObjectNode completed = config.deepCopy();
-            ObjectNode side = (ObjectNode) completed.get("container");
-            for (String key : new String[] {"engine", "iftype"}) {
-                if (!side.hasNonNull(key) && host.hasNonNull(key)) {
-                    side.set(key, host.get(key));
-                }
-            }
-            config = completed;
+        if (!host.isObject() || !container.isObject()) {
+            return config;
         }
-        return NetConfReader.netConf(config);
+        ObjectNode completed = config.deepCopy();
+        ObjectNode side = (ObjectNode) completed.get("container");
+        for (String key : new String[] {"engine", "iftype"}) {
+            if (!side.hasNonNull(key) && host.hasNonNull(key)) {
+                side.set(key, host.get(key));
+            }
+        }
+        return completed;
     }
 
     /** The {@code prevResult} of the configuration, read in the configuration's version. */

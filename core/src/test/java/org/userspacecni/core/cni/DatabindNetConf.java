@@ -2,7 +2,6 @@ package org.userspacecni.core.cni;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collection;
@@ -24,20 +23,8 @@ final class DatabindNetConf {
     }
 
     static NetConf netConf(ObjectNode config) {
-        JsonNode host = config.path("host");
-        JsonNode container = config.path("container");
-        if (host.isObject() && container.isObject()) {
-            ObjectNode completed = config.deepCopy();
-            ObjectNode side = (ObjectNode) completed.get("container");
-            for (String key : new String[] {"engine", "iftype"}) {
-                if (!side.hasNonNull(key) && host.hasNonNull(key)) {
-                    side.set(key, host.get(key));
-                }
-            }
-            config = completed;
-        }
         try {
-            return Json.mapper().treeToValue(config, NetConf.class);
+            return Json.mapper().treeToValue(NetConfDecoder.completed(config), NetConf.class);
         } catch (JsonMappingException e) {
             String path = path(e);
             Optional<CniException> cause = CniException.in(e);
