@@ -57,8 +57,9 @@ import org.userspacecni.spi.SocketFile;
  * <p>One request per connection: the invocation's environment as NUL-terminated {@code NAME=VALUE} entries,
  * an empty entry, then stdin until the client shuts down its side. The answer is {@code <exit code>
  * <stderr length>} and a newline, then the request's stderr, then exactly what the plugin would have printed
- * on stdout: one line of JSON, or nothing, which the launcher reads with its shell's own {@code read}. A connection that sends nothing is answered with nothing. Only the socket's owner may connect (the
- * peer's credentials are checked, and the socket is 0600 in a 0700 directory). Backends named by a request's
+ * on stdout: one line of JSON, or nothing, which the launcher reads with its shell's own {@code read}. A
+ * connection that sends nothing is answered with nothing. Only the socket's owner may connect (the peer's
+ * credentials are checked, and the socket is 0600 in a 0700 directory). Backends named by a request's
  * {@code USERSPACE_CNI_BACKENDS} are loaded for it, as the standalone plugin would put them on its class path.
  *
  * <p>A runtime that gives up on a command kills the launcher it executed and goes on with DEL; the daemon must
@@ -230,9 +231,12 @@ final class PluginDaemon implements AutoCloseable {
             if (environment.length == 0) {
                 return;
             }
+            Optional<Request> parsed = Request.parse(environment);
+            boolean version = parsed.filter(request -> request.command().equals(CniCommand.VERSION.name()))
+                    .isPresent();
             RequestSlots.Slot slot;
             try {
-                slot = isVersion(environment) ? () -> { } : slots.take();
+                slot = version ? () -> { } : slots.take();
             } catch (RequestSlots.Refused refused) {
                 log.println("userspace daemon: answered a request with 11, not run: " + refused.getMessage());
                 Answer.error(new CniException(ErrorCode.TRY_AGAIN_LATER, refused.getMessage())).writeTo(out);
@@ -243,11 +247,8 @@ final class PluginDaemon implements AutoCloseable {
             try (slot) {
                 // Never more than the limit in memory: a larger stdin reaches the plugin cut short, and it refuses it.
                 byte[] stdin = in.readNBytes(MAX_REQUEST_BYTES + 1 - environment.length);
-                byte[] request = Arrays.copyOf(environment, environment.length + stdin.length);
-                System.arraycopy(stdin, 0, request, environment.length, stdin.length);
-                Optional<Request> parsed = Request.parse(request);
                 if (parsed.isPresent()) {
-                    serve(parsed.get(), peer, out);
+                    serve(parsed.get().withStdin(stdin), peer, out);
                 } else {
                     Answer.error(new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, "the environment of a"
                             + " request must be NUL-terminated NAME=VALUE entries and an empty one, within "
@@ -395,6 +396,11 @@ final class PluginDaemon implements AutoCloseable {
             return variables.getOrDefault(CniCommand.Env.COMMAND, "");
         }
 
+        /** The same request with {@code stdin}, read after its environment. */
+        Request withStdin(byte[] stdin) {
+            return new Request(variables, stdin, launcherPid);
+        }
+
         /** The same request as {@code command}. */
         Request as(CniCommand command) {
             Map<String, String> changed = new HashMap<>(variables);
@@ -465,11 +471,6 @@ final class PluginDaemon implements AutoCloseable {
             previous = next;
         }
         return environment.toByteArray();
-    }
-
-    private static boolean isVersion(byte[] environment) {
-        return Request.parse(environment).map(request -> request.command().equals(CniCommand.VERSION.name()))
-                .orElse(false);
     }
 
     private static int indexOf(byte[] bytes, byte value, int from) {

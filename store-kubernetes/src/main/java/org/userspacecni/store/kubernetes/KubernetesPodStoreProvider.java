@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.userspacecni.spi.BackendContext;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
@@ -63,9 +62,9 @@ public final class KubernetesPodStoreProvider implements PodStoreProvider {
                     namespace, pod);
             return Optional.empty();
         }
-        Config config = credentials.get().config().get();
-        SharedClients<Client>.Lease lease = CLIENTS.lease(credentials.get().source(),
-                credentials.get().text() + filesOf(config), () -> Client.of(credentials.get().source(), config));
+        Credentials from = credentials.get();
+        SharedClients<Client>.Lease lease = CLIENTS.lease(from.source(), from.text() + filesOf(from.config()),
+                () -> Client.of(from.source(), from.config()));
         Client client = lease.client();
         return Optional.of(new KubernetesPodStore(client.kubernetes(), lease::close, namespace, pod,
                 kubeletDir(context), context.logger(), client.secrets()));
@@ -73,9 +72,9 @@ public final class KubernetesPodStoreProvider implements PodStoreProvider {
 
     /**
      * Where a client's credentials come from ({@code source}: the kubeconfig's path, or the in-cluster account),
-     * what was read there ({@code text}), and how the client's configuration is made from that.
+     * what was read there ({@code text}), and the client's configuration made from that.
      */
-    private record Credentials(String source, String text, Supplier<Config> config) {
+    private record Credentials(String source, String text, Config config) {
 
         static Credentials kubeconfig(String file) {
             String content;
@@ -85,7 +84,7 @@ public final class KubernetesPodStoreProvider implements PodStoreProvider {
                 throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "kubeconfig " + file + " cannot be read ("
                         + e.getClass().getSimpleName() + ")");
             }
-            return new Credentials(file, content, () -> fromKubeconfig(file, content));
+            return new Credentials(file, content, fromKubeconfig(file, content));
         }
 
         static Optional<Credentials> inCluster(BackendContext context) {
@@ -105,8 +104,8 @@ public final class KubernetesPodStoreProvider implements PodStoreProvider {
             }
             String ca = account.resolve("ca.crt").toString();
             return Optional.of(new Credentials("the in-cluster credentials", url + "\n" + tokenText + "\n" + ca,
-                    () -> new ConfigBuilder(Config.empty()).withMasterUrl(url).withOauthToken(tokenText)
-                            .withCaCertFile(ca).build()));
+                    new ConfigBuilder(Config.empty()).withMasterUrl(url).withOauthToken(tokenText).withCaCertFile(ca)
+                            .build()));
         }
     }
 
@@ -137,7 +136,8 @@ public final class KubernetesPodStoreProvider implements PodStoreProvider {
      */
     private static String filesOf(Config config) {
         StringBuilder contents = new StringBuilder();
-        for (String file : new String[] {config.getCaCertFile(), config.getClientCertFile(), config.getClientKeyFile()}) {
+        String[] files = {config.getCaCertFile(), config.getClientCertFile(), config.getClientKeyFile()};
+        for (String file : files) {
             contents.append('\n');
             if (file != null) {
                 try {
