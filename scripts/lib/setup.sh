@@ -2,8 +2,8 @@
 # Sourced, not run.
 
 # Debian packages each script needs, by purpose.
-PACKAGES_BUILD="openjdk-17-jdk-headless maven openssl"
-PACKAGES_RUN="containernetworking-plugins iproute2 iputils-ping netcat-openbsd socat"
+PACKAGES_BUILD="openjdk-17-jdk-headless maven openssl gcc libc6-dev"
+PACKAGES_RUN="containernetworking-plugins iproute2 iputils-ping"
 PACKAGES_DATAPATH="openvswitch-switch-dpdk dpdk-dev"
 PACKAGES_IMAGE="buildah podman debootstrap runc"
 # A Kubernetes node's runtime (its CRI plugin drives the plugin in kubernetes-node's tests), and the static

@@ -158,27 +158,27 @@ final class HostPlugin {
         requireNetns(attachment);
         Optional<Path> deviceInfo = request.deviceInfoFile();
         try (DatapathBackend backend = open(conf)) {
+            // The IPAM plugin leases while the switch makes the port: neither needs the other's outcome.
+            Optional<Meanwhile<CniResult>> leasing = conf.ipam().map(section -> Meanwhile.start("ipam-add",
+                    () -> ipam.add(section.type(), request.asSent(), request.version())));
+            HostPort port;
+            try {
+                port = addHostPort(backend.host(), conf, attachment, rollback);
+            } catch (RuntimeException e) {
+                leasing.ifPresent(lease -> {
+                    try {
+                        leased(lease, conf, request, rollback);
+                    } catch (RuntimeException alsoFailed) {
+                        e.addSuppressed(alsoFailed);
+                    }
+                });
+                throw e;
+            }
             CniResult addresses = CniResult.empty();
-            if (conf.ipam().isPresent()) {
-                String type = conf.ipam().get().type();
-                try {
-                    addresses = ipam.add(type, request.asSent(), request.version());
-                } catch (RuntimeException e) {
-                    rollback.mayRemain("whatever the IPAM plugin holds for " + id + " after its failed ADD");
-                    throw e;
-                }
-                rollback.done("IPAM lease of " + id, () -> ipam.del(type, request.asSent(), request.version()));
+            if (leasing.isPresent()) {
+                addresses = leased(leasing.get(), conf, request, rollback);
                 holds.reached(Step.IPAM_LEASED);
             }
-            // Read before the port is made: a switch that starts anew in between is then restored once too often.
-            Optional<String> instance = backend.host().instance(Network.of(conf));
-            HostPort port = onTheSwitch(backend.host(), () -> backend.host().add(attachment));
-            rollback.done("host port of " + id,
-                    () -> onTheSwitch(backend.host(), () -> backend.host().delete(attachment)));
-            journal.hostEndMade(conf.name(), id, new AttachmentJournal.HostEnd(attachment, port, instance));
-            // Undone first: reconcile must not bring back the port while the undo below removes it.
-            rollback.done("the journal's record of the host port of " + id,
-                    () -> hostEndRemoving(conf.name(), id));
             log.log(Level.INFO, "ADD {0}: port {1}, socket {2}", id, port.name(), port.socketPath());
             holds.reached(Step.PORT_ADDED);
             ContainerConfig stored = ContainerConfigs.of(attachment, backend.host(), port, addresses,
@@ -205,10 +205,39 @@ final class HostPlugin {
         }
     }
 
+    /** ADD's port on the host switch, journaled; its undo registered once it is made. */
+    private HostPort addHostPort(HostSide host, NetConf conf, Attachment attachment, Rollback rollback) {
+        AttachmentId id = attachment.id();
+        // Read before the port is made: a switch that starts anew in between is then restored once too often.
+        Optional<String> instance = host.instance(Network.of(conf));
+        HostPort port = onTheSwitch(host, () -> host.add(attachment));
+        rollback.done("host port of " + id, () -> onTheSwitch(host, () -> host.delete(attachment)));
+        journal.hostEndMade(conf.name(), id, new AttachmentJournal.HostEnd(attachment, port, instance));
+        // Undone first: reconcile must not bring back the port while the undo below removes it.
+        rollback.done("the journal's record of the host port of " + id, () -> hostEndRemoving(conf.name(), id));
+        return port;
+    }
+
+    /** ADD's addresses once the IPAM plugin has leased them; their release registered as an undo. */
+    private CniResult leased(Meanwhile<CniResult> leasing, NetConf conf, CniRequest request, Rollback rollback) {
+        AttachmentId id = request.environment().attachmentId();
+        CniResult addresses;
+        try {
+            addresses = leasing.await();
+        } catch (RuntimeException e) {
+            rollback.mayRemain("whatever the IPAM plugin holds for " + id + " after its failed ADD");
+            throw e;
+        }
+        String type = conf.ipam().orElseThrow().type();
+        rollback.done("IPAM lease of " + id, () -> ipam.del(type, request.asSent(), request.version()));
+        return addresses;
+    }
+
     /** What ADD refuses before it changes anything, the journal included: a bad request leaves no trace. */
     private void requireValid(CniRequest request) {
         requireNetns(attachment(request, request.netConf(), sharedDir(request.netConf())));
         open(request.netConf()).close();
+        request.netConf().ipam().ifPresent(section -> ipam.find(section.type()));
     }
 
     /**
@@ -250,12 +279,14 @@ final class HostPlugin {
             failures.attempt(() -> pods.delete(id));
             // Dropped before the port goes, so that reconcile never brings it back.
             hostEndRemoving(network, id);
-            failures.attempt(() -> deleteHostPort(attachment));
-            attached.ipam().ifPresent(section -> failures.attempt(() -> {
+            // The IPAM plugin releases while the switch removes the port.
+            Optional<Meanwhile<Void>> releasing = attached.ipam().map(section -> Meanwhile.start("ipam-del", () -> {
                 if (ipamInstalled(section.type())) {
                     ipam.del(section.type(), request.asSent(), request.version());
                 }
             }));
+            failures.attempt(() -> deleteHostPort(attachment));
+            releasing.ifPresent(release -> failures.attempt(release::await));
             journaled.flatMap(AttachmentJournal.Entry::deviceInfo)
                     .ifPresent(file -> failures.attempt(() -> DeviceInfo.delete(file, log)));
             boolean shared = failures.attemptToGet(() -> sharesItsPodDirectory(id)).orElse(true);

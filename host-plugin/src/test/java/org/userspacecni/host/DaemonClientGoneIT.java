@@ -17,8 +17,8 @@ import org.userspacecni.testkit.CniInvocation;
 import org.userspacecni.testkit.HostState;
 
 /**
- * A runtime that gives up on an ADD forwarded to the daemon: it SIGKILLs the launcher it executed (whose
- * netcat lives on, holding the connection) while the ADD is under way in the daemon, held at one of its steps,
+ * A runtime that gives up on an ADD forwarded to the daemon: it SIGKILLs the launcher it executed while the
+ * ADD is under way in the daemon, held at one of its steps,
  * and sends DEL. The DEL waits for the ADD, the daemon undoes the ADD once it succeeds, and afterwards the node
  * is exactly as it was (switch rows, sockets, store documents and journal, device-info, leases); the same holds
  * with no DEL at all. An ADD whose launcher is killed while it waits for its turn is not run. A launcher that

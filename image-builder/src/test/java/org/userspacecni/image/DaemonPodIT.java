@@ -80,7 +80,7 @@ class DaemonPodIT {
         node = Files.createDirectories(root.resolve("node"));
         ImageStorage images = new ImageStorage(root);
         podman = images.podman();
-        // The image pulls nothing: a Debian base with the probe's netcat, and the runtime the Maven build linked.
+        // The image pulls nothing: a Debian base, and the runtime the Maven build linked.
         DebianBase.importWith(podman);
         Path dist = plugin().getParent().getParent().getParent();
         Path context = Files.createDirectories(root.resolve("context"));

@@ -7,8 +7,8 @@ import java.util.List;
 import org.userspacecni.testkit.HostCommand;
 
 /**
- * The Debian 12 base the image tests build on, made with debootstrap (minbase, plus OpenBSD netcat, which the
- * daemon container's probe uses) from the machine's own Debian mirror, so that no image is pulled. Made once
+ * The Debian 12 base the image tests build on, made with debootstrap (minbase) from the machine's own Debian
+ * mirror, so that no image is pulled. Made once
  * into {@code target/debian-base.tar} and imported from there into each test's private podman storage:
  * debootstrap is the slowest step of the image tests, and their bases need not differ.
  */
@@ -25,7 +25,7 @@ final class DebianBase {
         if (!Files.exists(TARBALL)) {
             Path rootfs = Files.createTempDirectory(TARBALL.getParent(), "debian-rootfs");
             try {
-                HostCommand.run("debootstrap", "--variant=minbase", "--include=netcat-openbsd", "bookworm",
+                HostCommand.run("debootstrap", "--variant=minbase", "bookworm",
                         rootfs.toString(), mirror());
                 Path partial = TARBALL.resolveSibling(TARBALL.getFileName() + ".partial");
                 HostCommand.run("tar", "-C", rootfs.toString(), "-cf", partial.toString(), ".");
