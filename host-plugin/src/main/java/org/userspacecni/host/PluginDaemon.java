@@ -97,7 +97,8 @@ final class PluginDaemon implements AutoCloseable {
     private final PrintStream log;
     private final ExecutorService requests;
     private final RequestSlots slots;
-    private final ConcurrentMap<String, ClassLoader> backendLoaders = new ConcurrentHashMap<>();
+    private final ProviderLoader ownProviders = ProviderLoader.of(PluginDaemon.class);
+    private final ConcurrentMap<String, ProviderLoader> backendLoaders = new ConcurrentHashMap<>();
     private final AttachmentLocks attachments = new AttachmentLocks();
     private final SwitchWatch switches;
 
@@ -287,7 +288,7 @@ final class PluginDaemon implements AutoCloseable {
             boolean added = add && answer.exitCode() == 0;
             if (added) {
                 switches.learn(request.dataDir(), request.variables(),
-                        backends(request.variables().getOrDefault(BACKENDS_VARIABLE, "")));
+                        backends(request.variables().getOrDefault(BACKENDS_VARIABLE, "")).classLoader());
             }
             gone = gone(request, launcher);
             if (added && gone.isPresent()) {
@@ -339,7 +340,7 @@ final class PluginDaemon implements AutoCloseable {
         int exitCode = Main.run(request.variables(), new ByteArrayInputStream(request.stdin()),
                 new CniOutput(new PrintStream(stdout, true, StandardCharsets.UTF_8)),
                 new PrintStream(stderr, true, StandardCharsets.UTF_8),
-                new ProviderLoader(backends(request.variables().getOrDefault(BACKENDS_VARIABLE, ""))));
+                backends(request.variables().getOrDefault(BACKENDS_VARIABLE, "")));
         return new Answer(exitCode, stderr.toByteArray(), stdout.toByteArray());
     }
 
@@ -435,11 +436,13 @@ final class PluginDaemon implements AutoCloseable {
         }
     }
 
-    /** The class loader that adds a request's backends to the daemon's own class path, one per distinct list. */
-    private ClassLoader backends(String path) {
-        ClassLoader daemon = PluginDaemon.class.getClassLoader();
+    /**
+     * The providers of the daemon's own class path and, where a request names backends, of those after it: one
+     * loader per distinct list, which finds each kind of provider once.
+     */
+    private ProviderLoader backends(String path) {
         if (path.isEmpty()) {
-            return daemon;
+            return ownProviders;
         }
         return backendLoaders.computeIfAbsent(path, key -> {
             List<URL> urls = new ArrayList<>();
@@ -452,7 +455,8 @@ final class PluginDaemon implements AutoCloseable {
                     }
                 }
             }
-            return new URLClassLoader("backends", urls.toArray(URL[]::new), daemon);
+            return new ProviderLoader(new URLClassLoader("backends", urls.toArray(URL[]::new),
+                    PluginDaemon.class.getClassLoader()));
         });
     }
 

@@ -25,14 +25,14 @@ final class PodStoreJars {
 
     static final String DIRECTORY = "pod-stores";
 
-    private static final ConcurrentMap<ClassLoader, ClassLoader> LOADERS = new ConcurrentHashMap<>();
+    private static final ConcurrentMap<ClassLoader, ProviderLoader> LOADERS = new ConcurrentHashMap<>();
 
     private PodStoreJars() {
     }
 
     /** {@code loader}, and the plugin's pod store jars after it if the plugin is installed with them. */
     static ProviderLoader around(ProviderLoader loader) {
-        return new ProviderLoader(LOADERS.computeIfAbsent(loader.classLoader(), parent -> jars()
+        return LOADERS.computeIfAbsent(loader.classLoader(), parent -> new ProviderLoader(jars()
                 .<ClassLoader>map(urls -> new URLClassLoader(DIRECTORY, urls, parent)).orElse(parent)));
     }
 
