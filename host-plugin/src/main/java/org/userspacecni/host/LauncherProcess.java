@@ -10,8 +10,8 @@ import java.util.Optional;
 /**
  * The launcher process a daemon request came from, as {@code /proc} shows it: the process the runtime executed,
  * which it kills when it gives up on the command. The daemon reads nothing from the connection while the command
- * runs, so it asks whether the launcher itself still lives rather than wait to find the connection closed. The process's start
- * time is kept beside its id, so that another process given the same id later does not pass for it.
+ * runs, so it asks whether the launcher itself still lives rather than wait to find the connection closed. The
+ * process's start time is kept beside its id, so that another process given the same id later does not pass for it.
  */
 record LauncherProcess(long pid, String startTime) {
 
