@@ -42,7 +42,7 @@ class OvsdbFaultIT {
     void killedBeforeThePortTheAddFailsAndDelFinishesOnceTheDatabaseIsBack() throws IOException {
         HostState before = host.state();
 
-        CniInvocation.Outcome failed = addWithDatabaseKilledAt(Step.IPAM_LEASED);
+        CniInvocation.Outcome failed = addWithDatabaseKilledAt(Step.JOURNALED);
         assertThat(failed.exitCode()).isEqualTo(1);
         assertThat(failed.json().path("code").asInt()).as(failed.stdout()).isEqualTo(11);
         assertThat(host.ipam.leases()).as("the rollback released the lease").isEmpty();
