@@ -30,7 +30,8 @@ import org.userspacecni.spi.WireName;
 /**
  * Reads a network configuration's tree into the SPI's records by hand, and so the stored container
  * configuration and the journal's port, so that a command never pays for Jackson's introspection of the
- * records (tens of milliseconds in a fresh JVM). It keeps what binding them with the project's mapper did: fields in document order, the first fault winning; unknown fields ignored; {@code null} as absent; no
+ * records (tens of milliseconds in a fresh JVM). It keeps what binding them with the project's mapper did:
+ * fields in document order, the first fault winning; unknown fields ignored; {@code null} as absent; no
  * coercion of scalars; a record's own refusal prefixed with the key the record sits under and a value's
  * refusal with its own key; a value of the wrong JSON type is 6 naming the key and the type expected.
  */
