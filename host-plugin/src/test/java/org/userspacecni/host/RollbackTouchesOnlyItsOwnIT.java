@@ -23,13 +23,29 @@ class RollbackTouchesOnlyItsOwnIT extends OnADpdkNode {
 
     static final String CONTAINER = "testcontainer2";
 
+    /**
+     * Everything that shares a name {@link #CONTAINER}'s ADD derives: a live attachment of the same network whose
+     * container id shares its first 12 characters, one of another network on the same bridge, and the operator's
+     * own vhost-user port on the bridge.
+     */
+    private record Neighbours(Neighbour samePrefix, Neighbour otherNetwork, OperatorPort operator) {
+
+        static Neighbours add(DpdkNode node) {
+            return new Neighbours(Neighbour.add(node, "testcontainer1"), Neighbour.add(node, "testcontainer3",
+                    node.config(DpdkNode.OTHER_NETWORK, "testcontainer3")), OperatorPort.add(node, "op0"));
+        }
+
+        void assertUnchanged() {
+            samePrefix.assertUnchanged();
+            otherNetwork.assertUnchanged();
+            operator.assertUnchanged();
+        }
+    }
+
     @ParameterizedTest(name = "ADD failing at {0}")
     @EnumSource(Step.class)
     void theRollbackLeavesEveryNeighbourAsItWas(Step step) {
-        Neighbour samePrefix = Neighbour.add(node, "testcontainer1");
-        Neighbour otherNetwork = Neighbour.add(node, "testcontainer3",
-                node.config(DpdkNode.OTHER_NETWORK, "testcontainer3"));
-        OperatorPort operator = OperatorPort.add(node, "op0");
+        Neighbours neighbours = Neighbours.add(node);
         HostState before = node.state();
         ObjectNode config = node.config(CONTAINER);
 
@@ -39,17 +55,13 @@ class RollbackTouchesOnlyItsOwnIT extends OnADpdkNode {
         assertThat(failed.exitCode()).as(failed.stdout() + failed.stderr()).isEqualTo(1);
         assertThat(failed.json().path("code").asInt()).as(failed.stdout()).isEqualTo(5);
         assertThat(failed.json().path("msg").asText()).isEqualTo("injected failure at " + step.wireName());
-        samePrefix.assertUnchanged();
-        otherNetwork.assertUnchanged();
-        operator.assertUnchanged();
+        neighbours.assertUnchanged();
         assertThat(node.state()).as("what the failed ADD left").isEqualTo(before);
 
         Neighbour added = Neighbour.add(node, CONTAINER, config);
         node.succeeds("DEL", CONTAINER, config);
         added.assertGone();
-        samePrefix.assertUnchanged();
-        otherNetwork.assertUnchanged();
-        operator.assertUnchanged();
+        neighbours.assertUnchanged();
         assertThat(node.state()).isEqualTo(before);
     }
 
@@ -61,10 +73,7 @@ class RollbackTouchesOnlyItsOwnIT extends OnADpdkNode {
     @Test
     void anIpamFailureWhileThePortIsMadeRemovesThatPortAlone() {
         node.ipamRange("10.56.218.0/30", "10.56.218.1");
-        Neighbour samePrefix = Neighbour.add(node, "testcontainer1");
-        Neighbour otherNetwork = Neighbour.add(node, "testcontainer3",
-                node.config(DpdkNode.OTHER_NETWORK, "testcontainer3"));
-        OperatorPort operator = OperatorPort.add(node, "op0");
+        Neighbours neighbours = Neighbours.add(node);
         HostState before = node.state();
         ObjectNode config = node.config(CONTAINER);
 
@@ -75,15 +84,11 @@ class RollbackTouchesOnlyItsOwnIT extends OnADpdkNode {
         HostState after = node.state();
         assertThat(after.ports()).as("the port made beside the failed lease, removed").isEqualTo(before.ports());
         assertThat(after.interfaces()).isEqualTo(before.interfaces());
-        samePrefix.assertUnchanged();
-        otherNetwork.assertUnchanged();
-        operator.assertUnchanged();
+        neighbours.assertUnchanged();
 
         // What the IPAM plugin may hold after its failed ADD is the runtime's DEL's to release.
         node.succeeds("DEL", CONTAINER, config);
-        samePrefix.assertUnchanged();
-        otherNetwork.assertUnchanged();
-        operator.assertUnchanged();
+        neighbours.assertUnchanged();
         assertThat(node.state()).isEqualTo(before);
     }
 }
