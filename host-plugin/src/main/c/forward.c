@@ -2,9 +2,11 @@
  * userspace.d/forward: the launcher's way to the plugin daemon, as one small process instead of a shell pipeline
  * (env, cat, netcat and the shell's readers: about 7 ms of every forwarded command).
  *
- *   forward --answers SOCKET   exit 0 when a daemon the launcher may trust answers on SOCKET, 1 otherwise
- *   forward --check SOCKET     that, and the daemon answers VERSION (the daemon pod's probe)
- *   forward SOCKET             forwards this CNI command: environment, then stdin; prints the daemon's answer
+ *   forward SOCKET LAUNCHER    forwards this CNI command to a daemon the launcher may trust on SOCKET:
+ *                              environment, then stdin; prints the daemon's answer. With no such daemon, runs
+ *                              LAUNCHER again, stdin untouched, with USERSPACE_CNI_STANDALONE=1: one process
+ *                              either way, so a forwarded command costs the runtime a shell and this, no more
+ *   forward --check SOCKET     whether such a daemon answers VERSION (the daemon pod's probe)
  *
  * Trusted means: a socket (not a link) of root's or the caller's, in a directory of theirs that no one else may
  * write to, beside a pid file naming a live process that runs the plugin's daemon. The protocol is PluginDaemon's:
@@ -222,8 +224,21 @@ static int not_answered(const char *socket_path) {
     return 1;
 }
 
-static int forward(const char *socket_path) {
-    int fd = daemon_answers(socket_path) ? connect_to(socket_path) : -1;
+/* The launcher again, told not to forward; returns only when it cannot be run, with a CNI error printed. */
+static int run_standalone(const char *launcher) {
+    if (setenv("USERSPACE_CNI_STANDALONE", "1", 1) == 0) {
+        execl(launcher, launcher, (char *) NULL);
+    }
+    printf("{\"code\":999,\"msg\":\"cannot run the userspace launcher again without the daemon: %s\"}\n",
+            strerror(errno));
+    return 1;
+}
+
+static int forward(const char *socket_path, const char *launcher) {
+    if (!daemon_answers(socket_path)) {
+        return run_standalone(launcher);
+    }
+    int fd = connect_to(socket_path);
     if (fd < 0 || send_environment(fd) != 0) {
         return not_answered(socket_path);
     }
@@ -289,15 +304,12 @@ static int check(const char *socket_path) {
 
 int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
-    if (argc == 3 && strcmp(argv[1], "--answers") == 0) {
-        return daemon_answers(argv[2]) ? 0 : 1;
-    }
     if (argc == 3 && strcmp(argv[1], "--check") == 0) {
         return check(argv[2]);
     }
-    if (argc == 2 && argv[1][0] != '-') {
-        return forward(argv[1]);
+    if (argc == 3 && argv[1][0] != '-') {
+        return forward(argv[1], argv[2]);
     }
-    fprintf(stderr, "usage: forward [--answers | --check] SOCKET (the userspace launcher's, not for people)\n");
+    fprintf(stderr, "usage: forward SOCKET LAUNCHER | forward --check SOCKET (the userspace launcher's, not for people)\n");
     return 2;
 }
