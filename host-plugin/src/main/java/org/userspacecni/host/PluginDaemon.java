@@ -57,7 +57,7 @@ import org.userspacecni.spi.SocketFile;
  * <p>One request per connection: the invocation's environment as NUL-terminated {@code NAME=VALUE} entries,
  * an empty entry, then stdin until the client shuts down its side. The answer is {@code <exit code>
  * <stderr length>} and a newline, then the request's stderr, then exactly what the plugin would have printed
- * on stdout: one line of JSON, or nothing, which the launcher's {@code userspace.d/forward} prints. A
+ * on stdout: one line of JSON, or nothing, which the launcher ({@code cni/bin/userspace}) prints. A
  * connection that sends nothing is answered with nothing. Only the socket's owner may connect (the peer's
  * credentials are checked, and the socket is 0600 in a 0700 directory). Backends named by a request's
  * {@code USERSPACE_CNI_BACKENDS} are loaded for it, as the standalone plugin would put them on its class path.

@@ -97,10 +97,11 @@ class PluginDaemonIT extends PluginFixtureTest {
             Files.setPosixFilePermissions(daemon.socket, PosixFilePermissions.fromString("rw-rw-rw-"));
             Files.setPosixFilePermissions(PluginDaemon.pidFile(daemon.socket),
                     PosixFilePermissions.fromString("rw-r--r--"));
-            // The launcher's carrier trusts a root daemon; the daemon answers only its own user.
-            Path forward = PluginFixture.plugin().resolveSibling("userspace.d/forward");
-            Process nobody = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                    forward.toString(), "--check", daemon.socket.toString()).redirectErrorStream(true).start();
+            // The launcher trusts a root daemon; the daemon answers only its own user.
+            ProcessBuilder check = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    PluginFixture.plugin().toString(), "daemon", "--check").redirectErrorStream(true);
+            check.environment().put("USERSPACE_CNI_DAEMON_SOCKET", daemon.socket.toString());
+            Process nobody = check.start();
             String answer = new String(nobody.getInputStream().readAllBytes());
             assertThat(nobody.waitFor()).isEqualTo(1);
             assertThat(answer).as("connected, and closed without an answer")
@@ -150,6 +151,25 @@ class PluginDaemonIT extends PluginFixtureTest {
             assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
             assertThat(fixture.ports()).hasSize(1);
             assertThat(plugin.run("DEL", fixture.config("1.1.0", "")).exitCode()).isZero();
+            assertThat(fixture.ports()).isEmpty();
+        }
+    }
+
+    @Test
+    void aCommandMarkedStandaloneStartsItsOwnJvmBesideTheDaemon() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(root.resolve("run/daemon.sock"), Map.of())) {
+            CniInvocation.Outcome refused = viaDaemon(fixture.attachment("5t4nd4l0ne0001", "net1"), daemon)
+                    .env("USERSPACE_CNI_STANDALONE", "1").run("ADD", fixture.config("1.1.0", ""));
+            assertThat(refused.exitCode()).as("not forwarded, and no Java to start").isNotZero();
+            assertThat(refused.stderr()).contains(CniInvocation.NO_JAVA);
+            assertThat(fixture.ports()).isEmpty();
+
+            CniInvocation standalone = withSocket(fixture.attachment("5t4nd4l0ne0001", "net1"), daemon.socket)
+                    .env("USERSPACE_CNI_STANDALONE", "1");
+            CniInvocation.Outcome added = standalone.run("ADD", fixture.config("1.1.0", ""));
+            assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
+            assertThat(fixture.ports()).hasSize(1);
+            assertThat(standalone.run("DEL", fixture.config("1.1.0", "")).exitCode()).isZero();
             assertThat(fixture.ports()).isEmpty();
         }
     }

@@ -86,8 +86,11 @@ class DeployManifestsTest {
     /** Where the ovs-dpdk and vpp engines find their switch when a network names no socket. */
     static final String OVSDB_SOCKET = "/var/run/openvswitch/db.sock";
     static final String VPP_API_SOCKET = "/run/vpp/api.sock";
-    /** The plugin's launcher, which scripts/build copies into dist/cni/bin. */
-    static final Path LAUNCHER = Path.of("..", "host-plugin", "src", "main", "dist", "cni", "bin", "userspace");
+    /** The source of the plugin's launcher, dist/cni/bin/userspace, where its default daemon socket is set. */
+    static final Path LAUNCHER_SOURCE = Path.of("..", "host-plugin", "src", "main", "c", "userspace.c");
+    /** The script that starts the plugin's JVM, which scripts/build copies into dist/cni/bin/userspace.d. */
+    static final Path JVM_SCRIPT = Path.of("..", "host-plugin", "src", "main", "dist", "cni", "bin", "userspace.d",
+            "jvm");
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     private static List<Manifest> manifests;
@@ -309,8 +312,7 @@ class DeployManifestsTest {
             assertThat(daemon.getArgs()).isNullOrEmpty();
             String socket = daemon.getEnv().stream().filter(env -> env.getName().equals(SOCKET_VARIABLE))
                     .findFirst().orElseThrow().getValue();
-            assertThat(Files.readString(LAUNCHER)).contains("daemon_socket=\"${" + SOCKET_VARIABLE + ":-" + socket
-                    + "}\"");
+            assertThat(Files.readString(LAUNCHER_SOURCE)).contains("#define DEFAULT_SOCKET \"" + socket + "\"");
             assertThat(mountPaths(daemon)).contains(Path.of(socket).getParent().toString());
         }
 
@@ -529,7 +531,8 @@ class DeployManifestsTest {
             assertThat(Files.readSymbolicLink(link).toString()).matches("userspace\\.d\\.[A-Za-z0-9]{6}");
             assertThat(link.resolve("jre/bin/java")).isExecutable();
             assertThat(link.resolve("lib/host-plugin.jar")).exists();
-            assertThat(bin.resolve("userspace")).isExecutable().hasSameBinaryContentAs(LAUNCHER);
+            assertThat(bin.resolve("userspace")).isExecutable().hasSameBinaryContentAs(node.source()
+                    .resolve("userspace"));
             assertThat(node.root().resolve("var/lib/cni/usrspcni/shared")).isDirectory();
 
             Path kubeconfig = node.root().resolve(KUBECONFIG.substring(1));
@@ -682,7 +685,14 @@ class DeployManifestsTest {
             Files.createDirectories(root);
             Files.createDirectories(source.resolve("userspace.d/lib"));
             Files.createDirectories(source.resolve("userspace.d/backends"));
-            Files.copy(LAUNCHER, source.resolve("userspace"));
+            // Stands in for the launcher (a native program, built with the plugin after this module) on a node
+            // without a daemon: it runs the script that starts the JVM.
+            Path launcher = Files.writeString(source.resolve("userspace"),
+                    "#!/bin/sh\nexec \"${0%/*}/userspace.d/jvm\" \"$@\"\n");
+            Path jvm = Files.copy(JVM_SCRIPT, source.resolve("userspace.d/jvm"));
+            for (Path script : List.of(launcher, jvm)) {
+                Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
             Files.writeString(source.resolve("userspace.d/lib/host-plugin.jar"), "a jar");
             // Stands in for the runtime: answers the launcher as the plugin answers VERSION.
             Path java = source.resolve("userspace.d/jre/bin/java");

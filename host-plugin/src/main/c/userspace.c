@@ -1,18 +1,20 @@
 /*
- * userspace.d/forward: the launcher's way to the plugin daemon, as one small process instead of a shell pipeline
- * (env, cat, netcat and the shell's readers: about 7 ms of every forwarded command).
+ * userspace: the plugin's launcher, the file runtimes execute. A CNI command goes to the plugin's daemon when one the
+ * launcher may trust serves on USERSPACE_CNI_DAEMON_SOCKET (default /run/userspace-cni/daemon.sock); everything else
+ * (no such daemon, USERSPACE_CNI_STANDALONE set, an operator's command) goes to userspace.d/jvm beside this file,
+ * the shell script that starts the plugin's JVM. Either way it is one process, the one the runtime executed: a
+ * forwarded command costs the node this program and the daemon's work, no shell and no JVM.
  *
- *   forward SOCKET LAUNCHER    forwards this CNI command to a daemon the launcher may trust on SOCKET:
- *                              environment, then stdin; prints the daemon's answer. With no such daemon, runs
- *                              LAUNCHER again, stdin untouched, with USERSPACE_CNI_STANDALONE=1: one process
- *                              either way, so a forwarded command costs the runtime a shell and this, no more
- *   forward --check SOCKET     whether such a daemon answers VERSION (the daemon pod's probe)
+ *   userspace                  with CNI_COMMAND set: forwards the command (environment, then stdin) and prints the
+ *                              daemon's answer, or runs userspace.d/jvm with stdin untouched
+ *   userspace daemon --check   whether a daemon it would forward to answers VERSION (the daemon pod's probe)
+ *   userspace ARGS...          userspace.d/jvm's, and so the plugin's, command line
  *
  * Trusted means: a socket (not a link) of root's or the caller's, in a directory of theirs that no one else may
  * write to, beside a pid file naming a live process that runs the plugin's daemon. The protocol is PluginDaemon's:
  * NUL-terminated NAME=VALUE entries, an empty one, stdin; back come "<exit code> <stderr length>\n", stderr, and
- * one line of JSON or nothing. The request names this process, which the launcher exec'd and so is the one the
- * runtime executed and kills when it gives up on the command.
+ * one line of JSON or nothing. The request names this process, which the runtime executed and kills when it gives
+ * up on the command.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,6 +34,7 @@ extern char **environ;
 #define LAUNCHER_PID "USERSPACE_CNI_LAUNCHER_PID="
 #define DAEMON_MARK "org.userspacecni.host.Maindaemon"
 #define MAX_ANSWER (64 * 1024 * 1024)
+#define DEFAULT_SOCKET "/run/userspace-cni/daemon.sock"
 
 static int trusted_owner(const struct stat *st) {
     return st->st_uid == geteuid() || st->st_uid == 0;
@@ -224,20 +227,7 @@ static int not_answered(const char *socket_path) {
     return 1;
 }
 
-/* The launcher again, told not to forward; returns only when it cannot be run, with a CNI error printed. */
-static int run_standalone(const char *launcher) {
-    if (setenv("USERSPACE_CNI_STANDALONE", "1", 1) == 0) {
-        execl(launcher, launcher, (char *) NULL);
-    }
-    printf("{\"code\":999,\"msg\":\"cannot run the userspace launcher again without the daemon: %s\"}\n",
-            strerror(errno));
-    return 1;
-}
-
-static int forward(const char *socket_path, const char *launcher) {
-    if (!daemon_answers(socket_path)) {
-        return run_standalone(launcher);
-    }
+static int forward(const char *socket_path) {
     int fd = connect_to(socket_path);
     if (fd < 0 || send_environment(fd) != 0) {
         return not_answered(socket_path);
@@ -302,14 +292,47 @@ static int check(const char *socket_path) {
     return 1;
 }
 
+/* Whether the variable is set to something. */
+static int given(const char *name) {
+    const char *value = getenv(name);
+    return value != NULL && value[0] != '\0';
+}
+
+/*
+ * Runs userspace.d/jvm beside this program's file (its real path, so that a link to the plugin works) with
+ * these arguments; returns only when it cannot, having said why.
+ */
+static int start_jvm(char **argv) {
+    static char script[PATH_MAX];
+    static const char name[] = "userspace.d/jvm";
+    ssize_t length = readlink("/proc/self/exe", script, sizeof script - 1);
+    char *slash = length > 0 ? memrchr(script, '/', (size_t) length) : NULL;
+    if (slash != NULL && (size_t) (slash + 1 - script) + sizeof name <= sizeof script) {
+        memcpy(slash + 1, name, sizeof name);
+        argv[0] = script;
+        execv(script, argv);
+    }
+    int error = errno;
+    fprintf(stderr, "userspace: cannot run %s: %s; reinstall the plugin with its userspace.d directory\n",
+            slash != NULL ? script : name, strerror(error));
+    if (given("CNI_COMMAND")) {
+        printf("{\"code\":999,\"msg\":\"the userspace plugin cannot start its JVM: userspace.d/jvm cannot run\"}\n");
+    }
+    return 1;
+}
+
 int main(int argc, char **argv) {
-    signal(SIGPIPE, SIG_IGN);
-    if (argc == 3 && strcmp(argv[1], "--check") == 0) {
-        return check(argv[2]);
+    const char *socket_path = getenv("USERSPACE_CNI_DAEMON_SOCKET");
+    if (socket_path == NULL) {
+        socket_path = DEFAULT_SOCKET;
     }
-    if (argc == 3 && argv[1][0] != '-') {
-        return forward(argv[1], argv[2]);
+    if (argc == 3 && strcmp(argv[1], "daemon") == 0 && strcmp(argv[2], "--check") == 0) {
+        signal(SIGPIPE, SIG_IGN);
+        return check(socket_path);
     }
-    fprintf(stderr, "usage: forward SOCKET LAUNCHER | forward --check SOCKET (the userspace launcher's, not for people)\n");
-    return 2;
+    if (argc == 1 && given("CNI_COMMAND") && !given("USERSPACE_CNI_STANDALONE") && daemon_answers(socket_path)) {
+        signal(SIGPIPE, SIG_IGN);
+        return forward(socket_path);
+    }
+    return start_jvm(argv);
 }
