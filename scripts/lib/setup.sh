@@ -10,6 +10,8 @@ PACKAGES_IMAGE="buildah podman debootstrap runc"
 # busybox its pod sandbox image is built from.
 PACKAGES_NODE="containerd busybox-static"
 PACKAGES_BENCH="hyperfine time bc"
+# What the tests check the plugin's metrics with: a Prometheus of their own scrapes the daemon.
+PACKAGES_METRICS="prometheus"
 
 die() {
     echo "error: $*" >&2

@@ -2,6 +2,7 @@ package org.userspacecni.host;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -100,6 +101,11 @@ final class PluginCommandLine implements Callable<Integer> {
                 + " slot; then it is answered with CNI error 11, not run (default: ${DEFAULT-VALUE})")
         private int queueTimeout = (int) RequestSlots.Limits.DEFAULT.maxWait().toSeconds();
 
+        @Option(names = "--metrics", paramLabel = "[HOST:]PORT", description = "serve the daemon's metrics in"
+                + " Prometheus' text format on http://HOST:PORT/metrics (HOST: 127.0.0.1 unless given; an IPv6"
+                + " address in brackets; 0.0.0.0 for every address of the node); none unless given")
+        private String metrics;
+
         @Override
         public Integer call() {
             // The launcher answers 'daemon --check' itself (the trust checks on the socket, its directory and the
@@ -115,7 +121,29 @@ final class PluginCommandLine implements Callable<Integer> {
             }
             Path path = socket != null ? socket : Path.of(plugin.environment.getOrDefault(
                     "USERSPACE_CNI_DAEMON_SOCKET", DEFAULT_DAEMON_SOCKET));
-            return PluginDaemon.serve(path, limits(), plugin.stderr);
+            return PluginDaemon.serve(path, limits(), Optional.ofNullable(metrics).map(this::metricsAddress),
+                    plugin.stderr);
+        }
+
+        /** {@code [HOST:]PORT} as an address: 127.0.0.1 when no host is given, brackets around an IPv6 one. */
+        private InetSocketAddress metricsAddress(String address) {
+            int colon = address.lastIndexOf(':');
+            String host = colon < 0 ? "127.0.0.1" : address.substring(0, colon);
+            boolean bracketed = host.startsWith("[") && host.endsWith("]");
+            boolean bareIpv6 = host.contains(":") && !bracketed;
+            if (bracketed) {
+                host = host.substring(1, host.length() - 1);
+            }
+            try {
+                int port = Integer.parseInt(address.substring(colon + 1));
+                if (host.isEmpty() || bareIpv6 || port < 0 || port > 65535) {
+                    throw new NumberFormatException(address);
+                }
+                return new InetSocketAddress(host, port);
+            } catch (NumberFormatException e) {
+                throw new ParameterException(spec.commandLine(), "--metrics takes [HOST:]PORT (a port up to 65535,"
+                        + " an IPv6 host in brackets), not '" + address + "'");
+            }
         }
 
         private RequestSlots.Limits limits() {

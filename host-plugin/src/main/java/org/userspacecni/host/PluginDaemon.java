@@ -1,5 +1,6 @@
 package org.userspacecni.host;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -8,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.MalformedURLException;
 import java.net.StandardProtocolFamily;
 import java.net.URL;
@@ -97,6 +99,7 @@ final class PluginDaemon implements AutoCloseable {
     private final PrintStream log;
     private final ExecutorService requests;
     private final RequestSlots slots;
+    private final DaemonMetrics metrics;
     private final ProviderLoader ownProviders = ProviderLoader.of(PluginDaemon.class);
     private final ConcurrentMap<String, ProviderLoader> backendLoaders = new ConcurrentHashMap<>();
     private final AttachmentLocks attachments = new AttachmentLocks();
@@ -110,6 +113,7 @@ final class PluginDaemon implements AutoCloseable {
         this.owner = Files.getOwner(socket);
         this.log = log;
         this.slots = new RequestSlots(limits, log);
+        this.metrics = new DaemonMetrics(slots);
         this.switches = new SwitchWatch(attachments, log);
         AtomicInteger count = new AtomicInteger();
         this.requests = Executors.newCachedThreadPool(task -> {
@@ -120,19 +124,39 @@ final class PluginDaemon implements AutoCloseable {
     }
 
     /**
-     * {@code daemon --socket PATH}: serves, within {@code limits}, until the process is stopped; the exit code on a
-     * start failure.
+     * {@code daemon --socket PATH}: serves, within {@code limits}, until the process is stopped, and its metrics on
+     * {@code metricsAddress} if there is one; the exit code on a start failure.
      */
-    static int serve(Path socket, RequestSlots.Limits limits, PrintStream stderr) {
+    static int serve(Path socket, RequestSlots.Limits limits, Optional<InetSocketAddress> metricsAddress,
+            PrintStream stderr) {
+        PluginDaemon daemon;
         try {
-            PluginDaemon daemon = bind(socket, limits, stderr);
+            daemon = bind(socket, limits, stderr);
+        } catch (IOException e) {
+            stderr.println("userspace daemon: cannot serve on " + socket + ": " + e.getMessage());
+            return 1;
+        }
+        Optional<String> metricsUrl = Optional.empty();
+        if (metricsAddress.isPresent()) {
+            try {
+                metricsUrl = Optional.of(daemon.metrics.serve(metricsAddress.get()));
+            } catch (IOException e) {
+                stderr.println("userspace daemon: cannot serve metrics on " + metricsAddress.get().getHostString()
+                        + " port " + metricsAddress.get().getPort() + ": " + e.getMessage()
+                        + "; choose another --metrics address");
+                daemon.close();
+                return 1;
+            }
+        }
+        try {
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "daemon-stop"));
             stderr.println("userspace daemon: serving CNI requests on " + daemon.socket);
+            metricsUrl.ifPresent(url -> stderr.println("userspace daemon: serving metrics on " + url));
             daemon.switches.start();
             daemon.serve();
             return 0;
         } catch (IOException e) {
-            stderr.println("userspace daemon: cannot serve on " + socket + ": " + e.getMessage());
+            stderr.println("userspace daemon: stopped serving on " + socket + ": " + e.getMessage());
             return 1;
         }
     }
@@ -217,6 +241,7 @@ final class PluginDaemon implements AutoCloseable {
     }
 
     private void answer(SocketChannel connection) {
+        long arrived = System.nanoTime();
         try (connection) {
             UserPrincipal peer = connection.getOption(ExtendedSocketOptions.SO_PEERCRED).user();
             if (!peer.equals(owner)) {
@@ -235,10 +260,12 @@ final class PluginDaemon implements AutoCloseable {
             Optional<Request> parsed = Request.parse(environment);
             boolean version = parsed.filter(request -> request.command().equals(CniCommand.VERSION.name()))
                     .isPresent();
+            String command = parsed.map(Request::command).orElse("");
             RequestSlots.Slot slot;
             try {
                 slot = version ? () -> { } : slots.take();
             } catch (RequestSlots.Refused refused) {
+                metrics.refused(command);
                 log.println("userspace daemon: answered a request with 11, not run: " + refused.getMessage());
                 Answer.error(new CniException(ErrorCode.TRY_AGAIN_LATER, refused.getMessage())).writeTo(out);
                 connection.shutdownOutput();
@@ -248,13 +275,17 @@ final class PluginDaemon implements AutoCloseable {
             try (slot) {
                 // Never more than the limit in memory: a larger stdin reaches the plugin cut short, and it refuses it.
                 byte[] stdin = in.readNBytes(MAX_REQUEST_BYTES + 1 - environment.length);
+                String code;
                 if (parsed.isPresent()) {
-                    serve(parsed.get().withStdin(stdin), peer, out);
+                    code = serve(parsed.get().withStdin(stdin), peer, out);
                 } else {
-                    Answer.error(new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, "the environment of a"
-                            + " request must be NUL-terminated NAME=VALUE entries and an empty one, within "
-                            + MAX_REQUEST_BYTES + " bytes")).writeTo(out);
+                    Answer malformed = Answer.error(new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES,
+                            "the environment of a request must be NUL-terminated NAME=VALUE entries and an empty"
+                            + " one, within " + MAX_REQUEST_BYTES + " bytes"));
+                    malformed.writeTo(out);
+                    code = malformed.code();
                 }
+                metrics.answered(command, code, Duration.ofNanos(System.nanoTime() - arrived));
             }
             connection.shutdownOutput();
             // The rest of an oversized stdin is read and dropped, so the client is not cut off before the answer.
@@ -269,7 +300,7 @@ final class PluginDaemon implements AutoCloseable {
      * gone before it runs is not run; one whose launcher is gone by the time it succeeded, or whose answer cannot
      * be written, is undone.
      */
-    private void serve(Request request, UserPrincipal peer, OutputStream out) throws IOException {
+    private String serve(Request request, UserPrincipal peer, OutputStream out) throws IOException {
         // A launcher that named itself but is not a live process of the peer's is taken for gone.
         Optional<LauncherProcess> launcher = request.launcherPid().flatMap(pid -> LauncherProcess.claimedBy(pid, peer));
         boolean add = request.command().equals(CniCommand.ADD.name());
@@ -282,7 +313,7 @@ final class PluginDaemon implements AutoCloseable {
             Optional<String> gone = gone(request, launcher);
             if (add && gone.isPresent()) {
                 log.println("userspace daemon: ADD of " + what + " not run: " + gone.get());
-                return;
+                return DaemonMetrics.ABANDONED;
             }
             Answer answer = run(request);
             boolean added = add && answer.exitCode() == 0;
@@ -293,7 +324,7 @@ final class PluginDaemon implements AutoCloseable {
             gone = gone(request, launcher);
             if (added && gone.isPresent()) {
                 undo(request, what, gone.get());
-                return;
+                return DaemonMetrics.ABANDONED;
             }
             try {
                 answer.writeTo(out);
@@ -303,6 +334,7 @@ final class PluginDaemon implements AutoCloseable {
                 }
                 throw e;
             }
+            return answer.code();
         }
     }
 
@@ -353,6 +385,19 @@ final class PluginDaemon implements AutoCloseable {
             new CniOutput(new PrintStream(stdout, true, StandardCharsets.UTF_8)).print(
                     CniErrors.render(error, CniVersion.LATEST));
             return new Answer(1, new byte[0], stdout.toByteArray());
+        }
+
+        /** The CNI code of the answer: 0 when it succeeded, else its error's, for the metrics. */
+        String code() {
+            if (exitCode == 0) {
+                return "0";
+            }
+            try {
+                JsonNode code = Json.readTree(stdout).path("code");
+                return code.isInt() ? code.asText() : "unknown";
+            } catch (IOException e) {
+                return "unknown";
+            }
         }
 
         void writeTo(OutputStream out) throws IOException {
@@ -512,6 +557,7 @@ final class PluginDaemon implements AutoCloseable {
             log.println("userspace daemon: cannot remove " + socket + ": " + e.getMessage());
         }
         slots.close();
+        metrics.close();
         requests.shutdown();
         log.println("userspace daemon: stopped accepting requests; finishing those under way");
         try {

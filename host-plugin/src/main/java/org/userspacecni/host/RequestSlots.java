@@ -149,7 +149,7 @@ final class RequestSlots implements AutoCloseable {
         }
     }
 
-    /** Requests running and waiting now, for the tests. */
+    /** Requests running and waiting now, for the metrics and the tests. */
     int running() {
         lock.lock();
         try {

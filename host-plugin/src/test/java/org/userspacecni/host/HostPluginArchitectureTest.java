@@ -1,5 +1,7 @@
 package org.userspacecni.host;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -24,4 +26,10 @@ class HostPluginArchitectureTest {
 
     @ArchTest
     static final ArchRule noCycles = ArchitectureRules.NO_PACKAGE_CYCLES;
+
+    @ArchTest
+    static final ArchRule onlyTheDaemonsMetricsUseThePrometheusClient = noClasses().that()
+            .doNotHaveFullyQualifiedName("org.userspacecni.host.DaemonMetrics").should().dependOnClassesThat()
+            .resideInAPackage("io.prometheus..")
+            .because("the Prometheus client's jars are on the daemon's class path alone (userspace.d/daemon)");
 }

@@ -1,0 +1,101 @@
+package org.userspacecni.host;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the daemon did, in Prometheus' text exposition format over HTTP ({@code /metrics}) when an address is given:
+ * every answered request by command and CNI code, the latency of ADD, DEL, CHECK and GC (waiting for a slot
+ * included, as the runtime sees it), and how many requests run and wait now ({@link RequestSlots}). The series and
+ * their labels are listed in docs/daemon.md. Only the daemon loads this class: its library lives in
+ * {@code userspace.d/daemon}, on the daemon's class path alone, so that no CNI command's JVM opens its jars.
+ */
+final class DaemonMetrics implements AutoCloseable {
+
+    /** The code of a request whose launcher was gone before its answer: nobody received it. */
+    static final String ABANDONED = "abandoned";
+
+    private static final Set<CniCommand> TIMED = EnumSet.of(CniCommand.ADD, CniCommand.DEL, CniCommand.CHECK,
+            CniCommand.GC);
+    private static final String OTHER_COMMAND = "other";
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests;
+    private final Counter refused;
+    private final Histogram latency;
+    private volatile Optional<HTTPServer> server = Optional.empty();
+
+    /** The daemon's metrics for {@code slots}: nothing is served until {@link #serve}. */
+    DaemonMetrics(RequestSlots slots) {
+        requests = Counter.builder().name("userspace_cni_requests")
+                .help("CNI requests the daemon answered, by command and CNI code (0: done; abandoned: the launcher"
+                        + " was gone before the answer)")
+                .labelNames("command", "code").withoutExemplars().register(registry);
+        refused = Counter.builder().name("userspace_cni_requests_refused")
+                .help("CNI requests answered with code 11 without running: no slot within the daemon's limits")
+                .labelNames("command").withoutExemplars().register(registry);
+        latency = Histogram.builder().name("userspace_cni_request_duration_seconds")
+                .help("Time from a request's arrival to its answer, waiting for a slot included")
+                .labelNames("command").classicOnly()
+                .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+                .withoutExemplars().register(registry);
+        GaugeWithCallback.builder().name("userspace_cni_requests_in_flight")
+                .help("CNI requests running now, each holding one of the daemon's slots")
+                .callback(callback -> callback.call(slots.running())).register(registry);
+        GaugeWithCallback.builder().name("userspace_cni_requests_queued")
+                .help("CNI requests waiting for a slot now")
+                .callback(callback -> callback.call(slots.waiting())).register(registry);
+    }
+
+    /**
+     * Serves the metrics over HTTP on {@code address} (port 0: a free one) until {@link #close()}; returns their
+     * URL.
+     */
+    String serve(InetSocketAddress address) throws IOException {
+        HTTPServer http = HTTPServer.builder().hostname(address.getHostString()).port(address.getPort())
+                .registry(registry).buildAndStart();
+        server = Optional.of(http);
+        String host = address.getHostString();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.getPort() + "/metrics";
+    }
+
+    /** A request answered after {@code took}, with its CNI code (0 when it succeeded) or {@link #ABANDONED}. */
+    void answered(String command, String code, Duration took) {
+        String label = label(command);
+        requests.labelValues(label, code).inc();
+        if (TIMED.stream().anyMatch(timed -> timed.name().equals(command))) {
+            latency.labelValues(label).observe(took.toNanos() / 1e9);
+        }
+    }
+
+    /** A request refused by admission: answered with 11, not run. */
+    void refused(String command) {
+        String label = label(command);
+        refused.labelValues(label).inc();
+        requests.labelValues(label, "11").inc();
+    }
+
+    /** The command as a label: one of the CNI commands, or {@code other}, so that no request adds series of its own. */
+    private static String label(String command) {
+        for (CniCommand known : CniCommand.values()) {
+            if (known.name().equals(command)) {
+                return command;
+            }
+        }
+        return OTHER_COMMAND;
+    }
+
+    @Override
+    public void close() {
+        server.ifPresent(HTTPServer::close);
+    }
+}
