@@ -15,6 +15,10 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -188,6 +192,16 @@ class DaemonPodIT {
                 .containsExactly("ADD " + containerNamespace, "CHECK " + containerNamespace,
                         "DEL " + containerNamespace);
         assertNothingLeft();
+
+        // The container's metrics port, in the node's network as the manifest has it, counted each command.
+        int port = daemon.getPorts().get(0).getContainerPort();
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        for (String command : List.of("ADD", "CHECK", "DEL")) {
+            assertThat(metrics.body()).contains("userspace_cni_requests_total{code=\"0\",command=\"" + command
+                    + "\"} 1.0");
+        }
     }
 
     @Test

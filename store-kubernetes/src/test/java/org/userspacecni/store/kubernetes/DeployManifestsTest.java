@@ -309,7 +309,10 @@ class DeployManifestsTest {
             Container daemon = daemonContainer();
             assertThat(daemon.getImage()).isEqualTo(installerContainers(daemonSpec()).get(0).getImage());
             assertThat(daemon.getCommand()).containsExactly(IMAGE_PLUGIN, "daemon");
-            assertThat(daemon.getArgs()).isNullOrEmpty();
+            assertThat(daemon.getPorts()).singleElement().satisfies(port -> {
+                assertThat(port.getName()).isEqualTo("metrics");
+                assertThat(daemon.getArgs()).containsExactly("--metrics", "0.0.0.0:" + port.getContainerPort());
+            });
             String socket = daemon.getEnv().stream().filter(env -> env.getName().equals(SOCKET_VARIABLE))
                     .findFirst().orElseThrow().getValue();
             assertThat(Files.readString(LAUNCHER_SOURCE)).contains("#define DEFAULT_SOCKET \"" + socket + "\"");
