@@ -298,7 +298,7 @@ final class PluginDaemon implements AutoCloseable {
     /**
      * Runs the request, after any earlier one for the same attachment, and answers it. An ADD whose launcher is
      * gone before it runs is not run; one whose launcher is gone by the time it succeeded, or whose answer cannot
-     * be written, is undone.
+     * be written, is undone. Returns the code the metrics count the request under ({@link DaemonMetrics}).
      */
     private String serve(Request request, UserPrincipal peer, OutputStream out) throws IOException {
         // A launcher that named itself but is not a live process of the peer's is taken for gone.
