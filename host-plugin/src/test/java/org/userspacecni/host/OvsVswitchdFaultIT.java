@@ -40,6 +40,9 @@ import org.userspacecni.testkit.OvsSandbox;
  */
 class OvsVswitchdFaultIT {
 
+    /** How long a command waits for the dead switch here: long enough for a live one, far below the default. */
+    static final int APPLY_SECONDS = 8;
+
     @TempDir
     static Path root;
     static OvsSandbox ovs;
@@ -192,7 +195,7 @@ class OvsVswitchdFaultIT {
                 + root.resolve("shared") + "\",\"dataDir\":\"" + root.resolve("data") + "\",\"host\":{"
                 + "\"engine\":\"ovs-dpdk\",\"iftype\":\"vhostuser\",\"netType\":\"bridge\",\"vhost\":{\"mode\":\""
                 + mode + "\"},\"bridge\":{\"bridgeName\":\"br-fault\"},\"options\":{\"ovsdbSocket\":\""
-                + ovs.dbSocket() + "\"}},\"ipam\":" + ipam.section() + "}";
+                + ovs.dbSocket() + "\",\"applyTimeout\":\"" + APPLY_SECONDS + "\"}},\"ipam\":" + ipam.section() + "}";
     }
 
     private static CniInvocation plugin(String containerId) {

@@ -11,6 +11,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -294,21 +298,28 @@ class VppHostSideIT {
         assertNothingLeft();
     }
 
+    /** By four runtimes' workers at once, as a node starts pods: the engine's changes take turns (StateLock). */
     @Test
     void aHundredMemifAttachmentsOnOneNode() throws IOException {
         String config = config(memifBridge("100"));
         List<String> ids = IntStream.range(0, 100).mapToObj(i -> String.format("vpp100x%03d", i)).toList();
-        for (String id : ids) {
-            ok(plugin(id, "net1").run("ADD", config));
-        }
+        byFourWorkers(ids, id -> ok(plugin(id, "net1").run("ADD", config)));
         assertThat(ours()).hasSize(100);
         assertThat(vpp.memifSockets()).hasSize(101);
         assertThat(vpp.bridgeDomains()).filteredOn(bd -> bd.bdId() == 100).singleElement()
                 .satisfies(bd -> assertThat(bd.members()).hasSize(100));
-        for (String id : ids) {
-            ok(plugin(id, "net1").run("DEL", config));
-        }
+        byFourWorkers(ids, id -> ok(plugin(id, "net1").run("DEL", config)));
         assertNothingLeft();
         assertThat(bridgeDomains()).doesNotContain(100L);
+    }
+
+    private static void byFourWorkers(List<String> ids, Consumer<String> command) {
+        ExecutorService workers = Executors.newFixedThreadPool(4);
+        try {
+            CompletableFuture.allOf(ids.stream().map(id -> CompletableFuture.runAsync(() -> command.accept(id),
+                    workers)).toArray(CompletableFuture[]::new)).join();
+        } finally {
+            workers.shutdown();
+        }
     }
 }

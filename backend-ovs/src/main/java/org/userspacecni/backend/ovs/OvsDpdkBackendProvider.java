@@ -29,8 +29,8 @@ public final class OvsDpdkBackendProvider implements DatapathBackendProvider {
 
     @Override
     public List<EngineOption> options() {
-        return List.of(OvsSettings.DB_SOCKET, OvsSettings.RUN_DIR, OvsSettings.WAIT, VirtioUserPorts.QUEUES,
-                VirtioUserPorts.QUEUE_SIZE);
+        return List.of(OvsSettings.DB_SOCKET, OvsSettings.RUN_DIR, OvsSettings.WAIT, OvsSettings.APPLY_TIMEOUT,
+                VirtioUserPorts.QUEUES, VirtioUserPorts.QUEUE_SIZE);
     }
 
     @Override

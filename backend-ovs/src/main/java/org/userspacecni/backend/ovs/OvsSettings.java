@@ -45,6 +45,14 @@ record OvsSettings(Path dbSocket, Path runDir, boolean waitForVswitchd, Duration
                     + " to acknowledge a change; `false` only writes the database, for an ovsdb-server without"
                     + " ovs-vswitchd.");
 
+    static final int DEFAULT_APPLY_SECONDS = 30;
+    static final int MAX_APPLY_SECONDS = 3600;
+    static final EngineOption APPLY_TIMEOUT = new EngineOption("applyTimeout", EngineOption.BOTH_SECTIONS,
+            Optional.of("USERSPACE_CNI_OVS_APPLY_TIMEOUT"), String.valueOf(DEFAULT_APPLY_SECONDS),
+            "seconds, 1 to " + MAX_APPLY_SECONDS, "How long a command waits for ovs-vswitchd to apply a change or"
+                    + " bring a link up, with `waitForVswitchd`: an ADD it has not applied by then fails with 11 (try"
+                    + " again later) and undoes what it made; a DEL goes on, its removal in the database.");
+
     static OvsSettings of(Side side, BackendContext context) {
         return of(option -> option.value(side, context));
     }
@@ -65,6 +73,19 @@ record OvsSettings(Path dbSocket, Path runDir, boolean waitForVswitchd, Duration
                     WAIT.name() + " must be true or false, not '" + wait + "'");
         }
         return new OvsSettings(dbSocket, runDir, Boolean.parseBoolean(wait), Duration.ofSeconds(10),
-                Duration.ofSeconds(30), STATUS_TIMEOUT);
+                Duration.ofSeconds(applySeconds(setting.apply(APPLY_TIMEOUT))), STATUS_TIMEOUT);
+    }
+
+    private static int applySeconds(Optional<String> given) {
+        try {
+            int seconds = given.map(Integer::parseInt).orElse(DEFAULT_APPLY_SECONDS);
+            if (seconds >= 1 && seconds <= MAX_APPLY_SECONDS) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // Said below, with the option's name.
+        }
+        throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, APPLY_TIMEOUT.name() + " must be a number of"
+                + " seconds from 1 to " + MAX_APPLY_SECONDS + ", not '" + given.orElse("") + "'");
     }
 }
