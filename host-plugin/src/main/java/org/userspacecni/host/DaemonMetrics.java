@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -61,37 +62,37 @@ final class DaemonMetrics implements AutoCloseable {
      * URL.
      */
     String serve(InetSocketAddress address) throws IOException {
-        HTTPServer http = HTTPServer.builder().hostname(address.getHostString()).port(address.getPort())
-                .registry(registry).buildAndStart();
-        server = Optional.of(http);
         String host = address.getHostString();
+        HTTPServer http = HTTPServer.builder().hostname(host).port(address.getPort()).registry(registry)
+                .buildAndStart();
+        server = Optional.of(http);
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.getPort() + "/metrics";
     }
 
     /** A request answered after {@code took}, with its CNI code (0 when it succeeded) or {@link #ABANDONED}. */
     void answered(String command, String code, Duration took) {
-        String label = label(command);
+        Optional<CniCommand> known = known(command);
+        String label = label(known);
         requests.labelValues(label, code).inc();
-        if (TIMED.stream().anyMatch(timed -> timed.name().equals(command))) {
+        if (known.filter(TIMED::contains).isPresent()) {
             latency.labelValues(label).observe(took.toNanos() / 1e9);
         }
     }
 
     /** A request refused by admission: answered with 11, not run. */
     void refused(String command) {
-        String label = label(command);
+        String label = label(known(command));
         refused.labelValues(label).inc();
         requests.labelValues(label, "11").inc();
     }
 
+    private static Optional<CniCommand> known(String command) {
+        return Arrays.stream(CniCommand.values()).filter(known -> known.name().equals(command)).findFirst();
+    }
+
     /** The command as a label: one of the CNI commands, or {@code other}, so that no request adds series of its own. */
-    private static String label(String command) {
-        for (CniCommand known : CniCommand.values()) {
-            if (known.name().equals(command)) {
-                return command;
-            }
-        }
-        return OTHER_COMMAND;
+    private static String label(Optional<CniCommand> command) {
+        return command.map(CniCommand::name).orElse(OTHER_COMMAND);
     }
 
     @Override
