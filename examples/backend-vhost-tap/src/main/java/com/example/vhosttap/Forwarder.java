@@ -35,6 +35,8 @@ record Forwarder(ForwarderName name, String network, Path socket, HostSettings s
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(20);
+    /** How long a live process's empty command line is taken for an {@code execve} still under way. */
+    private static final Duration EXEC_WINDOW = Duration.ofSeconds(2);
 
     /**
      * Runs as the forwarder's process before it becomes testpmd, in a session of its own: writes the pid file
@@ -215,14 +217,31 @@ record Forwarder(ForwarderName name, String network, Path socket, HostSettings s
                 .map(lines -> OptionalLong.of(Long.parseLong(lines.get(0)))).orElse(OptionalLong.empty());
     }
 
+    /**
+     * Whether process {@code pid} is this forwarder, by its command line. A live process shows an empty one while
+     * it is inside {@code execve} (the forwarder's shell becoming testpmd), so an empty one is read again until it
+     * is filled in or the process ends.
+     */
     private boolean isThisForwarder(long pid) {
-        try {
-            byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-            return Arrays.asList(new String(cmdline, StandardCharsets.UTF_8).split("\0"))
-                    .contains("--file-prefix=" + name);
-        } catch (IOException e) {
-            return false;
+        Path process = Path.of("/proc", Long.toString(pid));
+        for (long deadline = System.nanoTime() + EXEC_WINDOW.toNanos(); ; sleep()) {
+            try {
+                byte[] cmdline = Files.readAllBytes(process.resolve("cmdline"));
+                if (cmdline.length > 0 || !alive(process) || System.nanoTime() > deadline) {
+                    return Arrays.asList(new String(cmdline, StandardCharsets.UTF_8).split("\0"))
+                            .contains("--file-prefix=" + name);
+                }
+            } catch (IOException e) {
+                return false;
+            }
         }
+    }
+
+    /** Whether the process is there and not a zombie, whose command line is empty for good. */
+    private static boolean alive(Path process) {
+        String stat = lines(process.resolve("stat")).map(lines -> String.join(" ", lines)).orElse("");
+        int end = stat.lastIndexOf(')');
+        return end > 0 && stat.length() > end + 2 && stat.charAt(end + 2) != 'Z';
     }
 
     private boolean awaitEnd(long pid) {
