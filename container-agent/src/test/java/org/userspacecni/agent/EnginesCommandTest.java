@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.userspacecni.spi.SpiVersion;
 
 /** The agent is assembled by Dagger from the same backend registry as the plugin and lists its engines with
  * the SPI version each was built for. */
@@ -16,8 +17,8 @@ class EnginesCommandTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int exit = Main.run(List.of("engines"), new AgentConsole(new PrintStream(out, true)), System.err);
         assertThat(exit).isZero();
-        assertThat(out.toString()).isEqualTo("ovs-dpdk built for SPI 2.0\nrecording built for SPI 2.0\n"
-                + "vpp built for SPI 2.0\n");
+        String built = " built for SPI " + SpiVersion.CURRENT + "\n";
+        assertThat(out.toString()).isEqualTo("ovs-dpdk" + built + "recording" + built + "vpp" + built);
     }
 
     @Test

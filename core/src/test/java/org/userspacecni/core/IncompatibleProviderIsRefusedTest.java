@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.SpiVersion;
 import org.userspacecni.spi.DatapathBackendProvider;
 
 /**
@@ -35,12 +36,14 @@ class IncompatibleProviderIsRefusedTest {
 
     @Test
     void aProviderForANewerMinorIsRefusedNamingItsJarBothVersionsAndWhatToInstall() {
-        BackendRegistry registry = new BackendRegistry(List.of(new TestProvider("fast", "2.1")), log);
+        String newer = SpiVersion.MAJOR + "." + (SpiVersion.MINOR + 1);
+        BackendRegistry registry = new BackendRegistry(List.of(new TestProvider("fast", newer)), log);
         assertThatThrownBy(() -> registry.provider("fast"))
                 .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7))
                 .hasMessage("engine 'fast' cannot be used: its provider org.userspacecni.core.TestProvider from "
-                        + ProviderJar.locationOf(TestProvider.class) + " was built for SPI 2.1, and this program provides SPI 2.0; install a build"
-                        + " of that backend for SPI 2.x, up to 2.0");
+                        + ProviderJar.locationOf(TestProvider.class) + " was built for SPI " + newer + ", and this"
+                        + " program provides SPI " + SpiVersion.CURRENT + "; install a build of that backend for SPI "
+                        + SpiVersion.MAJOR + ".x, up to " + SpiVersion.CURRENT);
         assertThat(registry.engines()).isEmpty();
         assertThat(registry.installed("fast")).isTrue();
     }
@@ -49,7 +52,8 @@ class IncompatibleProviderIsRefusedTest {
     @ValueSource(strings = {"1.1", "3.0", "0.1"})
     void aProviderForAnotherMajorIsRefused(String builtFor) {
         assertThatThrownBy(() -> new BackendRegistry(List.of(new TestProvider("fast", builtFor)), log).provider("fast"))
-                .hasMessageContaining("was built for SPI " + builtFor + ", and this program provides SPI 2.0");
+                .hasMessageContaining("was built for SPI " + builtFor + ", and this program provides SPI "
+                        + SpiVersion.CURRENT);
     }
 
     @ParameterizedTest
@@ -86,7 +90,8 @@ class IncompatibleProviderIsRefusedTest {
                     .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7))
                     .hasMessage("engine 'legacy' cannot be used: its provider LegacyProvider from " + old.jar()
                             + " was built for an SPI from before versions (it has no spiVersion()), and this program"
-                            + " provides SPI 2.0; install a build of that backend for SPI 2.x, up to 2.0");
+                            + " provides SPI " + SpiVersion.CURRENT + "; install a build of that backend for SPI "
+                            + SpiVersion.MAJOR + ".x, up to " + SpiVersion.CURRENT);
         }
     }
 

@@ -69,16 +69,25 @@ final class AttachmentJournal {
 
     /**
      * The host end ADD made and DEL has not begun to remove: the attachment as the engine was asked for it (its
-     * configuration with the pod's socket directory, MAC and namespace), the port it answered with, and the run of
+     * configuration with the pod's socket directory, MAC and namespace), the port it answered with, the run of
      * the switch it was last made on ({@link org.userspacecni.spi.HostSide#instance}, if the engine tells), so that
-     * reconcile can ask the engine to restore it after the switch lost it, and the daemon sees when it has to.
+     * reconcile can ask the engine to restore it after the switch lost it, and the daemon sees when it has to, and
+     * the pod the runtime named, which the metrics and the node report show.
      */
-    record HostEnd(Attachment attachment, HostPort port, Optional<String> instance) {
+    record HostEnd(Attachment attachment, HostPort port, Optional<String> instance, Optional<Pod> pod) {
+
+        HostEnd(Attachment attachment, HostPort port, Optional<String> instance) {
+            this(attachment, port, instance, Optional.empty());
+        }
 
         /** The same host end, made again on the switch's run {@code now}. */
         HostEnd on(Optional<String> now) {
-            return new HostEnd(attachment, port, now);
+            return new HostEnd(attachment, port, now, pod);
         }
+    }
+
+    /** A Kubernetes pod, as the runtime names it in {@code CNI_ARGS}. */
+    record Pod(String namespace, String name) {
     }
 
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
@@ -248,6 +257,7 @@ final class AttachmentJournal {
             host.attachment().netns().ifPresent(netns -> end.put("netns", netns));
             end.set("port", SpiTrees.hostPort(host.port()));
             host.instance().ifPresent(instance -> end.put("instance", instance));
+            host.pod().ifPresent(pod -> end.putObject("pod").put("namespace", pod.namespace()).put("name", pod.name()));
         });
         byte[] content = Json.write(document);
         for (int attempt = 1; ; attempt++) {
@@ -309,13 +319,15 @@ final class AttachmentJournal {
         Optional<String> netns = end.hasNonNull("netns") ? Optional.of(end.path("netns").asText()) : Optional.empty();
         Optional<String> instance = end.hasNonNull("instance") ? Optional.of(end.path("instance").asText())
                 : Optional.empty();
+        Optional<Pod> pod = end.path("pod").isObject() ? Optional.of(new Pod(end.path("pod").path("namespace").asText(),
+                end.path("pod").path("name").asText())) : Optional.empty();
         HostPort port = NetConfReader.hostPort(end.path("port"));
         // The sockets are where ADD placed them: a pod's directory or its link, which only ADD could learn.
         Path socket = Path.of(port.socketPath());
         Sockets sockets = SocketPlacement.in(socket.isAbsolute() && socket.getParent() != null ? socket.getParent()
                 : conf.sharedDirPath());
         return Optional.of(new HostEnd(new Attachment(id, netns, Network.of(conf), end.path("mac").asText(), sockets), port,
-                instance));
+                instance, pod));
     }
 
     /** The name of the entry of {@code id} in {@code network}. */

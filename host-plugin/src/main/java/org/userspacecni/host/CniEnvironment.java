@@ -65,6 +65,14 @@ record CniEnvironment(
     }
 
     /** This environment with {@code CNI_COMMAND} replaced, for a delegated plugin. */
+    /** The Kubernetes pod the runtime names in {@code CNI_ARGS} ({@code K8S_POD_NAMESPACE}, {@code K8S_POD_NAME}). */
+    Optional<AttachmentJournal.Pod> pod() {
+        String namespace = args.get("K8S_POD_NAMESPACE");
+        String name = args.get("K8S_POD_NAME");
+        return namespace == null || name == null || namespace.isEmpty() || name.isEmpty() ? Optional.empty()
+                : Optional.of(new AttachmentJournal.Pod(namespace, name));
+    }
+
     Map<String, String> variablesFor(CniCommand delegated) {
         Map<String, String> copy = new LinkedHashMap<>(variables);
         copy.put(Env.COMMAND, delegated.name());

@@ -6,7 +6,8 @@ import org.userspacecni.core.Json;
 
 /**
  * The plugin's stdout, which belongs to the CNI protocol: the one place that writes a result or an error
- * object there. Nothing else in the program may touch {@code System.out} (an ArchUnit rule checks it).
+ * object there, and that hands it to an operator's command whose report goes there ({@link #forReport}). Nothing
+ * else in the program may touch {@code System.out} (an ArchUnit rule checks it).
  */
 final class CniOutput {
 
@@ -18,6 +19,14 @@ final class CniOutput {
 
     static CniOutput system() {
         return new CniOutput(System.out);
+    }
+
+    /**
+     * Stdout for an operator's command that exists to print a report ({@code userspace status}, {@code userspace
+     * metrics}): a process started with arguments, which no runtime reads as a CNI answer.
+     */
+    static PrintStream forReport() {
+        return System.out;
     }
 
     void print(JsonNode document) {

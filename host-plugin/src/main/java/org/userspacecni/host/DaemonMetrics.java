@@ -10,13 +10,16 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What the daemon did, in Prometheus' text exposition format over HTTP ({@code /metrics}) when an address is given:
  * every answered request by command and CNI code, the latency of ADD, DEL, CHECK and GC (waiting for a slot
- * included, as the runtime sees it), and how many requests run and wait now ({@link RequestSlots}). The series and
+ * included, as the runtime sees it), how many requests run and wait now ({@link RequestSlots}), and each
+ * attachment's port as its switch shows it ({@link PortMetrics}). The series and
  * their labels are listed in docs/daemon.md. Only the daemon loads this class: its library lives in
  * {@code userspace.d/daemon}, on the daemon's class path alone, so that no CNI command's JVM opens its jars.
  */
@@ -35,8 +38,11 @@ final class DaemonMetrics implements AutoCloseable {
     private final Histogram latency;
     private volatile Optional<HTTPServer> server = Optional.empty();
 
-    /** The daemon's metrics for {@code slots}: nothing is served until {@link #serve}. */
-    DaemonMetrics(RequestSlots slots) {
+    /**
+     * The daemon's metrics for {@code slots}, and the series of the attachments {@code ports} reads at each scrape
+     * ({@link PortMetrics}): nothing is served until {@link #serve}.
+     */
+    DaemonMetrics(RequestSlots slots, Supplier<List<PortStates.Observed>> ports) {
         requests = Counter.builder().name("userspace_cni_requests")
                 .help("CNI requests the daemon answered, by command and CNI code (0: done; abandoned: the launcher"
                         + " was gone before the answer)")
@@ -55,6 +61,7 @@ final class DaemonMetrics implements AutoCloseable {
         GaugeWithCallback.builder().name("userspace_cni_requests_queued")
                 .help("CNI requests waiting for a slot now")
                 .callback(callback -> callback.call(slots.waiting())).register(registry);
+        registry.register(new PortMetrics(ports));
     }
 
     /**

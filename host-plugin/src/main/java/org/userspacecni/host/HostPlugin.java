@@ -163,7 +163,7 @@ final class HostPlugin {
                     () -> ipam.add(section.type(), request.asSent(), request.version())));
             HostPort port;
             try {
-                port = addHostPort(backend.host(), conf, attachment, rollback);
+                port = addHostPort(backend.host(), conf, attachment, request.environment().pod(), rollback);
             } catch (RuntimeException e) {
                 leasing.ifPresent(lease -> {
                     try {
@@ -206,13 +206,14 @@ final class HostPlugin {
     }
 
     /** ADD's port on the host switch, journaled; its undo registered once it is made. */
-    private HostPort addHostPort(HostSide host, NetConf conf, Attachment attachment, Rollback rollback) {
+    private HostPort addHostPort(HostSide host, NetConf conf, Attachment attachment,
+            Optional<AttachmentJournal.Pod> pod, Rollback rollback) {
         AttachmentId id = attachment.id();
         // Read before the port is made: a switch that starts anew in between is then restored once too often.
         Optional<String> instance = host.instance(Network.of(conf));
         HostPort port = onTheSwitch(host, () -> host.add(attachment));
         rollback.done("host port of " + id, () -> onTheSwitch(host, () -> host.delete(attachment)));
-        journal.hostEndMade(conf.name(), id, new AttachmentJournal.HostEnd(attachment, port, instance));
+        journal.hostEndMade(conf.name(), id, new AttachmentJournal.HostEnd(attachment, port, instance, pod));
         // Undone first: reconcile must not bring back the port while the undo below removes it.
         rollback.done("the journal's record of the host port of " + id, () -> hostEndRemoving(conf.name(), id));
         return port;

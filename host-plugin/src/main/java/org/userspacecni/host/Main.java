@@ -37,17 +37,18 @@ public final class Main {
 
     public static void main(String[] args) {
         if (args.length > 0) {
-            System.exit(subcommand(Arrays.asList(args), System.getenv(), System.err));
+            System.exit(subcommand(Arrays.asList(args), System.getenv(), CniOutput.forReport(), System.err));
         }
         System.exit(run(System.getenv(), System.in, CniOutput.system(), System.err, ProviderLoader.of(Main.class)));
     }
 
     /**
-     * The commands an operator types ({@link PluginCommandLine}); their output goes to stderr, stdout being the CNI
-     * protocol's. A separate class, so that a CNI command never loads picocli.
+     * The commands an operator types ({@link PluginCommandLine}): a report they exist to print ({@code metrics},
+     * {@code status}) goes to stdout, everything else to stderr. A separate class, so that a CNI command never loads
+     * picocli.
      */
-    static int subcommand(List<String> args, Map<String, String> variables, PrintStream stderr) {
-        return PluginCommandLine.run(args, variables, stderr);
+    static int subcommand(List<String> args, Map<String, String> variables, PrintStream stdout, PrintStream stderr) {
+        return PluginCommandLine.run(args, variables, stdout, stderr);
     }
 
     /**

@@ -16,6 +16,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -33,8 +34,9 @@ import picocli.CommandLine.Spec;
         description = {"The userspace CNI plugin. Without arguments it is a CNI plugin, run by a container runtime"
                 + " with CNI_COMMAND and the other CNI_ variables in its environment and the network configuration"
                 + " on stdin; its answer is on stdout, its log on stderr. With a command it is a tool for the"
-                + " node's operator, writing only to stderr."},
-        subcommands = {PluginCommandLine.Daemon.class, PluginCommandLine.Reconcile.class, HelpCommand.class},
+                + " node's operator: the reports of metrics and status go to stdout, everything else to stderr."},
+        subcommands = {PluginCommandLine.Daemon.class, PluginCommandLine.Reconcile.class,
+                PluginCommandLine.Status.class, PluginCommandLine.Metrics.class, HelpCommand.class},
         footer = {"", "Exit status of the commands: 0 done, 1 failed (said on stderr), 2 bad usage."})
 final class PluginCommandLine implements Callable<Integer> {
 
@@ -42,17 +44,19 @@ final class PluginCommandLine implements Callable<Integer> {
     static final String DEFAULT_DAEMON_SOCKET = "/run/userspace-cni/daemon.sock";
 
     private final Map<String, String> environment;
+    private final PrintStream stdout;
     private final PrintStream stderr;
 
-    private PluginCommandLine(Map<String, String> environment, PrintStream stderr) {
+    private PluginCommandLine(Map<String, String> environment, PrintStream stdout, PrintStream stderr) {
         this.environment = environment;
+        this.stdout = stdout;
         this.stderr = stderr;
     }
 
     /** Runs the command {@code args} names; its exit code. */
-    static int run(List<String> args, Map<String, String> environment, PrintStream stderr) {
+    static int run(List<String> args, Map<String, String> environment, PrintStream stdout, PrintStream stderr) {
         PrintWriter err = new PrintWriter(stderr, true);
-        CommandLine commandLine = CommandLines.of(new PluginCommandLine(environment, stderr), err, err);
+        CommandLine commandLine = CommandLines.of(new PluginCommandLine(environment, stdout, stderr), err, err);
         return commandLine.execute(args.toArray(String[]::new));
     }
 
@@ -170,9 +174,8 @@ final class PluginCommandLine implements Callable<Integer> {
         @ParentCommand
         private PluginCommandLine plugin;
 
-        @Option(names = "--data-dir", paramLabel = "DIR",
-                description = "the plugin's data directory, holding its journal (default: ${DEFAULT-VALUE})")
-        private Path dataDir = NetConf.DEFAULT_DATA_DIR;
+        @Mixin
+        private DataDir dataDir;
 
         @Option(names = "--network", paramLabel = "NAME", description = "only the attachments of this network")
         private String network;
@@ -182,9 +185,59 @@ final class PluginCommandLine implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return ReconcileCommand.run(dataDir, Optional.ofNullable(network),
+            return ReconcileCommand.run(dataDir.path, Optional.ofNullable(network),
                     verbose ? LogLevel.INFO : LogLevel.WARNING, plugin.environment, plugin.stderr);
         }
+    }
+
+    /** {@code userspace status}: {@link StatusCommand}. */
+    @Command(name = StatusCommand.COMMAND, mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = {"Shows every attachment the plugin made on this node and has not removed: network, pod,"
+                    + " interface, engine, port, socket, and what its switch shows now (link up, down, or absent:"
+                    + " in the journal but no longer on the switch) with its packet counters. Engine settings from"
+                    + " the environment apply as for CNI commands."},
+            footer = {"", "Exit status: 0 every port there and up, 1 one is down, absent or could not be read,"
+                    + " 2 bad usage."})
+    static final class Status implements Callable<Integer> {
+        @ParentCommand
+        private PluginCommandLine plugin;
+
+        @Mixin
+        private DataDir dataDir;
+
+        @Option(names = "--json", description = "one JSON document instead of a table")
+        private boolean json;
+
+        @Override
+        public Integer call() {
+            return StatusCommand.run(dataDir.path, json, plugin.environment, plugin.stdout, plugin.stderr);
+        }
+    }
+
+    /** {@code userspace metrics}: the attachments' series once, for a node exporter's textfile collector. */
+    @Command(name = "metrics", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = {"Prints the series of every attachment the plugin made on this node (link, counters) once,"
+                    + " in Prometheus' text format, as the daemon serves them: for nodes without the daemon, through"
+                    + " a node exporter's textfile collector (userspace metrics > FILE.prom.tmp, then rename)."},
+            footer = {"", "Exit status: 0 printed, 1 failed (said on stderr), 2 bad usage."})
+    static final class Metrics implements Callable<Integer> {
+        @ParentCommand
+        private PluginCommandLine plugin;
+
+        @Mixin
+        private DataDir dataDir;
+
+        @Override
+        public Integer call() {
+            return StatusCommand.metrics(dataDir.path, plugin.environment, plugin.stdout, plugin.stderr);
+        }
+    }
+
+    /** {@code --data-dir}, of the commands that read the plugin's journal. */
+    static final class DataDir {
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "the plugin's data directory, holding its journal (default: ${DEFAULT-VALUE})")
+        private Path path = NetConf.DEFAULT_DATA_DIR;
     }
 
     /** The about line: the version and what the plugin speaks. */

@@ -113,8 +113,8 @@ final class PluginDaemon implements AutoCloseable {
         this.owner = Files.getOwner(socket);
         this.log = log;
         this.slots = new RequestSlots(limits, log);
-        this.metrics = new DaemonMetrics(slots);
         this.switches = new SwitchWatch(attachments, log);
+        this.metrics = new DaemonMetrics(slots, switches::portStates);
         AtomicInteger count = new AtomicInteger();
         this.requests = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "cni-request-" + count.incrementAndGet());

@@ -3,8 +3,10 @@ package org.userspacecni.host;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -40,7 +42,8 @@ final class SwitchWatch implements AutoCloseable {
     }
 
     private final ConcurrentMap<Path, Origin> dataDirs = new ConcurrentHashMap<>();
-    private final Map<ClassLoader, BackendRegistry> registries = new HashMap<>();
+    /** Read by the watch and by the metrics' scrapes. */
+    private final ConcurrentMap<ClassLoader, BackendRegistry> registries = new ConcurrentHashMap<>();
     /** The last failure told for each attachment, so that one that keeps failing is told once. */
     private final Map<String, String> failing = new HashMap<>();
     private final AttachmentLocks locks;
@@ -68,6 +71,19 @@ final class SwitchWatch implements AutoCloseable {
         dataDirs.put(dataDir, new Origin(Map.copyOf(variables), backends));
     }
 
+    /** What the switches show now of the attachments of every data directory watched ({@link PortStates}). */
+    List<PortStates.Observed> portStates() {
+        List<PortStates.Observed> observed = new ArrayList<>();
+        dataDirs.forEach((dataDir, origin) -> observed.addAll(PortStates.read(registry(origin),
+                new ProgramContext(origin.variables(), engineLog), dataDir)));
+        return observed;
+    }
+
+    private BackendRegistry registry(Origin origin) {
+        return registries.computeIfAbsent(origin.backends(), loader -> BackendRegistry.load(new ProviderLoader(loader),
+                engineLog));
+    }
+
     private void watch() {
         while (!stopped) {
             try {
@@ -86,8 +102,7 @@ final class SwitchWatch implements AutoCloseable {
     /** One look at the attachments of {@code dataDir}: restores those whose switch started anew. */
     private void look(Path dataDir, Origin origin) {
         try {
-            BackendRegistry registry = registries.computeIfAbsent(origin.backends(),
-                    loader -> BackendRegistry.load(new ProviderLoader(loader), engineLog));
+            BackendRegistry registry = registry(origin);
             ProgramContext context = new ProgramContext(origin.variables(), engineLog);
             HostPortRestore restore = new HostPortRestore(registry, context, dataDir);
             Set<String> changed = new HashSet<>();

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.userspacecni.spi.DatapathBackendProvider;
+import org.userspacecni.spi.SpiVersion;
 
 /**
  * An engine whose provider was built for an SPI the plugin does not provide is refused: ADD and DEL of its
@@ -41,8 +42,8 @@ class EngineOfAnotherSpiIsRefusedTest extends RecordingEngineTest {
         ErrorCodeTest.assertError(plugin.run("ADD", future()), 7, "engine 'future' cannot be used: its provider "
                 + FutureSpiBackendProvider.class.getName() + " from "
                 + Path.of(FutureSpiBackendProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                + " was built for SPI 3.0, and this program provides SPI 2.0; install a build of that backend for"
-                + " SPI 2.x, up to 2.0");
+                + " was built for SPI 3.0, and this program provides SPI " + SpiVersion.CURRENT + "; install a build"
+                + " of that backend for SPI " + SpiVersion.MAJOR + ".x, up to " + SpiVersion.CURRENT);
         assertThat(dir.resolve("switch/ports")).doesNotExist();
     }
 

@@ -28,8 +28,9 @@ class HostPluginArchitectureTest {
     static final ArchRule noCycles = ArchitectureRules.NO_PACKAGE_CYCLES;
 
     @ArchTest
-    static final ArchRule onlyTheDaemonsMetricsUseThePrometheusClient = noClasses().that()
-            .doNotHaveFullyQualifiedName("org.userspacecni.host.DaemonMetrics").should().dependOnClassesThat()
+    static final ArchRule onlyTheMetricsUseThePrometheusClient = noClasses().that()
+            .haveNameNotMatching("org\\.userspacecni\\.host\\.(Daemon|Port)Metrics").should().dependOnClassesThat()
             .resideInAPackage("io.prometheus..")
-            .because("the Prometheus client's jars are on the daemon's class path alone (userspace.d/daemon)");
+            .because("the Prometheus client's jars are on the class path of 'userspace daemon' and 'userspace"
+                    + " metrics' alone (userspace.d/daemon)");
 }

@@ -30,7 +30,8 @@ class PluginUsageTest {
         int exit;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
-            exit = Main.subcommand(List.of(args), Map.of(), new PrintStream(err, true, StandardCharsets.UTF_8));
+            exit = Main.subcommand(List.of(args), Map.of(), System.out, new PrintStream(err, true,
+                    StandardCharsets.UTF_8));
         } finally {
             System.setOut(stdout);
         }

@@ -39,8 +39,9 @@ class PodStoreOfAnotherSpiIsRefusedTest {
                 .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7))
                 .hasMessageStartingWith("pod store 'asked' cannot be used: its provider " + AskedPodStore.class.getName()
                         + " from ")
-                .hasMessageEndingWith(" was built for SPI 1.1, and this program provides SPI 2.0; install a build of"
-                        + " that pod store for SPI 2.x, up to 2.0");
+                .hasMessageEndingWith(" was built for SPI 1.1, and this program provides SPI " + SpiVersion.CURRENT
+                        + "; install a build of that pod store for SPI " + SpiVersion.MAJOR + ".x, up to "
+                        + SpiVersion.CURRENT);
         assertThat(current.asked).isFalse();
     }
 

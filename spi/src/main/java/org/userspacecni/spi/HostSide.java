@@ -62,6 +62,18 @@ public interface HostSide {
     }
 
     /**
+     * The attachment's host port as the switch shows it now, its link and its counters ({@link PortState}), read
+     * without changing anything; {@code port} is what {@link #add} answered. {@link PortState#ABSENT} when the switch
+     * has no port of the attachment. Called by the plugin's metrics and node report, outside its lock and often:
+     * one cheap read. By default empty: the engine cannot tell.
+     *
+     * @since SPI 2.1
+     */
+    default Optional<PortState> portState(Attachment attachment, HostPort port) {
+        return Optional.empty();
+    }
+
+    /**
      * How the container's end joins what {@link #add} made: its engine, interface type, vhost mode, memif role and
      * ring, bridge and options, which the plugin stores for the container with the socket's name and, where the
      * section does not say, {@code netType: interface} when IPAM gave addresses. By default as the original plugin

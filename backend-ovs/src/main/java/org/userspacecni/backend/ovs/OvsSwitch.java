@@ -102,7 +102,7 @@ final class OvsSwitch implements AutoCloseable {
     Optional<JsonNode> interfaceRow(String name) {
         ArrayNode result = transact(List.of(Ovsdb.select("Interface", Ovsdb.where("name", "==", name),
                 "name", "type", "options", "error", "ofport", "mtu", "mtu_request", "mac_in_use", "link_state",
-                "status", "external_ids")));
+                "status", "external_ids", "statistics")));
         return result.get(0).path("rows").size() == 0 ? Optional.empty()
                 : Optional.of(result.get(0).path("rows").get(0));
     }

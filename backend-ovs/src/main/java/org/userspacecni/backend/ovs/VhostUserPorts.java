@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.BackendContext;
@@ -27,6 +28,7 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.Network;
+import org.userspacecni.spi.PortState;
 import org.userspacecni.spi.SocketFile;
 import org.userspacecni.spi.Sockets;
 import org.userspacecni.spi.VhostMode;
@@ -164,6 +166,26 @@ final class VhostUserPorts implements HostSide {
     /** The ports whose marks name this network, container and interface: the only ports this side removes. */
     private static List<OvsSwitch.PortRow> ownPorts(OvsSwitch ovs, AttachmentId id, String network) {
         return ovs.ports(where(Ownership.of(id, network)));
+    }
+
+    /** The attachment's interface's {@code link_state} and {@code statistics}, which ovs-vswitchd refreshes every 5 s. */
+    @Override
+    public Optional<PortState> portState(Attachment attachment, HostPort port) {
+        try (OvsSwitch ovs = connect(attachment.network())) {
+            List<OvsSwitch.PortRow> own = ownPorts(ovs, attachment.id(), attachment.network().name());
+            Optional<JsonNode> iface = own.isEmpty() ? Optional.empty() : ovs.interfaceRow(own.get(0).name());
+            return Optional.of(iface.map(VhostUserPorts::portState).orElse(PortState.ABSENT));
+        }
+    }
+
+    private static PortState portState(JsonNode iface) {
+        Map<String, String> statistics = Ovsdb.mapOf(iface.path("statistics"));
+        ToLongFunction<String> counter = key -> Long.parseLong(statistics.getOrDefault(key, "0"));
+        boolean up = Ovsdb.setOf(iface.path("link_state")).stream().anyMatch(state -> state.asText().equals("up"));
+        return new PortState(up ? PortState.Link.UP : PortState.Link.DOWN, counter.applyAsLong("rx_packets"),
+                counter.applyAsLong("rx_bytes"), counter.applyAsLong("rx_dropped"), counter.applyAsLong("rx_errors"),
+                counter.applyAsLong("tx_packets"), counter.applyAsLong("tx_bytes"), counter.applyAsLong("tx_dropped"),
+                counter.applyAsLong("tx_errors"));
     }
 
     @Override

@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.userspacecni.backend.vpp.api.ApiDefinitions;
 import org.userspacecni.backend.vpp.api.Codec;
 import org.userspacecni.backend.vpp.api.VppApiClient;
@@ -31,11 +33,15 @@ final class Vpp implements AutoCloseable {
     /** The vhost-user plugin's requests: needed for vhost-user attachments only. */
     static final List<String> VHOST = List.of("create_vhost_user_if_v2", "delete_vhost_user_if",
             "sw_interface_vhost_user_dump");
+    /** The request {@link #counters} sends. */
+    static final List<String> SHOW = List.of("cli_inband");
     static final long ALL = 0xFFFFFFFFL;
     static final int ADMIN_UP = 1;
     static final int LINK_UP = 2;
 
     private static final Codec CODEC = new Codec(ApiDefinitions.standard());
+    /** One counter of {@code show interface}: its name and its value, the last two columns of a line. */
+    private static final Pattern COUNTER = Pattern.compile("(?m)\\s([a-z][a-z0-9-]*(?: [a-z0-9-]+)?)\\s+(\\d+)\\s*$");
 
     record Interface(int swIfIndex, String name, String tag, boolean adminUp, boolean linkUp) {
     }
@@ -95,6 +101,30 @@ final class Vpp implements AutoCloseable {
             return new Interface(integer(row, "sw_if_index"), (String) row.get("interface_name"),
                     (String) row.get("tag"), (flags & ADMIN_UP) != 0, (flags & LINK_UP) != 0);
         }).toList();
+    }
+
+    /** Whether this VPP answers CLI commands through the API ({@code cli_inband}), which {@link #counters} needs. */
+    boolean showsCounters() {
+        return client.supports(SHOW);
+    }
+
+    /**
+     * The counters of interface {@code name} as {@code show interface} prints them, by the CLI's names ("rx
+     * packets", "drops", "rx-miss"...); VPP leaves a counter out while it is zero. The API's counters are in the
+     * stats segment, whose file descriptor VPP hands over through {@code SCM_RIGHTS}, which the JDK's unix-domain
+     * channels cannot receive: the CLI through the API is the way to them here.
+     */
+    Map<String, Long> counters(String name) {
+        if (!name.matches("[A-Za-z0-9/_.:-]{1,64}")) {
+            throw new IllegalArgumentException("not an interface name: " + name);
+        }
+        String shown = (String) client.call("cli_inband", Map.of("cmd", "show interface " + name)).get("reply");
+        Map<String, Long> counters = new HashMap<>();
+        Matcher counter = COUNTER.matcher(shown == null ? "" : shown);
+        while (counter.find()) {
+            counters.put(counter.group(1), Long.parseLong(counter.group(2)));
+        }
+        return counters;
     }
 
     /** The interfaces this tag marks: one, or none (more only if someone copied our tag). */
