@@ -74,11 +74,15 @@ final class AgentCommandLine {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Version.class,
-            description = "Each attachment with its engine, socket and link state; exit 0 when all are up.")
+            description = "Each attachment with its network, engine, socket and link (up, down, absent or unknown),"
+                    + " in the words of the node's 'userspace status'; exit 0 when all are up.")
     static final class Status {
         @Option(names = "--sockets", description = "whether each socket is there instead of the link (a container"
                 + " whose DPDK application is the datapath)")
         boolean sockets;
+
+        @Option(names = "--json", description = "one JSON document instead of a table")
+        boolean json;
     }
 
     @Command(name = "eal-args", mixinStandardHelpOptions = true, versionProvider = Version.class,

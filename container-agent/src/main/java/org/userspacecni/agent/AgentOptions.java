@@ -65,9 +65,10 @@ record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<P
         AgentCommandLine.Doctor doctor = flags instanceof AgentCommandLine.Doctor d ? d
                 : new AgentCommandLine.Doctor();
         boolean sockets = flags instanceof AgentCommandLine.Status status && status.sockets;
+        boolean json = doctor.json || flags instanceof AgentCommandLine.Status status && status.json;
         return new AgentOptions(Optional.ofNullable(shared.dataDir), Optional.ofNullable(shared.sharedDir),
                 Optional.ofNullable(shared.podinfo), Map.copyOf(shared.engineOptions), shared.stateDir, shared.logLevel,
-                sub.getCommandName(), run.once, Duration.ofSeconds(run.timeoutSeconds), doctor.json,
+                sub.getCommandName(), run.once, Duration.ofSeconds(run.timeoutSeconds), json,
                 doctor.socketMemMb, doctor.beforeStart, doctor.inMemory, doctor.noHugepages, sockets);
     }
 }

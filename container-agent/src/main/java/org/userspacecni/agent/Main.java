@@ -3,14 +3,11 @@ package org.userspacecni.agent;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.userspacecni.core.CniLog;
 import org.userspacecni.core.ProviderLoader;
 import org.userspacecni.spi.CniException;
-import org.userspacecni.spi.ContainerConfig;
-import org.userspacecni.spi.SocketFile;
 import org.userspacecni.spi.SpiVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -71,16 +68,9 @@ public final class Main {
                     agent.agent().run();
                     return 0;
                 case "status":
-                    boolean allUp = true;
-                    Path sharedDir = agent.agent().sharedDir();
-                    for (ContainerConfig config : agent.agent().stored()) {
-                        String link = options.sockets() ? socketState(sharedDir.resolve(config.socket()))
-                                : agent.agent().side(config).linkState(config);
-                        allUp &= link.equals("up");
-                        out.println(config.ifName() + " " + config.config().engine() + " " + config.socket() + " "
-                                + link);
-                    }
-                    return allUp ? 0 : 1;
+                    List<AgentStatus.Line> lines = AgentStatus.read(agent.agent(), options.sockets());
+                    out.println(options.json() ? AgentStatus.json(lines) : AgentStatus.table(lines));
+                    return AgentStatus.allUp(lines) ? 0 : 1;
                 case "doctor":
                     List<Doctor.Check> checks = agent.agent().doctor(options).run();
                     out.println(options.json() ? Doctor.json(checks) : Doctor.text(checks));
@@ -106,10 +96,5 @@ public final class Main {
             Thread.currentThread().interrupt();
             return 1;
         }
-    }
-
-    /** "up" when a unix socket is at {@code path}, else "missing". */
-    static String socketState(Path path) throws IOException {
-        return SocketFile.isSocket(path) ? "up" : "missing";
     }
 }

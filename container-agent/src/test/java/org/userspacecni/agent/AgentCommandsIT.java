@@ -70,8 +70,8 @@ class AgentCommandsIT {
         String socket = root.resolve("shared").resolve(CONTAINER_ID.substring(0, 12) + "-net1").toString();
         assertThat(eal.stdout().strip()).startsWith("--vdev=net_virtio_user0,path=" + socket + ",server=1");
         AgentProcess.Outcome before = AgentProcess.run(agent("status", "--sockets"));
-        assertThat(before.stdout().strip()).isEqualTo("net1 ovs-dpdk " + CONTAINER_ID.substring(0, 12)
-                + "-net1 missing");
+        assertThat(before.stdout()).containsPattern("(?m)^\\S+ +net1 +ovs-dpdk +absent +" + CONTAINER_ID.substring(0,
+                12) + "-net1$").contains("1 attachments, 0 up, 0 down, 1 absent, 0 unknown");
         assertThat(before.exitCode()).isEqualTo(1);
 
         String filePrefix = "usrsp-eal-" + UUID.randomUUID();
@@ -85,7 +85,7 @@ class AgentCommandsIT {
             String port = CONTAINER_ID.substring(0, 12) + "-net1";
             host.vsctl("--timeout=60", "wait-until", "Interface", port, "status:status=connected");
             AgentProcess.Outcome after = AgentProcess.run(agent("status", "--sockets"));
-            assertThat(after.stdout().strip()).endsWith("-net1 up");
+            assertThat(after.stdout()).containsPattern("(?m)^\\S+ +net1 +ovs-dpdk +up +" + port + "$");
             assertThat(after.exitCode()).isZero();
         } finally {
             testpmd.destroy();
@@ -106,9 +106,18 @@ class AgentCommandsIT {
     @Test
     void statusSaysWhatIsNotUpAndExitsNonZero() {
         AgentProcess.Outcome status = AgentProcess.run(agent("--engine-option", "ovs-dpdk.ovsdbSocket=" + host.dbSocket(), "status"));
-        assertThat(status.stdout().strip()).isEqualTo("net1 ovs-dpdk " + CONTAINER_ID.substring(0, 12)
-                + "-net1 absent");
+        assertThat(status.stdout()).containsPattern("(?m)^\\S+ +net1 +ovs-dpdk +absent +" + CONTAINER_ID.substring(0,
+                12) + "-net1$");
         assertThat(status.exitCode()).isEqualTo(1);
+        AgentProcess.Outcome json = AgentProcess.run(agent("--engine-option", "ovs-dpdk.ovsdbSocket=" + host.dbSocket(),
+                "status", "--json"));
+        assertThat(json.stdout()).contains("\"ifName\" : \"net1\"").contains("\"link\" : \"absent\"");
+        assertThat(json.exitCode()).isEqualTo(1);
+        AgentProcess.Outcome unreachable = AgentProcess.run(agent("--engine-option", "ovs-dpdk.ovsdbSocket="
+                + root.resolve("no-ovs.sock"), "status"));
+        assertThat(unreachable.stdout()).containsPattern("(?m)^\\S+ +net1 +ovs-dpdk +unknown +error ")
+                .contains("0 up, 0 down, 0 absent, 1 unknown");
+        assertThat(unreachable.exitCode()).isEqualTo(1);
     }
 
     @Test

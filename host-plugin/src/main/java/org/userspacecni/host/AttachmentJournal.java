@@ -22,6 +22,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -71,19 +72,30 @@ final class AttachmentJournal {
      * The host end ADD made and DEL has not begun to remove: the attachment as the engine was asked for it (its
      * configuration with the pod's socket directory, MAC and namespace), the port it answered with, the run of
      * the switch it was last made on ({@link org.userspacecni.spi.HostSide#instance}, if the engine tells), so that
-     * reconcile can ask the engine to restore it after the switch lost it, and the daemon sees when it has to, and
-     * the pod the runtime named, which the metrics and the node report show.
+     * reconcile can ask the engine to restore it after the switch lost it, and the daemon sees when it has to, the
+     * pod the runtime named, which the metrics and the node report show, when ADD made it (none in an entry of an
+     * earlier version), from which CHECK counts the link's grace period, and the last restore of it that failed.
      */
-    record HostEnd(Attachment attachment, HostPort port, Optional<String> instance, Optional<Pod> pod) {
+    record HostEnd(Attachment attachment, HostPort port, Optional<String> instance, Optional<Pod> pod,
+            Optional<Instant> made, Optional<LastError> lastError) {
 
         HostEnd(Attachment attachment, HostPort port, Optional<String> instance) {
-            this(attachment, port, instance, Optional.empty());
+            this(attachment, port, instance, Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         /** The same host end, made again on the switch's run {@code now}. */
         HostEnd on(Optional<String> now) {
-            return new HostEnd(attachment, port, now, pod);
+            return new HostEnd(attachment, port, now, pod, made, lastError);
         }
+
+        /** The same host end, with {@code error} its last. */
+        HostEnd failed(LastError error) {
+            return new HostEnd(attachment, port, instance, pod, made, Optional.of(error));
+        }
+    }
+
+    /** The last time something the plugin did to a host end after ADD (a restore) failed, and why. */
+    record LastError(Instant at, String message) {
     }
 
     /** A Kubernetes pod, as the runtime names it in {@code CNI_ARGS}. */
@@ -140,6 +152,15 @@ final class AttachmentJournal {
         Optional<Entry> entry = find(network, id);
         if (entry.isPresent() && entry.get().host().isPresent()) {
             replace(new Entry(network, id, entry.get().deviceInfo(), Optional.of(host)), "the restored host end");
+        }
+    }
+
+    /** Notes that restoring a host end failed, unless DEL dropped the host end meanwhile. */
+    void hostEndFailed(String network, AttachmentId id, LastError error) {
+        Optional<Entry> entry = find(network, id);
+        if (entry.isPresent() && entry.get().host().isPresent()) {
+            replace(new Entry(network, id, entry.get().deviceInfo(), entry.get().host().map(end -> end.failed(error))),
+                    "the failure of the host end");
         }
     }
 
@@ -258,6 +279,9 @@ final class AttachmentJournal {
             end.set("port", SpiTrees.hostPort(host.port()));
             host.instance().ifPresent(instance -> end.put("instance", instance));
             host.pod().ifPresent(pod -> end.putObject("pod").put("namespace", pod.namespace()).put("name", pod.name()));
+            host.made().ifPresent(made -> end.put("made", made.toEpochMilli()));
+            host.lastError().ifPresent(error -> end.putObject("lastError").put("at", error.at().toEpochMilli())
+                    .put("message", error.message()));
         });
         byte[] content = Json.write(document);
         for (int attempt = 1; ; attempt++) {
@@ -321,13 +345,18 @@ final class AttachmentJournal {
                 : Optional.empty();
         Optional<Pod> pod = end.path("pod").isObject() ? Optional.of(new Pod(end.path("pod").path("namespace").asText(),
                 end.path("pod").path("name").asText())) : Optional.empty();
+        Optional<Instant> made = end.path("made").canConvertToLong() ? Optional.of(Instant.ofEpochMilli(
+                end.path("made").asLong())) : Optional.empty();
+        JsonNode failed = end.path("lastError");
+        Optional<LastError> lastError = failed.isObject() ? Optional.of(new LastError(Instant.ofEpochMilli(
+                failed.path("at").asLong()), failed.path("message").asText())) : Optional.empty();
         HostPort port = NetConfReader.hostPort(end.path("port"));
         // The sockets are where ADD placed them: a pod's directory or its link, which only ADD could learn.
         Path socket = Path.of(port.socketPath());
         Sockets sockets = SocketPlacement.in(socket.isAbsolute() && socket.getParent() != null ? socket.getParent()
                 : conf.sharedDirPath());
         return Optional.of(new HostEnd(new Attachment(id, netns, Network.of(conf), end.path("mac").asText(), sockets), port,
-                instance, pod));
+                instance, pod, made, lastError));
     }
 
     /** The name of the entry of {@code id} in {@code network}. */

@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -42,7 +41,7 @@ final class DaemonMetrics implements AutoCloseable {
      * The daemon's metrics for {@code slots}, and the series of the attachments {@code ports} reads at each scrape
      * ({@link PortMetrics}): nothing is served until {@link #serve}.
      */
-    DaemonMetrics(RequestSlots slots, Supplier<List<PortStates.Observed>> ports) {
+    DaemonMetrics(RequestSlots slots, Supplier<PortStates.Report> ports) {
         requests = Counter.builder().name("userspace_cni_requests")
                 .help("CNI requests the daemon answered, by command and CNI code (0: done; abandoned: the launcher"
                         + " was gone before the answer)")

@@ -6,6 +6,8 @@ import dagger.Lazy;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +42,7 @@ import org.userspacecni.spi.HostSide;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.Network;
 import org.userspacecni.spi.PodStoreProvider;
+import org.userspacecni.spi.PortState;
 import org.userspacecni.spi.Sockets;
 
 /**
@@ -213,7 +216,8 @@ final class HostPlugin {
         Optional<String> instance = host.instance(Network.of(conf));
         HostPort port = onTheSwitch(host, () -> host.add(attachment));
         rollback.done("host port of " + id, () -> onTheSwitch(host, () -> host.delete(attachment)));
-        journal.hostEndMade(conf.name(), id, new AttachmentJournal.HostEnd(attachment, port, instance, pod));
+        journal.hostEndMade(conf.name(), id, new AttachmentJournal.HostEnd(attachment, port, instance, pod,
+                Optional.of(Instant.now()), Optional.empty()));
         // Undone first: reconcile must not bring back the port while the undo below removes it.
         rollback.done("the journal's record of the host port of " + id, () -> hostEndRemoving(conf.name(), id));
         return port;
@@ -362,6 +366,7 @@ final class HostPlugin {
 
     private void check(CniRequest request) {
         requireVersion(request, CniVersion.V0_4_0, "CHECK");
+        Optional<Duration> grace = LinkGrace.of(request.environment());
         NetConf conf = request.netConf();
         SocketPlacement sockets;
         try (Pods pods = Pods.open(podStores.get(), conf, request.environment().args(), context)) {
@@ -402,6 +407,33 @@ final class HostPlugin {
                     + claimed + ", but attachment " + attachment.id() + " holds " + held);
         }
         conf.ipam().ifPresent(section -> ipam.check(section.type(), request.asSent(), request.version()));
+        requireLinkUp(conf, attachment, grace);
+    }
+
+    /**
+     * Fails with 101 when the attachment's port is there but its link is down (the container's end is not
+     * connected), and ADD made it more than {@code grace} ago; an engine that cannot tell, or a grace of 0, passes.
+     */
+    private void requireLinkUp(NetConf conf, Attachment attachment, Optional<Duration> grace) {
+        Optional<AttachmentJournal.HostEnd> end = journal.find(conf.name(), attachment.id())
+                .flatMap(AttachmentJournal.Entry::host);
+        if (grace.isEmpty() || end.isEmpty()) {
+            return;
+        }
+        Instant due = end.get().made().map(made -> made.plus(grace.get())).orElse(Instant.MIN);
+        if (Instant.now().isBefore(due)) {
+            return;
+        }
+        Optional<PortState> state;
+        try (DatapathBackend backend = open(conf)) {
+            state = backend.host().portState(attachment, end.get().port());
+        }
+        if (state.filter(known -> known.link() == PortState.Link.DOWN).isPresent()) {
+            throw new CniException(ErrorCode.LINK_DOWN, "the link of " + attachment.id() + " (port "
+                    + end.get().port().name() + ") is down more than " + grace.get().toSeconds() + " s after ADD ("
+                    + LinkGrace.VARIABLE + "): nothing in the container has connected to "
+                    + end.get().port().socketPath());
+        }
     }
 
     /** The addresses of the IPAM result the attachment stored at ADD. */

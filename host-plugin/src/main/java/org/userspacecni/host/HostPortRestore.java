@@ -1,6 +1,7 @@
 package org.userspacecni.host;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -107,6 +108,15 @@ final class HostPortRestore {
                 }
                 return new Result(listed, restored ? Outcome.RESTORED : Outcome.INTACT, end.get().port().name()
                         + " on " + end.get().port().socketPath());
+            } catch (CniException e) {
+                // Noted for the node report, under the locks, so never on an entry a DEL is forgetting.
+                try {
+                    journal.hostEndFailed(listed.network(), listed.id(), new AttachmentJournal.LastError(
+                            Instant.now(), "restore: error " + e.code() + ": " + e.getMessage()));
+                } catch (CniException notNoted) {
+                    e.addSuppressed(notNoted);
+                }
+                throw e;
             }
         } catch (CniException e) {
             return new Result(listed, Outcome.FAILED, "error " + e.code() + ": " + e.getMessage());

@@ -194,10 +194,10 @@ final class PluginCommandLine implements Callable<Integer> {
     @Command(name = StatusCommand.COMMAND, mixinStandardHelpOptions = true, versionProvider = Version.class,
             description = {"Shows every attachment the plugin made on this node and has not removed: network, pod,"
                     + " interface, engine, port, socket, and what its switch shows now (link up, down, or absent:"
-                    + " in the journal but no longer on the switch) with its packet counters. Engine settings from"
-                    + " the environment apply as for CNI commands."},
-            footer = {"", "Exit status: 0 every port there and up, 1 one is down, absent or could not be read,"
-                    + " 2 bad usage."})
+                    + " in the journal but no longer on the switch) with its packet counters, then the stray ports:"
+                    + " the plugin's on the switch, but no attachment's. Engine settings from the environment apply"
+                    + " as for CNI commands."},
+            footer = {"", "Exit status: 0 every port there and up and none stray, 1 otherwise, 2 bad usage."})
     static final class Status implements Callable<Integer> {
         @ParentCommand
         private PluginCommandLine plugin;

@@ -22,12 +22,14 @@ import org.userspacecni.spi.PortState;
  * The attachments' series, read from their switches at each scrape ({@link PortStates}): whether each port is there
  * and its link up, and the switch's counters of it, labelled with network, Kubernetes namespace and pod (empty
  * without a pod), container id, interface, engine and port. An attachment whose switch could not answer has only
- * {@code userspace_cni_attachment_info}, whose {@code link} label is then {@code unknown}. The series are listed in
- * docs/operations.md.
+ * {@code userspace_cni_attachment_info}, whose {@code link} label is then {@code unknown}. Beside them, how many of
+ * the plugin's ports on each network's switch no attachment has ({@code userspace_cni_stray_ports}). The series are
+ * listed in docs/operations.md.
  */
 final class PortMetrics implements MultiCollector {
 
     private static final String PREFIX = "userspace_cni_attachment_";
+    private static final String STRAY = "userspace_cni_stray_ports";
     private static final List<String> LABELS = List.of("network", "namespace", "pod", "container_id", "interface",
             "engine", "port");
 
@@ -45,15 +47,15 @@ final class PortMetrics implements MultiCollector {
             new Counted("transmit_dropped", "Packets to the container the switch dropped", PortState::txDropped),
             new Counted("transmit_errors", "Transmit errors of the port", PortState::txErrors));
 
-    private final Supplier<List<PortStates.Observed>> states;
+    private final Supplier<PortStates.Report> states;
 
-    PortMetrics(Supplier<List<PortStates.Observed>> states) {
+    PortMetrics(Supplier<PortStates.Report> states) {
         this.states = states;
     }
 
-    /** Writes the series of {@code observed} once, in Prometheus' text format: {@code userspace metrics}. */
-    static void write(List<PortStates.Observed> observed, OutputStream out) throws IOException {
-        PrometheusTextFormatWriter.create().write(out, snapshots(observed));
+    /** Writes the series of {@code report} once, in Prometheus' text format: {@code userspace metrics}. */
+    static void write(PortStates.Report report, OutputStream out) throws IOException {
+        PrometheusTextFormatWriter.create().write(out, snapshots(report));
     }
 
     @Override
@@ -63,12 +65,13 @@ final class PortMetrics implements MultiCollector {
 
     @Override
     public List<String> getPrometheusNames() {
-        List<String> names = new ArrayList<>(List.of(PREFIX + "info", PREFIX + "port_present", PREFIX + "link_up"));
+        List<String> names = new ArrayList<>(List.of(PREFIX + "info", PREFIX + "port_present", PREFIX + "link_up",
+                STRAY));
         COUNTERS.forEach(counter -> names.add(PREFIX + counter.name()));
         return names;
     }
 
-    private static MetricSnapshots snapshots(List<PortStates.Observed> observed) {
+    private static MetricSnapshots snapshots(PortStates.Report report) {
         GaugeSnapshot.Builder info = GaugeSnapshot.builder().name(PREFIX + "info")
                 .help("1 for each attachment the plugin made and has not removed; link is up, down, absent or unknown");
         GaugeSnapshot.Builder present = GaugeSnapshot.builder().name(PREFIX + "port_present")
@@ -78,7 +81,7 @@ final class PortMetrics implements MultiCollector {
         List<CounterSnapshot.Builder> counters = COUNTERS.stream().map(counter -> CounterSnapshot.builder()
                 .name(PREFIX + counter.name()).help(counter.help() + ", as the switch counts it")).toList();
         Set<Labels> seen = new HashSet<>();
-        for (PortStates.Observed attachment : observed) {
+        for (PortStates.Observed attachment : report.attachments()) {
             Labels labels = labels(attachment);
             if (!seen.add(labels)) {
                 continue; // the same attachment in a second data directory: one series each
@@ -99,8 +102,17 @@ final class PortMetrics implements MultiCollector {
                         .value(COUNTERS.get(i).value().applyAsLong(state)).build());
             }
         }
+        GaugeSnapshot.Builder strays = GaugeSnapshot.builder().name(STRAY)
+                .help("Ports of the plugin's on a network's switch that no attachment it made has: what GC removes");
+        Set<Labels> networks = new HashSet<>();
+        for (PortStates.Strays network : report.strays()) {
+            Labels labels = Labels.of("network", network.network(), "engine", network.engine());
+            if (networks.add(labels)) {
+                strays.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(network.ports().size()).build());
+            }
+        }
         MetricSnapshots.Builder all = MetricSnapshots.builder().metricSnapshot(info.build())
-                .metricSnapshot(present.build()).metricSnapshot(up.build());
+                .metricSnapshot(present.build()).metricSnapshot(up.build()).metricSnapshot(strays.build());
         counters.forEach(counter -> all.metricSnapshot(counter.build()));
         return all.build();
     }

@@ -15,6 +15,7 @@ import org.userspacecni.core.CniLog;
 import org.userspacecni.core.Json;
 import org.userspacecni.core.ProgramContext;
 import org.userspacecni.core.ProviderLoader;
+import org.userspacecni.core.TextTable;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.LogLevel;
 import org.userspacecni.spi.PortState;
@@ -29,34 +30,34 @@ final class StatusCommand {
 
     static final String COMMAND = "status";
 
-    private static final String COLUMNS = "%-16s %-24s %-14s %-6s %-10s %-16s %-7s %12s %12s  %s%n";
-
     private StatusCommand() {
     }
 
     /** Prints the attachments of {@code dataDir}; 0 when every port is there and up, else 1. */
     static int run(Path dataDir, boolean json, Map<String, String> environment, PrintStream stdout,
             PrintStream stderr) {
-        Optional<List<PortStates.Observed>> observed = read(dataDir, environment, stderr);
-        if (observed.isEmpty()) {
+        Optional<PortStates.Report> report = read(dataDir, environment, stderr);
+        if (report.isEmpty()) {
             return 1;
         }
         if (json) {
-            stdout.println(new String(Json.writePretty(document(observed.get())), StandardCharsets.UTF_8));
+            stdout.println(new String(Json.writePretty(document(report.get())), StandardCharsets.UTF_8));
         } else {
-            table(observed.get(), stdout);
+            table(report.get(), stdout);
         }
-        return observed.get().stream().allMatch(attachment -> attachment.link().equals("up")) ? 0 : 1;
+        return report.get().strays().stream().allMatch(network -> network.ports().isEmpty()) && report.get()
+                .attachments().stream()
+                .allMatch(attachment -> attachment.link().equals("up")) ? 0 : 1;
     }
 
     /** Prints the series of the attachments of {@code dataDir} once; 0 when printed. */
     static int metrics(Path dataDir, Map<String, String> environment, PrintStream stdout, PrintStream stderr) {
-        Optional<List<PortStates.Observed>> observed = read(dataDir, environment, stderr);
-        if (observed.isEmpty()) {
+        Optional<PortStates.Report> report = read(dataDir, environment, stderr);
+        if (report.isEmpty()) {
             return 1;
         }
         try {
-            PortMetrics.write(observed.get(), stdout);
+            PortMetrics.write(report.get(), stdout);
             stdout.flush();
             return 0;
         } catch (IOException e) {
@@ -65,7 +66,7 @@ final class StatusCommand {
         }
     }
 
-    private static Optional<List<PortStates.Observed>> read(Path dataDir, Map<String, String> environment,
+    private static Optional<PortStates.Report> read(Path dataDir, Map<String, String> environment,
             PrintStream stderr) {
         try (CniLog log = new CniLog("userspace", stderr)) {
             log.configure(LogLevel.WARNING, Optional.empty());
@@ -77,26 +78,39 @@ final class StatusCommand {
         }
     }
 
-    private static void table(List<PortStates.Observed> observed, PrintStream out) {
-        out.printf(COLUMNS, "NETWORK", "POD", "CONTAINER", "IF", "ENGINE", "PORT", "LINK", "RX-PACKETS",
+    private static void table(PortStates.Report report, PrintStream out) {
+        List<PortStates.Observed> observed = report.attachments();
+        TextTable table = new TextTable("NETWORK", "POD", "CONTAINER", "IF", "ENGINE", "PORT", "LINK", "RX-PACKETS",
                 "TX-PACKETS", "SOCKET / ERROR");
         for (PortStates.Observed attachment : observed) {
             Optional<PortState> state = attachment.state().filter(known -> known.link() != PortState.Link.ABSENT);
-            out.printf(COLUMNS, attachment.entry().network(), pod(attachment).orElse("-"),
+            table.row(attachment.entry().network(), pod(attachment).orElse("-"),
                     shortId(attachment.entry().id().containerId()), attachment.entry().id().ifName(),
                     attachment.engine(), attachment.end().port().name(), attachment.link(),
                     state.map(known -> Long.toString(known.rxPackets())).orElse("-"),
                     state.map(known -> Long.toString(known.txPackets())).orElse("-"),
                     attachment.error().orElse(attachment.end().port().socketPath()));
         }
+        out.print(table);
+        for (PortStates.Observed attachment : observed) {
+            attachment.end().lastError().ifPresent(error -> out.println("last error of " + attachment.entry()
+                    .network() + " " + shortId(attachment.entry().id().containerId()) + " "
+                    + attachment.entry().id().ifName() + " at " + error.at() + ": " + error.message()));
+        }
         out.println(observed.size() + " attachments, " + count(observed, "up") + " up, " + count(observed, "down")
                 + " down, " + count(observed, "absent") + " absent from their switch (stale), "
                 + count(observed, "unknown") + " unknown");
+        for (PortStates.Strays network : report.strays()) {
+            network.ports().forEach(port -> out.println("stray: port " + port + " of network " + network.network()
+                    + " (" + network.engine() + ") is on the switch, but no attachment the plugin made has it; a GC"
+                    + " of the network removes it"));
+        }
     }
 
-    private static ArrayNode document(List<PortStates.Observed> observed) {
-        ArrayNode attachments = JsonNodeFactory.instance.arrayNode();
-        for (PortStates.Observed attachment : observed) {
+    private static ObjectNode document(PortStates.Report report) {
+        ObjectNode document = JsonNodeFactory.instance.objectNode();
+        ArrayNode attachments = document.putArray("attachments");
+        for (PortStates.Observed attachment : report.attachments()) {
             ObjectNode node = attachments.addObject().put("network", attachment.entry().network())
                     .put("containerId", attachment.entry().id().containerId())
                     .put("ifName", attachment.entry().id().ifName());
@@ -109,8 +123,13 @@ final class StatusCommand {
                     .put("txPackets", known.txPackets()).put("txBytes", known.txBytes())
                     .put("txDropped", known.txDropped()).put("txErrors", known.txErrors()));
             attachment.error().ifPresent(error -> node.put("error", error));
+            attachment.end().lastError().ifPresent(error -> node.putObject("lastError").put("at", error.at()
+                    .toString()).put("message", error.message()));
         }
-        return attachments;
+        ArrayNode strays = document.putArray("stray");
+        report.strays().forEach(network -> network.ports().forEach(port -> strays.addObject()
+                .put("network", network.network()).put("engine", network.engine()).put("port", port)));
+        return document;
     }
 
     private static Optional<String> pod(PortStates.Observed attachment) {

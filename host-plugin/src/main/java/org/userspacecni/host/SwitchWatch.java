@@ -72,11 +72,11 @@ final class SwitchWatch implements AutoCloseable {
     }
 
     /** What the switches show now of the attachments of every data directory watched ({@link PortStates}). */
-    List<PortStates.Observed> portStates() {
-        List<PortStates.Observed> observed = new ArrayList<>();
-        dataDirs.forEach((dataDir, origin) -> observed.addAll(PortStates.read(registry(origin),
+    PortStates.Report portStates() {
+        List<PortStates.Report> reports = new ArrayList<>();
+        dataDirs.forEach((dataDir, origin) -> reports.add(PortStates.read(registry(origin),
                 new ProgramContext(origin.variables(), engineLog), dataDir)));
-        return observed;
+        return PortStates.Report.merge(reports);
     }
 
     private BackendRegistry registry(Origin origin) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,6 +77,41 @@ class AttachmentJournalTest {
 
         assertThat(read.network()).isEqualTo(Network.of(conf));
         assertThat(read.sockets().locate("c0ffee000001-net1")).isEqualTo(podLink.resolve("c0ffee000001-net1"));
+    }
+
+    @Test
+    void theHostEndKeepsItsPodWhenItWasMadeAndItsLastFailureAcrossARestore() {
+        AttachmentJournal journal = new AttachmentJournal(dataDir);
+        AttachmentId id = new AttachmentId("c0ffee000002", "net1");
+        NetConf conf = NetConfDecoder.netConf(NetConfDecoder.parseObject(("{\"cniVersion\":\"1.1.0\",\"name\":"
+                + "\"net\",\"type\":\"userspace\",\"sharedDir\":\"/shared\",\"host\":{\"engine\":\"vpp\","
+                + "\"iftype\":\"memif\"}}").getBytes(StandardCharsets.UTF_8)));
+        Attachment added = new Attachment(id, Optional.empty(), Network.of(conf), "02:00:00:00:00:02",
+                SocketPlacement.in(Path.of("/shared")));
+        Instant made = Instant.ofEpochMilli(1_700_000_000_123L);
+        AttachmentJournal.Pod pod = new AttachmentJournal.Pod("dpdk-apps", "pod-1");
+        journal.begin("net", id);
+        journal.hostEndMade("net", id, new AttachmentJournal.HostEnd(added, new HostPort("memif1/0",
+                "/shared/memif-c0ffee000002-net1.sock", Optional.empty(), Optional.empty()), Optional.of("run-1"),
+                Optional.of(pod), Optional.of(made), Optional.empty()));
+        AttachmentJournal.LastError error = new AttachmentJournal.LastError(made.plusSeconds(60),
+                "restore: error 7: the socket is another's");
+        journal.hostEndFailed("net", id, error);
+        AttachmentJournal.HostEnd failed = journal.find("net", id).flatMap(AttachmentJournal.Entry::host).orElseThrow();
+        journal.hostEndRestored("net", id, failed.on(Optional.of("run-2")));
+
+        AttachmentJournal.HostEnd read = journal.find("net", id).flatMap(AttachmentJournal.Entry::host).orElseThrow();
+        assertThat(read.pod()).contains(pod);
+        assertThat(read.made()).contains(made);
+        assertThat(read.lastError()).contains(error);
+        assertThat(read.instance()).contains("run-2");
+
+        journal.hostEndRemoving("net", id);
+        journal.hostEndFailed("net", id, error);
+        assertThat(journal.find("net", id).flatMap(AttachmentJournal.Entry::host)).as("DEL dropped it").isEmpty();
+        journal.forget("net", id);
+        journal.hostEndFailed("net", id, error);
+        assertThat(journal.find("net", id)).as("a forgotten attachment stays forgotten").isEmpty();
     }
 
     @Test

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,6 +115,60 @@ class OvsDpdkEndToEndIT {
         assertThat(plugin("e2e000000003").run("DEL", config).exitCode()).isZero();
         assertThat(socket).doesNotExist();
         assertThat(ovs.vsctl("list-br").strip()).isEmpty();
+    }
+
+    /**
+     * CHECK tells a link that stays down from a difference: within the grace period after ADD it passes; past it,
+     * with nothing connected to the socket, it is 101 naming the port; a grace of 0 never looks at the link, and one
+     * that is no number is 4; once testpmd connects, CHECK passes past the grace period too.
+     */
+    @Test
+    void checkReportsALinkStillDownPastItsGracePeriodWith101() throws Exception {
+        String config = config("\"vhost\":{\"mode\":\"client\"},");
+        CniInvocation.Outcome added = plugin("e2e000000004").run("ADD", config);
+        assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
+        String socket = added.json().at("/interfaces/0/socketPath").asText();
+        String port = Path.of(socket).getFileName().toString();
+        String check = config.substring(0, config.length() - 1) + ",\"prevResult\":" + added.json() + "}";
+        CniInvocation.Outcome withinGrace = plugin("e2e000000004").run("CHECK", check);
+        assertThat(withinGrace.exitCode()).as(withinGrace.stdout() + withinGrace.stderr()).isZero();
+
+        CniInvocation.Outcome down = checkUntilItFails(plugin("e2e000000004").env(LinkGrace.VARIABLE, "1"), check);
+        assertThat(down.json().path("code").asInt()).as(down.stdout()).isEqualTo(101);
+        assertThat(down.json().path("msg").asText()).contains("port " + port).contains(socket);
+        assertThat(plugin("e2e000000004").env(LinkGrace.VARIABLE, "0").run("CHECK", check).exitCode()).isZero();
+        CniInvocation.Outcome bad = plugin("e2e000000004").env(LinkGrace.VARIABLE, "soon").run("CHECK", check);
+        assertThat(bad.json().path("code").asInt()).as(bad.stdout()).isEqualTo(4);
+
+        String filePrefix = "usrsp-tp-" + UUID.randomUUID();
+        Process testpmd = new ProcessBuilder("dpdk-testpmd", "-l", "0,1", "-m", "128", "--in-memory",
+                "--single-file-segments", "--no-pci", "--file-prefix=" + filePrefix,
+                "--vdev=net_virtio_user0,path=" + socket + ",server=1", "--", "--forward-mode=rxonly",
+                "--stats-period=5")
+                .redirectErrorStream(true).redirectOutput(root.resolve("testpmd-link.log").toFile()).start();
+        try {
+            ovs.vsctl("--timeout=60", "wait-until", "Interface", port, "link_state=up");
+            CniInvocation.Outcome up = plugin("e2e000000004").env(LinkGrace.VARIABLE, "1").run("CHECK", check);
+            assertThat(up.exitCode()).as(up.stdout() + up.stderr()).isZero();
+        } finally {
+            testpmd.destroy();
+            testpmd.waitFor();
+            DpdkRuntime.remove(filePrefix);
+        }
+        assertThat(plugin("e2e000000004").run("DEL", config).exitCode()).isZero();
+    }
+
+    /** CHECK, again and again, until it fails (its grace period past); fails the test when it passes for 30 s. */
+    private static CniInvocation.Outcome checkUntilItFails(CniInvocation plugin, String check) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline)) {
+            CniInvocation.Outcome checked = plugin.run("CHECK", check);
+            if (checked.exitCode() != 0) {
+                return checked;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("CHECK still passed 30 s after ADD with a grace period of 1 s");
     }
 
     private static long rxPackets(String port) {

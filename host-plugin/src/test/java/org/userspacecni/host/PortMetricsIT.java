@@ -29,8 +29,8 @@ import org.userspacecni.testkit.Testpmd;
  * {@code --metrics} endpoint while testpmd, in the pod's network namespace, sends through the port ADD made (a
  * vhost-user port of a private OVS-DPDK, a memif of a private VPP). The attachment's link must be up, its receive
  * counter rise, its labels name network, pod, container and interface; {@code userspace status --json} and
- * {@code userspace metrics} show the same, and every query of the Grafana dashboard in deploy/ works on what
- * Prometheus scraped; after DEL the attachment's series are gone.
+ * {@code userspace metrics} show the same, and every query of the Grafana dashboard and the alerting rules in
+ * deploy/ works on what Prometheus scraped; after DEL the attachment's series are gone.
  */
 class PortMetricsIT {
 
@@ -61,6 +61,55 @@ class PortMetricsIT {
             sendAndScrape("vpp-net", host, "vpp", "pod-vpp", "metr1csvpp0001",
                     socket -> "--vdev=net_memif0,role=client,id=0,socket=" + socket + ",socket-abstract=no");
         }
+    }
+
+    /**
+     * A port with the plugin's marks for the network that no attachment in the journal has (one a crash left, or an
+     * earlier build made) is listed as stray by {@code userspace status} and counted by {@code userspace metrics},
+     * and left as it is; a neighbour's port of another network and the operator's port on the same bridge are not
+     * listed, nor the attachment the journal has.
+     */
+    @Test
+    void aMarkedPortNoAttachmentHasIsStrayAndLeftAlone() throws Exception {
+        try (OvsSandbox ovs = OvsSandbox.start(root.resolve("ovs"));
+                NetworkNamespace netns = NetworkNamespace.create()) {
+            ovs.startVswitchd("usrsp-stray");
+            String config = "{\"cniVersion\":\"1.1.0\",\"name\":\"ovs-net\",\"type\":\"userspace\",\"sharedDir\":\""
+                    + root.resolve("shared") + "\",\"dataDir\":\"" + root.resolve("data") + "\",\"host\":{"
+                    + "\"engine\":\"ovs-dpdk\",\"iftype\":\"vhostuser\",\"netType\":\"bridge\","
+                    + "\"vhost\":{\"mode\":\"client\"},\"bridge\":{\"bridgeName\":\"br-stray\"},"
+                    + "\"options\":{\"ovsdbSocket\":\"" + ovs.dbSocket() + "\"}}}";
+            CniInvocation plugin = PluginFixture.invocation("str4yowner0001", netns);
+            CniInvocation.Outcome added = plugin.run("ADD", config);
+            assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
+            markedPort(ovs, "ghost-net1", "ovs-net", "gh0st0000001");
+            markedPort(ovs, "neighbour-net1", "other-net", "gh0st0000001");
+            ovs.vsctl("add-port", "br-stray", "operator0", "--", "set", "Interface", "operator0", "type=internal");
+
+            Operator status = Operator.run("status", "--data-dir", root.resolve("data").toString());
+            assertThat(status.exit()).as(status.stdout() + status.stderr()).isEqualTo(1);
+            assertThat(status.stdout()).contains("stray: port ghost-net1 of network ovs-net (ovs-dpdk)")
+                    .doesNotContain("stray: port neighbour-net1").doesNotContain("stray: port operator0")
+                    .doesNotContain("stray: port str4yowner00");
+            Operator metrics = Operator.run("metrics", "--data-dir", root.resolve("data").toString());
+            assertThat(metrics.stdout()).containsPattern(
+                    "(?m)^userspace_cni_stray_ports\\{engine=\"ovs-dpdk\",network=\"ovs-net\"\\} 1\\.0$")
+                    .doesNotContain("network=\"other-net\"");
+            assertThat(ovs.vsctl("list-ports", "br-stray").lines().toList())
+                    .contains("ghost-net1", "neighbour-net1", "operator0");
+
+            assertThat(plugin.run("DEL", config).exitCode()).isZero();
+            assertThat(ovs.vsctl("list-ports", "br-stray").lines().toList())
+                    .containsExactlyInAnyOrder("ghost-net1", "neighbour-net1", "operator0");
+        }
+    }
+
+    /** A port on br-stray with the marks the plugin gives attachment {@code containerId}/net1 of {@code network}. */
+    private void markedPort(OvsSandbox ovs, String name, String network, String containerId) {
+        ovs.vsctl("add-port", "br-stray", name, "--", "set", "Interface", name, "type=dpdkvhostuserclient",
+                "options:vhost-server-path=" + root.resolve(name + ".sock"), "--", "set", "Port", name,
+                "external_ids:userspace-cni/owner=userspace-cni", "external_ids:userspace-cni/network=" + network,
+                "external_ids:userspace-cni/container-id=" + containerId, "external_ids:userspace-cni/ifname=net1");
     }
 
     /** The container's end of the port at a socket: testpmd's device argument. */
@@ -103,15 +152,21 @@ class PortMetricsIT {
                 assertThat(labels.path("engine").asText()).isEqualTo(engine);
                 assertThat(labels.path("port").asText()).isNotEmpty();
 
-                dashboardQueriesWork(prometheus);
+                dashboardAndAlertQueriesWork(prometheus);
 
                 Operator status = Operator.run("status", "--json", "--data-dir", root.resolve("data").toString());
                 assertThat(status.exit()).as(status.stderr()).isZero();
-                JsonNode attachment = Json.readTree(status.stdout().getBytes(StandardCharsets.UTF_8)).get(0);
+                JsonNode attachment = Json.readTree(status.stdout().getBytes(StandardCharsets.UTF_8))
+                        .path("attachments").get(0);
                 assertThat(attachment.path("pod").asText()).isEqualTo(pod);
                 assertThat(attachment.path("link").asText()).isEqualTo("up");
                 assertThat(attachment.path("socket").asText()).isEqualTo(socket);
                 assertThat(attachment.at("/counters/rxPackets").asLong()).isGreaterThanOrEqualTo(first);
+
+                Operator table = Operator.run("status", "--data-dir", root.resolve("data").toString());
+                assertThat(table.stdout()).containsPattern("(?m)^" + network + " +" + NAMESPACE + "/" + pod + " ")
+                        .contains("1 attachments, 1 up, 0 down");
+                System.err.println("userspace status:\n" + table.stdout());
 
                 Operator metrics = Operator.run("metrics", "--data-dir", root.resolve("data").toString());
                 assertThat(metrics.exit()).as(metrics.stderr()).isZero();
@@ -129,16 +184,18 @@ class PortMetricsIT {
     }
 
     /**
-     * Every query of the Grafana dashboard in deploy/, its variables set to "all", is one the private Prometheus
-     * parses and answers, and names only series it has scraped from the daemon: the dashboard shows what is there.
+     * Every query of the Grafana dashboard in deploy/ (its variables set to "all") and of the alerting rules is one
+     * the private Prometheus parses and answers, and names only series it has scraped from the daemon: the dashboard
+     * and the alerts show what is there.
      */
-    private static void dashboardQueriesWork(PrivatePrometheus prometheus) throws Exception {
+    private static void dashboardAndAlertQueriesWork(PrivatePrometheus prometheus) throws Exception {
         JsonNode dashboard = Json.readTree(Files.readAllBytes(DASHBOARD));
         Set<String> scraped = prometheus.seriesNames();
         List<String> queries = new ArrayList<>();
         dashboard.path("panels").forEach(panel -> panel.path("targets").forEach(target -> queries.add(
                 target.path("expr").asText())));
         assertThat(queries).as("the queries of " + DASHBOARD).hasSizeGreaterThan(5);
+        queries.addAll(AlertRulesTest.expressions());
         for (String query : queries) {
             String all = query.replaceAll("\\$(namespace|pod|network)", ".*");
             JsonNode answer = prometheus.query(all);

@@ -138,6 +138,10 @@ class ReconcileIT {
         assertThat(unreachable.exitCode()).as(unreachable.stderr()).isEqualTo(1);
         assertThat(unreachable.stderr()).contains("1 attachments, 0 restored, 1 failed");
         assertThat(unreachable.stdout()).isEmpty();
+        Outcome status = PluginFixture.runPlugin(Map.of(), List.of("status", "--json", "--data-dir",
+                root.resolve("data").toString()));
+        assertThat(status.stdout()).as("the node report keeps the failed restore")
+                .contains("\"lastError\" : {").contains("restore: error ");
         Outcome again = reconcile("--data-dir", root.resolve("data").toString());
         assertThat(again.exitCode()).as(again.stderr()).isZero();
         ok(plugin("rec0000000c1").run("DEL", config("rec-c", 7)));

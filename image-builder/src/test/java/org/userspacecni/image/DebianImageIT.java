@@ -118,7 +118,7 @@ class DebianImageIT {
         assertThat(host().inNetns("ping", "-c", "3", "-W", "5", "10.99.0.2")).contains("3 received");
         String log = container.finish();
         assertThat(log).contains("ok    hugepages reserved").contains("usrsp-agent: applied")
-                .containsPattern("net1 ovs-dpdk [0-9a-f]{12}-net1 up");
+                .containsPattern("net1 +ovs-dpdk +up +[0-9a-f]{12}-net1");
         assertNothingLeft(dir, "img-net");
     }
 
@@ -137,7 +137,7 @@ class DebianImageIT {
         assertThat(eal.find()).as(log).isTrue();
         assertThat(eal.group(1)).contains("--in-memory").contains("--vdev=net_virtio_user0,path="
                 + SHARED_IN_CONTAINER + "/" + port + ",server=1");
-        assertThat(log).contains("net1 ovs-dpdk " + port + " up").contains("Bye...");
+        assertThat(log).containsPattern("net1 +ovs-dpdk +up +" + port).contains("Bye...");
         assertNothingLeft(dir, "img-net");
     }
 
@@ -190,7 +190,7 @@ class DebianImageIT {
         String log = container.finish();
 
         assertThat(log).contains("ok    hugepages: not needed").contains("usrsp-agent: applied")
-                .containsPattern("net1 vpp \\S+ up").contains("10.58.0.2/24");
+                .containsPattern("net1 +vpp +up +\\S+").contains("10.58.0.2/24");
         assertThat(log).containsPattern("10\\.58\\.0\\.1\\s+D\\s+02:fe:58:00:00:01");
         String counters = log.substring(log.lastIndexOf("counters:"));
         String containerMemif = counters.lines().filter(line -> line.startsWith("memif"))

@@ -20,6 +20,13 @@ public enum ErrorCode {
     LIMITED_CONNECTIVITY(51),
     /** This plugin's own: CHECK found an attachment that is not as ADD made it. */
     ATTACHMENT_DIFFERS(100),
+    /**
+     * This plugin's own: CHECK found the attachment as ADD made it, but its port's link down (the container's end not
+     * connected) longer than the grace period after ADD.
+     *
+     * @since SPI 2.1
+     */
+    LINK_DOWN(101),
     INTERNAL(999);
 
     private final int code;

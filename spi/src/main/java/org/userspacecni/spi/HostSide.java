@@ -1,5 +1,6 @@
 package org.userspacecni.spi;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -70,6 +71,18 @@ public interface HostSide {
      * @since SPI 2.1
      */
     default Optional<PortState> portState(Attachment attachment, HostPort port) {
+        return Optional.empty();
+    }
+
+    /**
+     * The names of this network's ports on the switch that carry the plugin's marks but belong to none of the
+     * {@code recorded} attachments: what {@link #gc} with that valid list would remove, found the same way, read
+     * without changing anything. The plugin's node report lists them as stray (on the switch, not in its journal).
+     * Empty when there are none; by default {@link Optional#empty()}: the engine cannot tell.
+     *
+     * @since SPI 2.1
+     */
+    default Optional<List<String>> strayPorts(Network network, Set<AttachmentId> recorded) {
         return Optional.empty();
     }
 

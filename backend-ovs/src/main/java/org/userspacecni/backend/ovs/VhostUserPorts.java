@@ -230,12 +230,7 @@ final class VhostUserPorts implements HostSide {
     @Override
     public void gc(Network network, Sockets sockets, Set<AttachmentId> valid) {
         try (OvsSwitch ovs = connect(network)) {
-            List<OvsSwitch.PortRow> stale = new ArrayList<>();
-            for (OvsSwitch.PortRow port : ovs.ports(where(Ownership.ofNetwork(network.name())))) {
-                if (!valid.contains(Ownership.attachmentOf(port.externalIds()))) {
-                    stale.add(port);
-                }
-            }
+            List<OvsSwitch.PortRow> stale = stale(ovs, network, valid);
             remove(ovs, sockets, stale);
             for (OvsSwitch.PortRow port : stale) {
                 log.log(Level.INFO, "ovs-dpdk: GC removed port {0} of {1}", port.name(),
@@ -244,6 +239,19 @@ final class VhostUserPorts implements HostSide {
         } catch (OvsdbTransactionException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot collect stale ports", e);
         }
+    }
+
+    @Override
+    public Optional<List<String>> strayPorts(Network network, Set<AttachmentId> recorded) {
+        try (OvsSwitch ovs = connect(network)) {
+            return Optional.of(stale(ovs, network, recorded).stream().map(OvsSwitch.PortRow::name).toList());
+        }
+    }
+
+    /** The network's marked ports that are none of {@code valid}'s. */
+    private static List<OvsSwitch.PortRow> stale(OvsSwitch ovs, Network network, Set<AttachmentId> valid) {
+        return ovs.ports(where(Ownership.ofNetwork(network.name()))).stream()
+                .filter(port -> !valid.contains(Ownership.attachmentOf(port.externalIds()))).toList();
     }
 
     @Override

@@ -289,18 +289,30 @@ final class VppHostSide implements HostSide {
 
     @Override
     public void gc(Network network, Sockets sockets, Set<AttachmentId> valid) {
-        String tag = VppTag.ofNetwork(network.name());
         try (Vpp vpp = VppSettings.of(network.host(), context).open()) {
-            for (Interface iface : vpp.interfaces()) {
-                boolean kept = valid.stream().anyMatch(id -> VppTag.mayMark(iface.tag(), network.name(), id));
-                if (iface.tag().startsWith(tag) && !kept) {
-                    context.logger().log(Level.INFO, "vpp: GC removes {0} ({1})", iface.name(), iface.tag());
-                    VppInterfaces.remove(vpp, iface);
-                }
+            for (Interface iface : stale(vpp, network, valid)) {
+                context.logger().log(Level.INFO, "vpp: GC removes {0} ({1})", iface.name(), iface.tag());
+                VppInterfaces.remove(vpp, iface);
             }
         } catch (VppApiException e) {
             throw VppErrors.of("cannot collect the interfaces of network " + network.name(), e);
         }
+    }
+
+    @Override
+    public Optional<List<String>> strayPorts(Network network, Set<AttachmentId> recorded) {
+        try (Vpp vpp = VppSettings.of(network.host(), context).open()) {
+            return Optional.of(stale(vpp, network, recorded).stream().map(Interface::name).toList());
+        } catch (VppApiException e) {
+            throw VppErrors.of("cannot list the interfaces of network " + network.name(), e);
+        }
+    }
+
+    /** The interfaces with the network's tag that may be none of {@code valid}'s. */
+    private static List<Interface> stale(Vpp vpp, Network network, Set<AttachmentId> valid) {
+        String tag = VppTag.ofNetwork(network.name());
+        return vpp.interfaces().stream().filter(iface -> iface.tag().startsWith(tag)
+                && valid.stream().noneMatch(id -> VppTag.mayMark(iface.tag(), network.name(), id))).toList();
     }
 
     @Override

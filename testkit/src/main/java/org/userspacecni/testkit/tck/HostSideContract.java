@@ -39,6 +39,7 @@ import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.MemifRole;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.Network;
+import org.userspacecni.spi.PortState;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.Sockets;
 import org.userspacecni.spi.VhostMode;
@@ -425,6 +426,45 @@ public abstract class HostSideContract {
                 assertHolds(net, neighbour.id());
             }
             backend.host().delete(neighbour);
+        }
+    }
+
+    /**
+     * What the engine reads for the node report, where it tells ({@code portState}, {@code strayPorts}; SPI 2.1):
+     * the port ADD made is there and, once deleted, absent; a stray is a marked port of the network that none of the
+     * recorded attachments has, never a recorded one, its same-prefix sibling's, another network's (of the same
+     * name-derived ids) or the operator's; and reading changes nothing.
+     */
+    @Test
+    void portStateAndStrayPortsReadOnlyWhatTheyNameAndChangeNothing() {
+        NetConf net = network();
+        NetConf other = network(NETWORK_PREFIX + NETWORKS.incrementAndGet(), net.sharedDirPath(),
+                datapath.hostSection());
+        Attachment recorded = attachment(net, "net1");
+        Attachment sibling = sibling(net, recorded);
+        Attachment namesake = new Attachment(recorded.id(), Optional.of("/proc/self/ns/net"), Network.of(other),
+                BackendUnderTest.mac(NETWORKS.incrementAndGet()), sockets(other));
+        String operators = datapath.addOperatorPort("op" + NETWORKS.incrementAndGet());
+        try (DatapathBackend backend = backend()) {
+            HostPort port = backend.host().add(recorded);
+            HostPort stray = backend.host().add(sibling);
+            backend.host().add(namesake);
+
+            backend.host().portState(recorded, port).ifPresent(state -> assertThat(state.link())
+                    .as("the link of " + recorded.id()).isNotEqualTo(PortState.Link.ABSENT));
+            backend.host().strayPorts(Network.of(net), Set.of(recorded.id())).ifPresent(strays -> assertThat(strays)
+                    .as("the stray ports of " + net.name() + " beside " + recorded.id()).containsExactly(stray.name()));
+            backend.host().strayPorts(Network.of(net), Set.of(recorded.id(), sibling.id())).ifPresent(strays ->
+                    assertThat(strays).as("none stray when both are recorded").isEmpty());
+            assertHolds(net, recorded.id(), sibling.id());
+            assertHolds(other, namesake.id());
+            assertThat(datapath.hasOperatorPort(operators)).isTrue();
+
+            backend.host().delete(recorded);
+            backend.host().portState(recorded, port).ifPresent(state -> assertThat(state.link())
+                    .as("the link of " + recorded.id() + " after DEL").isEqualTo(PortState.Link.ABSENT));
+            backend.host().delete(sibling);
+            backend.host().delete(namesake);
         }
     }
 
