@@ -19,6 +19,12 @@ import org.userspacecni.spi.SocketFile;
  * userspace status}: its link {@code up}, {@code down}, {@code absent} (the container's datapath has no interface
  * for it, or, with {@code --sockets}, its socket is not there) or {@code unknown} (the datapath could not be asked;
  * the error says why). A table, or JSON with {@code --json}; every attachment up is exit 0, anything else 1.
+ *
+ * <p>With {@code --sockets} (the container's DPDK application is the datapath) a socket that is there is {@code up}:
+ * whether the switch's end is connected to it cannot be seen from the pod. Where the application listens, the
+ * kernel makes the accepted connection's socket in the network namespace of the switch that connected, so the
+ * pod's {@code /proc/net/unix} lists the listener only; where the switch listens, the application's socket has no
+ * path to look for. The switch sees it: the node's {@code userspace status} and the daemon's metrics.
  */
 final class AgentStatus {
 

@@ -64,9 +64,7 @@ class AttachmentJournalTest {
     void aRecordedHostEndPlacesItsSocketsWhereAddPlacedThemNotInTheConfiguredSharedDirectory() {
         AttachmentJournal journal = new AttachmentJournal(dataDir);
         AttachmentId id = new AttachmentId("c0ffee000001", "net1");
-        NetConf conf = NetConfDecoder.netConf(NetConfDecoder.parseObject(("{\"cniVersion\":\"1.1.0\",\"name\":"
-                + "\"net\",\"type\":\"userspace\",\"sharedDir\":\"/shared\",\"host\":{\"engine\":\"ovs-dpdk\","
-                + "\"iftype\":\"vhostuser\"}}").getBytes(StandardCharsets.UTF_8)));
+        NetConf conf = netConf("\"engine\":\"ovs-dpdk\",\"iftype\":\"vhostuser\"");
         Path podLink = Path.of("/links/pod-uid");
         Attachment added = new Attachment(id, Optional.empty(), Network.of(conf), "02:00:00:00:00:01", SocketPlacement.in(podLink));
         journal.begin("net", id);
@@ -83,9 +81,7 @@ class AttachmentJournalTest {
     void theHostEndKeepsItsPodWhenItWasMadeAndItsLastFailureAcrossARestore() {
         AttachmentJournal journal = new AttachmentJournal(dataDir);
         AttachmentId id = new AttachmentId("c0ffee000002", "net1");
-        NetConf conf = NetConfDecoder.netConf(NetConfDecoder.parseObject(("{\"cniVersion\":\"1.1.0\",\"name\":"
-                + "\"net\",\"type\":\"userspace\",\"sharedDir\":\"/shared\",\"host\":{\"engine\":\"vpp\","
-                + "\"iftype\":\"memif\"}}").getBytes(StandardCharsets.UTF_8)));
+        NetConf conf = netConf("\"engine\":\"vpp\",\"iftype\":\"memif\"");
         Attachment added = new Attachment(id, Optional.empty(), Network.of(conf), "02:00:00:00:00:02",
                 SocketPlacement.in(Path.of("/shared")));
         Instant made = Instant.ofEpochMilli(1_700_000_000_123L);
@@ -185,5 +181,12 @@ class AttachmentJournalTest {
         try (var files = Files.list(elsewhere)) {
             assertThat(files).isEmpty();
         }
+    }
+
+    /** Network "net" in /shared with the host section {@code host}. */
+    private static NetConf netConf(String host) {
+        return NetConfDecoder.netConf(NetConfDecoder.parseObject(("{\"cniVersion\":\"1.1.0\",\"name\":\"net\","
+                + "\"type\":\"userspace\",\"sharedDir\":\"/shared\",\"host\":{" + host + "}}")
+                .getBytes(StandardCharsets.UTF_8)));
     }
 }

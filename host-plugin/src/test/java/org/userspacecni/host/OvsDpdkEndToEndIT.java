@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +19,7 @@ import org.userspacecni.testkit.DpdkRuntime;
 import org.userspacecni.testkit.HostLocalIpam;
 import org.userspacecni.testkit.NetworkNamespace;
 import org.userspacecni.testkit.OvsSandbox;
+import org.userspacecni.testkit.Testpmd;
 
 /**
  * The plugin against a real OVS-DPDK (a private ovs-vswitchd with DPDK on hugepages): ADD makes a
@@ -140,20 +142,11 @@ class OvsDpdkEndToEndIT {
         CniInvocation.Outcome bad = plugin("e2e000000004").env(LinkGrace.VARIABLE, "soon").run("CHECK", check);
         assertThat(bad.json().path("code").asInt()).as(bad.stdout()).isEqualTo(4);
 
-        String filePrefix = "usrsp-tp-" + UUID.randomUUID();
-        Process testpmd = new ProcessBuilder("dpdk-testpmd", "-l", "0,1", "-m", "128", "--in-memory",
-                "--single-file-segments", "--no-pci", "--file-prefix=" + filePrefix,
-                "--vdev=net_virtio_user0,path=" + socket + ",server=1", "--", "--forward-mode=rxonly",
-                "--stats-period=5")
-                .redirectErrorStream(true).redirectOutput(root.resolve("testpmd-link.log").toFile()).start();
-        try {
+        try (Testpmd testpmd = Testpmd.start(netns, 0, List.of("--vdev=net_virtio_user0,path=" + socket
+                + ",server=1"), "rxonly", root.resolve("testpmd-link.log"))) {
             ovs.vsctl("--timeout=60", "wait-until", "Interface", port, "link_state=up");
             CniInvocation.Outcome up = plugin("e2e000000004").env(LinkGrace.VARIABLE, "1").run("CHECK", check);
             assertThat(up.exitCode()).as(up.stdout() + up.stderr()).isZero();
-        } finally {
-            testpmd.destroy();
-            testpmd.waitFor();
-            DpdkRuntime.remove(filePrefix);
         }
         assertThat(plugin("e2e000000004").run("DEL", config).exitCode()).isZero();
     }

@@ -409,11 +409,9 @@ public abstract class HostSideContract {
     @Test
     void gcOfAnotherNetworkOnTheSameDatapathAndSharedDirectoryLeavesTheNeighbourAlone() {
         NetConf net = network();
-        NetConf other = network(NETWORK_PREFIX + NETWORKS.incrementAndGet(), net.sharedDirPath(),
-                datapath.hostSection());
+        NetConf other = besides(net);
         Attachment neighbour = attachment(net, "net1");
-        Attachment namesake = new Attachment(sibling(net, neighbour).id(), Optional.of("/proc/self/ns/net"), Network.of(other),
-                BackendUnderTest.mac(NETWORKS.incrementAndGet()), sockets(other));
+        Attachment namesake = namesake(other, sibling(net, neighbour).id());
         try (DatapathBackend backend = backend(); Neighbour socket = live(backend, neighbour)) {
             HostPort port = backend.host().add(namesake);
             assertThat(port.socketPath()).as("the socket of " + namesake.id() + " in " + other.name())
@@ -438,12 +436,10 @@ public abstract class HostSideContract {
     @Test
     void portStateAndStrayPortsReadOnlyWhatTheyNameAndChangeNothing() {
         NetConf net = network();
-        NetConf other = network(NETWORK_PREFIX + NETWORKS.incrementAndGet(), net.sharedDirPath(),
-                datapath.hostSection());
+        NetConf other = besides(net);
         Attachment recorded = attachment(net, "net1");
         Attachment sibling = sibling(net, recorded);
-        Attachment namesake = new Attachment(recorded.id(), Optional.of("/proc/self/ns/net"), Network.of(other),
-                BackendUnderTest.mac(NETWORKS.incrementAndGet()), sockets(other));
+        Attachment namesake = namesake(other, recorded.id());
         String operators = datapath.addOperatorPort("op" + NETWORKS.incrementAndGet());
         try (DatapathBackend backend = backend()) {
             HostPort port = backend.host().add(recorded);
@@ -555,6 +551,17 @@ public abstract class HostSideContract {
         String id = neighbour.id().containerId();
         return new Attachment(new AttachmentId(id.substring(0, id.length() - 8) + String.format("%08x", n),
                 neighbour.id().ifName()), Optional.of("/proc/self/ns/net"), Network.of(net), BackendUnderTest.mac(n), sockets(net));
+    }
+
+    /** Another network on the same datapath and in the same shared directory as {@code net}. */
+    private NetConf besides(NetConf net) {
+        return network(NETWORK_PREFIX + NETWORKS.incrementAndGet(), net.sharedDirPath(), datapath.hostSection());
+    }
+
+    /** An attachment of {@code other} with the container id and interface name {@code id}, and a MAC of its own. */
+    private static Attachment namesake(NetConf other, AttachmentId id) {
+        return new Attachment(id, Optional.of("/proc/self/ns/net"), Network.of(other),
+                BackendUnderTest.mac(NETWORKS.incrementAndGet()), sockets(other));
     }
 
     /** The datapath holds ports of {@code net} for exactly these attachments. */
