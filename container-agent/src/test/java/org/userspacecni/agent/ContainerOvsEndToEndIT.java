@@ -88,7 +88,8 @@ class ContainerOvsEndToEndIT {
             assertThat(container.vsctl("list-ports", "br0").strip()).isEqualTo("net1");
             AgentProcess.Outcome status = AgentProcess.run("--data-dir", root.resolve("data").resolve(containerId)
                     .toString(), "--engine-option", "ovs-dpdk.ovsdbSocket=" + container.dbSocket(), "status");
-            assertThat(status.stdout().strip()).isEqualTo("net1 ovs-dpdk " + hostPort + " up");
+            assertThat(status.stdout()).containsPattern("(?m)^\\S+ +net1 +ovs-dpdk +up +" + hostPort + "$")
+                    .contains("1 attachments, 1 up");
             assertThat(status.exitCode()).isZero();
             host.vsctl("--timeout=60", "wait-until", "Interface", hostPort, "link_state=up");
 

@@ -164,15 +164,15 @@ class VppContainerSideIT {
             // and down once the container's VPP takes its end down (it leaves the connection).
             String[] status = {"--data-dir", dataDir.toString(), "--shared-dir", shared.toString(), "--engine-option",
                     "vpp.apiSocket=" + containerVpp.apiSocket().toString(), "status"};
-            String line = IF_NAME + " vpp " + socket.getFileName() + " ";
+            String line = "(?m)^" + NETWORK + " +" + IF_NAME + " +vpp +%s +" + socket.getFileName() + "$";
             AgentProcess.Outcome up = AgentProcess.run(status);
-            assertThat(up.stdout().strip()).as(up.stderr()).isEqualTo(line + "up");
+            assertThat(up.stdout()).as(up.stderr()).containsPattern(line.formatted("up"));
             assertThat(up.exitCode()).isZero();
             containerVpp.sandbox().vppctl("set", "interface", "state", slave.name(), "down");
             Await.until("the container's memif link goes down", WAIT, () -> !linkUp(containerVpp, tag),
                     () -> containerVpp.cli("show memif"));
             AgentProcess.Outcome down = AgentProcess.run(status);
-            assertThat(down.stdout().strip()).as(down.stderr()).isEqualTo(line + "down");
+            assertThat(down.stdout()).as(down.stderr()).containsPattern(line.formatted("down"));
             assertThat(down.exitCode()).isEqualTo(1);
 
             // DEL: nothing of the attachment is left on the host, and the agent removes the container's end.
