@@ -58,9 +58,8 @@ final class AgentStatus {
             table.row(line.config().name(), line.config().ifName(), line.config().config().engine(), line.link(),
                     line.error().orElse(line.config().socket()));
         }
-        return new StringBuilder(table.toString()).append(lines.size()).append(" attachments, ").append(count(lines, "up")).append(" up, ")
-                .append(count(lines, "down")).append(" down, ").append(count(lines, "absent")).append(" absent, ")
-                .append(count(lines, "unknown")).append(" unknown").toString();
+        return table.toString() + lines.size() + " attachments, " + count(lines, "up") + " up, " + count(lines, "down")
+                + " down, " + count(lines, "absent") + " absent, " + count(lines, "unknown") + " unknown";
     }
 
     /** The lines as one JSON array. */

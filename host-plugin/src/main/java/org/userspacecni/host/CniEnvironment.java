@@ -64,7 +64,6 @@ record CniEnvironment(
         return new AttachmentId(containerId.orElseThrow(), ifName.orElseThrow());
     }
 
-    /** This environment with {@code CNI_COMMAND} replaced, for a delegated plugin. */
     /** The Kubernetes pod the runtime names in {@code CNI_ARGS} ({@code K8S_POD_NAMESPACE}, {@code K8S_POD_NAME}). */
     Optional<AttachmentJournal.Pod> pod() {
         String namespace = args.get("K8S_POD_NAMESPACE");
@@ -73,6 +72,23 @@ record CniEnvironment(
                 : Optional.of(new AttachmentJournal.Pod(namespace, name));
     }
 
+    /**
+     * The whole number of seconds {@code variable} sets, from {@code least} to 99999; empty when it is not set, and
+     * error 4 when it is anything else ({@code leastMeans} says what the least value does, if it is special).
+     */
+    Optional<Integer> seconds(String variable, int least, String leastMeans) {
+        String seconds = variables.getOrDefault(variable, "");
+        if (seconds.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!seconds.matches("[0-9]{1,5}") || Integer.parseInt(seconds) < least) {
+            throw new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, variable + " must be a whole number of"
+                    + " seconds from " + least + leastMeans + " to 99999", seconds);
+        }
+        return Optional.of(Integer.parseInt(seconds));
+    }
+
+    /** This environment with {@code CNI_COMMAND} replaced, for a delegated plugin. */
     Map<String, String> variablesFor(CniCommand delegated) {
         Map<String, String> copy = new LinkedHashMap<>(variables);
         copy.put(Env.COMMAND, delegated.name());

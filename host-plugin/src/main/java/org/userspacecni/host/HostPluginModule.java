@@ -12,8 +12,6 @@ import org.userspacecni.core.Providers;
 import org.userspacecni.core.StateLock;
 import org.userspacecni.core.store.FileConfigStore;
 import org.userspacecni.spi.BackendContext;
-import org.userspacecni.spi.CniException;
-import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.PodStoreProvider;
 
@@ -37,15 +35,7 @@ interface HostPluginModule {
     }
 
     private static Duration ipamTimeout(CniEnvironment environment) {
-        String seconds = environment.variables().getOrDefault(IPAM_TIMEOUT_VARIABLE, "");
-        if (seconds.isEmpty()) {
-            return IPAM_TIMEOUT;
-        }
-        if (!seconds.matches("[0-9]{1,5}") || Integer.parseInt(seconds) == 0) {
-            throw new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES,
-                    IPAM_TIMEOUT_VARIABLE + " must be a whole number of seconds from 1 to 99999", seconds);
-        }
-        return Duration.ofSeconds(Integer.parseInt(seconds));
+        return environment.seconds(IPAM_TIMEOUT_VARIABLE, 1, "").map(Duration::ofSeconds).orElse(IPAM_TIMEOUT);
     }
 
     @Provides

@@ -2,8 +2,6 @@ package org.userspacecni.host;
 
 import java.time.Duration;
 import java.util.Optional;
-import org.userspacecni.spi.CniException;
-import org.userspacecni.spi.ErrorCode;
 
 /**
  * How long after ADD an attachment's link may stay down before CHECK reports it (101): the time a pod's DPDK
@@ -20,15 +18,7 @@ final class LinkGrace {
 
     /** The grace period the command's environment sets; empty when CHECK is not to look at the link. */
     static Optional<Duration> of(CniEnvironment environment) {
-        String seconds = environment.variables().getOrDefault(VARIABLE, "");
-        if (seconds.isEmpty()) {
-            return Optional.of(Duration.ofSeconds(DEFAULT_SECONDS));
-        }
-        if (!seconds.matches("[0-9]{1,5}")) {
-            throw new CniException(ErrorCode.INVALID_ENVIRONMENT_VARIABLES,
-                    VARIABLE + " must be a whole number of seconds from 0 (never) to 99999", seconds);
-        }
-        int value = Integer.parseInt(seconds);
-        return value == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(value));
+        int seconds = environment.seconds(VARIABLE, 0, " (never)").orElse(DEFAULT_SECONDS);
+        return seconds == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
     }
 }

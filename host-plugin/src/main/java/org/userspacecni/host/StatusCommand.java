@@ -85,7 +85,7 @@ final class StatusCommand {
         for (PortStates.Observed attachment : observed) {
             Optional<PortState> state = attachment.state().filter(known -> known.link() != PortState.Link.ABSENT);
             table.row(attachment.entry().network(), pod(attachment).orElse("-"),
-                    shortId(attachment.entry().id().containerId()), attachment.entry().id().ifName(),
+                    attachment.entry().id().shortContainerId(), attachment.entry().id().ifName(),
                     attachment.engine(), attachment.end().port().name(), attachment.link(),
                     state.map(known -> Long.toString(known.rxPackets())).orElse("-"),
                     state.map(known -> Long.toString(known.txPackets())).orElse("-"),
@@ -94,7 +94,7 @@ final class StatusCommand {
         out.print(table);
         for (PortStates.Observed attachment : observed) {
             attachment.end().lastError().ifPresent(error -> out.println("last error of " + attachment.entry()
-                    .network() + " " + shortId(attachment.entry().id().containerId()) + " "
+                    .network() + " " + attachment.entry().id().shortContainerId() + " "
                     + attachment.entry().id().ifName() + " at " + error.at() + ": " + error.message()));
         }
         out.println(observed.size() + " attachments, " + count(observed, "up") + " up, " + count(observed, "down")
@@ -134,10 +134,6 @@ final class StatusCommand {
 
     private static Optional<String> pod(PortStates.Observed attachment) {
         return attachment.end().pod().map(pod -> pod.namespace() + "/" + pod.name());
-    }
-
-    private static String shortId(String containerId) {
-        return containerId.length() > 12 ? containerId.substring(0, 12) : containerId;
     }
 
     private static long count(List<PortStates.Observed> observed, String link) {
