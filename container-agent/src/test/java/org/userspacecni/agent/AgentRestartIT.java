@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.userspacecni.testkit.Await;
 import org.userspacecni.testkit.CniInvocation;
 import org.userspacecni.testkit.HostLocalIpam;
 import org.userspacecni.testkit.OvsSandbox;

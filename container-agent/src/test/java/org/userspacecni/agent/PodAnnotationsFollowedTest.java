@@ -28,6 +28,7 @@ import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.MemifConfig;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostConfig;
+import org.userspacecni.testkit.Await;
 import org.userspacecni.testkit.recording.RecordingBackend;
 import org.userspacecni.testkit.recording.RecordingBackendProvider;
 

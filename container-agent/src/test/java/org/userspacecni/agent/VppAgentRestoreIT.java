@@ -14,6 +14,7 @@ import org.userspacecni.backend.vpp.real.RealVpp;
 import org.userspacecni.backend.vpp.sim.VppSimulator.Interface;
 import org.userspacecni.backend.vpp.sim.VppSimulator.IpPrefix;
 import org.userspacecni.backend.vpp.sim.VppSimulator.MemifRole;
+import org.userspacecni.testkit.Await;
 import org.userspacecni.testkit.CniInvocation;
 import org.userspacecni.testkit.HostLocalIpam;
 import org.userspacecni.testkit.NetworkNamespace;

@@ -37,6 +37,7 @@ import org.userspacecni.backend.vpp.sim.VppSimulator.MemifMode;
 import org.userspacecni.backend.vpp.sim.VppSimulator.MemifRole;
 import org.userspacecni.backend.vpp.sim.VppSimulator.MemifSocket;
 import org.userspacecni.core.Json;
+import org.userspacecni.testkit.Await;
 import org.userspacecni.testkit.CniInvocation;
 import org.userspacecni.testkit.HostLocalIpam;
 import org.userspacecni.testkit.NetworkNamespace;

@@ -19,6 +19,7 @@ import org.userspacecni.backend.vpp.sim.VppSimulator.BridgeDomain;
 import org.userspacecni.backend.vpp.sim.VppSimulator.BridgeMember;
 import org.userspacecni.backend.vpp.sim.VppSimulator.Interface;
 import org.userspacecni.backend.vpp.sim.VppSimulator.VhostUser;
+import org.userspacecni.testkit.Await;
 import org.userspacecni.testkit.CniInvocation;
 import org.userspacecni.testkit.HostLocalIpam;
 import org.userspacecni.testkit.NetworkNamespace;

@@ -122,6 +122,8 @@ public final class ConfigurationReference {
                     engineNames(engines), text(record, doc.value())));
             if (type.isRecord() && type != Side.class && type != InterfaceType.class) {
                 fields(type, path, engines, installed, interfaceTypes, rows);
+            } else if (type == List.class) {
+                fields(elementType(component), path + "[]", engines, installed, interfaceTypes, rows);
             }
         }
     }
@@ -156,6 +158,11 @@ public final class ConfigurationReference {
         return (Class<?>) content;
     }
 
+    /** The records a list component holds. */
+    private static Class<?> elementType(RecordComponent component) {
+        return (Class<?>) ((ParameterizedType) component.getGenericType()).getActualTypeArguments()[0];
+    }
+
     private static String typeName(Class<?> type) {
         if (type == String.class || type.isEnum() || type == InterfaceType.class) {
             return "string";
@@ -163,6 +170,8 @@ public final class ConfigurationReference {
             return "integer";
         } else if (type.isRecord() || Map.class.isAssignableFrom(type)) {
             return "object";
+        } else if (type == List.class) {
+            return "array of objects";
         }
         throw new IllegalStateException("no JSON type for " + type.getName());
     }

@@ -55,6 +55,6 @@ final class ContainerConfigs {
         return new ContainerConfig(ContainerConfig.SCHEMA_VERSION, attachment.id().containerId(),
                 attachment.id().ifName(), attachment.network().name(), container, ipResult,
                 socketFile.orElse(""), port.mac().orElse(attachment.mac()), port.mtu(),
-                attachment.host().bridge().vlanId());
+                attachment.host().bridge().portVlan());
     }
 }

@@ -34,6 +34,9 @@ public record Side(
         MemifConfig memif,
         @ConfigDoc(value = "The bridge the end joins; the container's comes only from its own section.")
         BridgeConfig bridge,
+        @ConfigDoc(value = "Polices what the pod sends into the host's switch; read on the host end only.",
+                engines = "ovs-dpdk")
+        Optional<Policing> policing,
         @ConfigDoc(value = "Settings of the engine, each a string ([engine options](#engine-options)); a value of"
                 + " another JSON type is error 6. The container's come only from its own section.")
         Map<String, Object> options) {
@@ -49,7 +52,14 @@ public record Side(
         vhost = Objects.requireNonNullElse(vhost, VhostConfig.EMPTY);
         memif = Objects.requireNonNullElse(memif, MemifConfig.EMPTY);
         bridge = Objects.requireNonNullElse(bridge, BridgeConfig.EMPTY);
+        policing = Objects.requireNonNullElse(policing, Optional.empty());
         options = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNullElse(options, Map.of())));
+    }
+
+    /** An end of SPI 2.1, which had no policing. */
+    public Side(String engine, InterfaceType iftype, Optional<NetType> netType, VhostConfig vhost, MemifConfig memif,
+            BridgeConfig bridge, Map<String, Object> options) {
+        this(engine, iftype, netType, vhost, memif, bridge, Optional.empty(), options);
     }
 
     /** An engine setting given as a string in {@code options}. */

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 public final class SpiVersion {
 
     public static final int MAJOR = 2;
-    public static final int MINOR = 1;
+    public static final int MINOR = 2;
     /** {@code "MAJOR.MINOR"}: what a provider's {@code spiVersion()} returns. */
     public static final String CURRENT = MAJOR + "." + MINOR;
 

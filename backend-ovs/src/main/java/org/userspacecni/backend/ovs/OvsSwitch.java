@@ -102,7 +102,15 @@ final class OvsSwitch implements AutoCloseable {
     Optional<JsonNode> interfaceRow(String name) {
         ArrayNode result = transact(List.of(Ovsdb.select("Interface", Ovsdb.where("name", "==", name),
                 "name", "type", "options", "error", "ofport", "mtu", "mtu_request", "mac_in_use", "link_state",
-                "status", "external_ids", "statistics")));
+                "status", "external_ids", "statistics", "ingress_policing_rate", "ingress_policing_burst")));
+        return result.get(0).path("rows").size() == 0 ? Optional.empty()
+                : Optional.of(result.get(0).path("rows").get(0));
+    }
+
+    /** The VLAN columns of the Port row named {@code name}: {@code tag}, {@code trunks}, {@code vlan_mode}. */
+    Optional<JsonNode> portVlans(String name) {
+        ArrayNode result = transact(List.of(Ovsdb.select("Port", Ovsdb.where("name", "==", name), "tag", "trunks",
+                "vlan_mode")));
         return result.get(0).path("rows").size() == 0 ? Optional.empty()
                 : Optional.of(result.get(0).path("rows").get(0));
     }

@@ -7,21 +7,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.userspacecni.spi.Attachment;
+import org.userspacecni.spi.BridgeConfig;
 import org.userspacecni.spi.CniException;
 import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.NetType;
+import org.userspacecni.spi.Policing;
 import org.userspacecni.spi.PortName;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.SocketCreator;
 import org.userspacecni.spi.SocketRequest;
 import org.userspacecni.spi.VhostConfig;
 import org.userspacecni.spi.VhostMode;
+import org.userspacecni.spi.VlanMode;
 
 /**
  * Everything an ADD will write to OVS, worked out and validated from the configuration before anything is
  * changed: the bridge, the port (named after its socket), the interface type and options for the vhost
- * mode, the socket's path (where the program places it, {@link #socket}), the access VLAN, the MTU and the
- * ownership marks.
+ * mode, the socket's path (where the program places it, {@link #socket}), the VLANs (the port's {@code tag},
+ * {@code trunks} and {@code vlan_mode}), the ingress policing, the MTU and the ownership marks.
  *
  * <p>{@code vhost.mode: client} (the default, and the mode OVS recommends) makes a
  * {@code dpdkvhostuserclient} port: OVS connects to the socket, which the container's virtio-user frontend
@@ -29,7 +32,8 @@ import org.userspacecni.spi.VhostMode;
  * {@code vhost-sock-dir}; the engine then links it to the placed path.
  */
 record PortPlan(String bridge, String name, VhostMode mode, Path socketPath, Optional<Integer> vlan,
-        Optional<Integer> mtu, Map<String, String> externalIds) {
+        List<Integer> trunks, Optional<VlanMode> vlanMode, Optional<Policing> policing, Optional<Integer> mtu,
+        Map<String, String> externalIds) {
 
     static final String DEFAULT_BRIDGE = "br0";
     /** The netdev datapath makes a tap device named after the bridge, so it is an interface name. */
@@ -68,12 +72,23 @@ record PortPlan(String bridge, String name, VhostMode mode, Path socketPath, Opt
         }
         Map<String, String> marks = new LinkedHashMap<>(Ownership.of(attachment));
         marks.put(Ownership.SOCKET, socketPath.toString());
-        return new PortPlan(bridge, name, host.vhost().modeOrDefault(), socketPath,
-                host.bridge().vlanId(), attachment.network().mtu(), marks);
+        BridgeConfig vlans = host.bridge();
+        return new PortPlan(bridge, name, host.vhost().modeOrDefault(), socketPath, vlans.portVlan(),
+                vlans.trunkVlans(), vlans.vlanMode(), host.policing(), attachment.network().mtu(), marks);
     }
 
     String interfaceType() {
         return mode == VhostMode.CLIENT ? "dpdkvhostuserclient" : "dpdkvhostuser";
+    }
+
+    /** The policing rate in kbit/s, 0 (OVS's "none") without a limit. */
+    int policingRate() {
+        return policing.flatMap(Policing::rate).orElse(0);
+    }
+
+    /** The policing burst in kbit, 0 (OVS's default, 8000 kbit) when not given. */
+    int policingBurst() {
+        return policing.flatMap(Policing::burst).orElse(0);
     }
 
     Map<String, String> interfaceOptions() {

@@ -2,6 +2,7 @@ package org.userspacecni.backend.ovs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -32,6 +33,7 @@ import org.userspacecni.spi.PortState;
 import org.userspacecni.spi.SocketFile;
 import org.userspacecni.spi.Sockets;
 import org.userspacecni.spi.VhostMode;
+import org.userspacecni.spi.VlanMode;
 
 /**
  * The host side of the {@code ovs-dpdk} engine: one vhost-user port per attachment on a netdev bridge of
@@ -216,6 +218,11 @@ final class VhostUserPorts implements HostSide {
                             + options.get(key) + ", expected " + value);
                 }
             });
+            JsonNode port = ovs.portVlans(plan.name()).orElseThrow(() -> differs(attachment,
+                    "port " + plan.name() + " vanished while it was checked"));
+            vlansOrPolicingDiffer(plan, port, iface).ifPresent(what -> {
+                throw differs(attachment, what);
+            });
             if (ovs.settings().waitForVswitchd()) {
                 requireNoError(iface, plan);
             }
@@ -268,6 +275,9 @@ final class VhostUserPorts implements HostSide {
         ObjectNode row = Ovsdb.row().put("name", plan.name()).put("type", plan.interfaceType());
         row.set("options", Ovsdb.map(plan.interfaceOptions()));
         plan.mtu().ifPresent(mtu -> row.put("mtu_request", mtu));
+        if (plan.policing().isPresent()) {
+            row.put("ingress_policing_rate", plan.policingRate()).put("ingress_policing_burst", plan.policingBurst());
+        }
         row.set("external_ids", Ovsdb.map(plan.externalIds()));
         return row;
     }
@@ -276,8 +286,37 @@ final class VhostUserPorts implements HostSide {
         ObjectNode row = Ovsdb.row().put("name", plan.name());
         row.set("interfaces", Ovsdb.namedUuid("iface"));
         plan.vlan().ifPresent(vlan -> row.put("tag", vlan));
+        if (!plan.trunks().isEmpty()) {
+            row.set("trunks", Ovsdb.set(plan.trunks().stream().map(IntNode::valueOf).toArray(JsonNode[]::new)));
+        }
+        // Without a mode OVS takes a tag alone for access and trunks alone for a trunk, as the configuration does.
+        plan.vlanMode().ifPresent(mode -> row.put("vlan_mode", mode.wireName()));
         row.set("external_ids", Ovsdb.map(plan.externalIds()));
         return row;
+    }
+
+    /**
+     * Where the port's VLAN columns or its interface's policing differ from the plan: OVS's empty {@code tag} and
+     * {@code vlan_mode} are no value, its rate and burst 0 no limit.
+     */
+    private static Optional<String> vlansOrPolicingDiffer(PortPlan plan, JsonNode port, JsonNode iface) {
+        Optional<Integer> tag = Ovsdb.setOf(port.path("tag")).stream().map(JsonNode::asInt).findFirst();
+        List<Integer> trunks = Ovsdb.setOf(port.path("trunks")).stream().map(JsonNode::asInt).sorted().toList();
+        Optional<String> mode = Ovsdb.setOf(port.path("vlan_mode")).stream().map(JsonNode::asText).findFirst();
+        Optional<String> planned = plan.vlanMode().map(VlanMode::wireName);
+        if (!tag.equals(plan.vlan()) || !trunks.equals(plan.trunks()) || !mode.equals(planned)) {
+            return Optional.of("port " + plan.name() + " has tag " + tag.map(String::valueOf).orElse("none")
+                    + ", trunks " + trunks + ", vlan_mode " + mode.orElse("none") + "; expected tag "
+                    + plan.vlan().map(String::valueOf).orElse("none") + ", trunks " + plan.trunks() + ", vlan_mode "
+                    + planned.orElse("none"));
+        }
+        long rate = iface.path("ingress_policing_rate").asLong();
+        long burst = iface.path("ingress_policing_burst").asLong();
+        if (rate != plan.policingRate() || burst != plan.policingBurst()) {
+            return Optional.of("interface " + plan.name() + " polices at " + rate + " kbit/s, burst " + burst
+                    + " kbit; expected " + plan.policingRate() + " kbit/s, burst " + plan.policingBurst() + " kbit");
+        }
+        return Optional.empty();
     }
 
     private static ArrayNode where(Map<String, String> externalIds) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -14,14 +15,17 @@ import org.userspacecni.spi.Attachment;
 import org.userspacecni.spi.AttachmentId;
 import org.userspacecni.spi.BridgeConfig;
 import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.InterfaceType;
 import org.userspacecni.spi.LogLevel;
 import org.userspacecni.spi.MemifConfig;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.NetType;
 import org.userspacecni.spi.Network;
+import org.userspacecni.spi.Policing;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostConfig;
+import org.userspacecni.spi.VlanRange;
 import org.userspacecni.testkit.PlacedSockets;
 
 /** Tags and plans are worked out, and bad settings refused, before VPP is asked anything. */
@@ -87,6 +91,20 @@ class VppPlanTest {
         assertThatThrownBy(() -> VppPlan.of(side(Optional.of(NetType.BRIDGE), Optional.empty(),
                 Map.of("xconnect", "net2")), "n", ID, Path.of("/s.sock")))
                 .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(7));
+    }
+
+    @Test
+    void policingAndTrunksAreRefusedAsUnsupportedRatherThanIgnored() {
+        Side memif = side(Optional.empty(), Optional.empty(), Map.of());
+        Side policed = new Side(memif.engine(), memif.iftype(), memif.netType(), memif.vhost(), memif.memif(),
+                memif.bridge(), Optional.of(new Policing(Optional.of(1000), Optional.empty())), memif.options());
+        Side trunk = new Side(memif.engine(), memif.iftype(), memif.netType(), memif.vhost(), memif.memif(),
+                new BridgeConfig(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        List.of(VlanRange.of(10, 20)), Optional.empty()), memif.options());
+        for (Side side : List.of(policed, trunk)) {
+            assertThatThrownBy(() -> VppPlan.of(side, "n", ID, Path.of("/s.sock"))).isInstanceOfSatisfying(
+                    CniException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_FIELD.code()));
+        }
     }
 
     @Test

@@ -3,7 +3,9 @@ package org.userspacecni.core.cni;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,9 +24,12 @@ import org.userspacecni.spi.MemifMode;
 import org.userspacecni.spi.MemifRole;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.NetType;
+import org.userspacecni.spi.Policing;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostConfig;
 import org.userspacecni.spi.VhostMode;
+import org.userspacecni.spi.VlanMode;
+import org.userspacecni.spi.VlanRange;
 import org.userspacecni.spi.WireName;
 
 /**
@@ -175,6 +180,7 @@ public final class NetConfReader {
         VhostConfig vhost = null;
         MemifConfig memif = null;
         BridgeConfig bridge = null;
+        Optional<Policing> policing = null;
         Map<String, Object> options = null;
         for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
             Map.Entry<String, JsonNode> field = fields.next();
@@ -187,13 +193,14 @@ public final class NetConfReader {
                 case "vhost" -> vhost = vhost(object(value, key), key);
                 case "memif" -> memif = memif(object(value, key), key);
                 case "bridge" -> bridge = bridge(object(value, key), key);
+                case "policing" -> policing = Optional.ofNullable(policing(object(value, key), key));
                 case "options" -> options = options(value, key);
                 default -> {
                 }
             }
         }
         try {
-            return new Side(engine, iftype, netType, vhost, memif, bridge, options);
+            return new Side(engine, iftype, netType, vhost, memif, bridge, policing, options);
         } catch (CniException e) {
             throw refused(path, e);
         }
@@ -284,6 +291,9 @@ public final class NetConfReader {
         Optional<String> bridgeName = null;
         Optional<Integer> bridgeId = null;
         Optional<Integer> vlanId = null;
+        Optional<Integer> vlan = null;
+        List<VlanRange> trunk = null;
+        Optional<VlanMode> vlanMode = null;
         for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
             Map.Entry<String, JsonNode> field = fields.next();
             String key = key(path, field.getKey());
@@ -292,12 +302,80 @@ public final class NetConfReader {
                 case "bridgeName" -> bridgeName = optionalString(value, key);
                 case "bridgeId" -> bridgeId = optionalInteger(value, key);
                 case "vlanId" -> vlanId = optionalInteger(value, key);
+                case "vlan" -> vlan = optionalInteger(value, key);
+                case "trunk" -> trunk = trunk(value, key);
+                case "vlanMode" -> vlanMode = Optional.ofNullable(constant(value, key, VlanMode.class));
                 default -> {
                 }
             }
         }
         try {
-            return new BridgeConfig(bridgeName, bridgeId, vlanId);
+            return new BridgeConfig(bridgeName, bridgeId, vlanId, vlan, trunk, vlanMode);
+        } catch (CniException e) {
+            throw refused(path, e);
+        }
+    }
+
+    /** A trunk's list: {@code null} is absent, and so is each {@code null} entry, which the record refuses. */
+    private static List<VlanRange> trunk(JsonNode value, String key) {
+        if (value.isNull()) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw wrongType(key, "an array", value);
+        }
+        List<VlanRange> entries = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            entries.add(vlanRange(object(value.get(i), key + "[" + i + "]"), key + "[" + i + "]"));
+        }
+        return entries;
+    }
+
+    private static VlanRange vlanRange(ObjectNode node, String path) {
+        if (node == null) {
+            return null;
+        }
+        Optional<Integer> id = null;
+        Optional<Integer> minID = null;
+        Optional<Integer> maxID = null;
+        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String key = key(path, field.getKey());
+            JsonNode value = field.getValue();
+            switch (field.getKey()) {
+                case "id" -> id = optionalInteger(value, key);
+                case "minID" -> minID = optionalInteger(value, key);
+                case "maxID" -> maxID = optionalInteger(value, key);
+                default -> {
+                }
+            }
+        }
+        try {
+            return new VlanRange(id, minID, maxID);
+        } catch (CniException e) {
+            throw refused(path, e);
+        }
+    }
+
+    private static Policing policing(ObjectNode node, String path) {
+        if (node == null) {
+            return null;
+        }
+        Optional<Integer> rate = null;
+        Optional<Integer> burst = null;
+        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String key = key(path, field.getKey());
+            JsonNode value = field.getValue();
+            switch (field.getKey()) {
+                case "rate" -> rate = optionalInteger(value, key);
+                case "burst" -> burst = optionalInteger(value, key);
+                default -> {
+                }
+            }
+        }
+        try {
+            return new Policing(rate, burst);
         } catch (CniException e) {
             throw refused(path, e);
         }

@@ -15,8 +15,10 @@ import org.userspacecni.spi.HostPort;
 import org.userspacecni.spi.MemifConfig;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.Network;
+import org.userspacecni.spi.Policing;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostConfig;
+import org.userspacecni.spi.VlanRange;
 import org.userspacecni.spi.WireName;
 
 /**
@@ -73,6 +75,7 @@ public final class SpiTrees {
         node.set("vhost", vhost(side.vhost()));
         node.set("memif", memif(side.memif()));
         node.set("bridge", bridge(side.bridge()));
+        side.policing().ifPresent(policing -> node.set("policing", policing(policing)));
         node.set("options", value(side.options()));
         return node;
     }
@@ -127,6 +130,24 @@ public final class SpiTrees {
         put(node, "bridgeName", bridge.bridgeName());
         put(node, "bridgeId", bridge.bridgeId());
         put(node, "vlanId", bridge.vlanId());
+        put(node, "vlan", bridge.vlan());
+        if (!bridge.trunk().isEmpty()) {
+            ArrayNode trunk = node.putArray("trunk");
+            for (VlanRange range : bridge.trunk()) {
+                ObjectNode entry = trunk.addObject();
+                put(entry, "id", range.id());
+                put(entry, "minID", range.minID());
+                put(entry, "maxID", range.maxID());
+            }
+        }
+        put(node, "vlanMode", bridge.vlanMode());
+        return node;
+    }
+
+    private static ObjectNode policing(Policing policing) {
+        ObjectNode node = NODES.objectNode();
+        put(node, "rate", policing.rate());
+        put(node, "burst", policing.burst());
         return node;
     }
 

@@ -44,10 +44,11 @@ class NetConfReaderTest {
     private static final Map<String, List<String>> KEYS = Map.of(
             "", List.of("cniVersion", "name", "type", "host", "container", "ipam", "sharedDir", "dataDir",
                     "kubeconfig", "logFile", "logLevel", "mtu"),
-            "side", List.of("engine", "iftype", "netType", "vhost", "memif", "bridge", "options"),
+            "side", List.of("engine", "iftype", "netType", "vhost", "memif", "bridge", "policing", "options"),
             "vhost", List.of("mode", "group", "socketfile"),
             "memif", List.of("role", "mode", "socketfile", "queues", "ringSize", "bufferSize", "secret"),
-            "bridge", List.of("bridgeName", "bridgeId", "vlanId"),
+            "bridge", List.of("bridgeName", "bridgeId", "vlanId", "vlan", "trunk", "vlanMode"),
+            "policing", List.of("rate", "burst"),
             "ipam", List.of("type"));
 
     private static final ObjectNode FULL = parse("""
@@ -57,7 +58,9 @@ class NetConfReaderTest {
                      "vhost":{"mode":"server","group":"kvm","socketfile":"v.sock"},
                      "memif":{"role":"master","mode":"ip","socketfile":"m.sock","queues":2,"ringSize":1024,
                               "bufferSize":2048,"secret":"s3cret"},
-                     "bridge":{"bridgeName":"4","bridgeId":4,"vlanId":100},
+                     "bridge":{"bridgeName":"4","bridgeId":4,"vlanId":100,"vlan":100,
+                               "trunk":[{"id":10},{"minID":20,"maxID":29}],"vlanMode":"native-untagged"},
+                     "policing":{"rate":10000,"burst":1000},
                      "options":{"apiSocket":"/run/vpp/api.sock","n":1,"big":12345678901,"f":1.5,"b":true,
                                 "z":null,"l":[1,"a",{"x":[]}],"o":{"p":{}}}},
              "container":{"netType":"interface","vhost":{"mode":"client"},
@@ -154,6 +157,11 @@ class NetConfReaderTest {
         values.add(NODES.objectNode().put("type", "host-local"));
         values.add(NODES.objectNode().put("a", 1).set("b", NODES.arrayNode().add(NODES.nullNode())));
         values.add(parse("{\"mode\":5}"));
+        for (String tree : new String[] {"[{\"id\":5}]", "[null]", "[{}]", "[5]", "[{\"id\":5,\"minID\":1}]",
+                "[{\"minID\":9,\"maxID\":2}]", "[{\"minID\":1,\"maxID\":4094},{\"id\":\"x\"}]", "[{\"id\":0}]",
+                "{\"rate\":1}", "{\"rate\":0}", "{\"burst\":1}", "{\"rate\":\"1\"}"}) {
+            values.add(tree(tree));
+        }
         return values;
     }
 
@@ -166,7 +174,7 @@ class NetConfReaderTest {
                 continue;
             }
             KEYS.get("side").forEach(key -> paths.add(new String[] {side, key}));
-            for (String section : new String[] {"vhost", "memif", "bridge"}) {
+            for (String section : new String[] {"vhost", "memif", "bridge", "policing"}) {
                 if (base.path(side).path(section).isObject()) {
                     KEYS.get(section).forEach(key -> paths.add(new String[] {side, section, key}));
                 }
@@ -268,6 +276,14 @@ class NetConfReaderTest {
             at++;
         }
         return at;
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            return EXTRACTOR.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static ObjectNode parse(String json) {

@@ -1,4 +1,4 @@
-package org.userspacecni.agent;
+package org.userspacecni.testkit;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +9,7 @@ import java.util.function.Supplier;
  * Waits for state another process changes (a daemon's view, a log, a file) by looking again until it holds
  * or a deadline passes: what a test waits for is named, never a fixed sleep.
  */
-final class Await {
+public final class Await {
 
     private static final Duration INTERVAL = Duration.ofMillis(100);
 
@@ -17,7 +17,7 @@ final class Await {
     }
 
     /** The first value {@code probe} finds within {@code timeout}; fails naming {@code what} and the last state. */
-    static <T> T find(String what, Duration timeout, Supplier<Optional<T>> probe, Supplier<String> state) {
+    public static <T> T find(String what, Duration timeout, Supplier<Optional<T>> probe, Supplier<String> state) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             Optional<T> found = probe.get();
@@ -37,7 +37,7 @@ final class Await {
     }
 
     /** Returns once {@code condition} holds; fails after {@code timeout} naming {@code what} and the last state. */
-    static void until(String what, Duration timeout, Supplier<Boolean> condition, Supplier<String> state) {
+    public static void until(String what, Duration timeout, Supplier<Boolean> condition, Supplier<String> state) {
         find(what, timeout, () -> condition.get() ? Optional.of(true) : Optional.empty(), state);
     }
 }
