@@ -1,8 +1,11 @@
 package org.userspacecni.spi;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,6 +40,10 @@ public record Side(
         @ConfigDoc(value = "Polices what the pod sends into the host's switch; read on the host end only.",
                 engines = "ovs-dpdk")
         Optional<Policing> policing,
+        @ConfigDoc(value = "Mirrors on the host's bridge the port joins, as a producer or the consumer (ovs-cni's"
+                + " `mirrors`); read on the host end only.", defaultValue = "none", engines = "ovs-dpdk")
+        @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        List<PortMirror> mirrors,
         @ConfigDoc(value = "Settings of the engine, each a string ([engine options](#engine-options)); a value of"
                 + " another JSON type is error 6. The container's come only from its own section.")
         Map<String, Object> options) {
@@ -53,13 +60,23 @@ public record Side(
         memif = Objects.requireNonNullElse(memif, MemifConfig.EMPTY);
         bridge = Objects.requireNonNullElse(bridge, BridgeConfig.EMPTY);
         policing = Objects.requireNonNullElse(policing, Optional.empty());
+        List<PortMirror> joined = new ArrayList<>(Objects.requireNonNullElse(mirrors, List.of()));
+        for (int i = 0; i < joined.size(); i++) {
+            if (joined.get(i) == null) {
+                throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "'mirrors[" + i + "]' is null");
+            }
+        }
+        if (joined.stream().map(PortMirror::name).distinct().count() < joined.size()) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "'mirrors' names a mirror twice");
+        }
+        mirrors = Collections.unmodifiableList(joined);
         options = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNullElse(options, Map.of())));
     }
 
-    /** An end of SPI 2.1, which had no policing. */
+    /** An end of SPI 2.1, which had no policing and no mirrors. */
     public Side(String engine, InterfaceType iftype, Optional<NetType> netType, VhostConfig vhost, MemifConfig memif,
             BridgeConfig bridge, Map<String, Object> options) {
-        this(engine, iftype, netType, vhost, memif, bridge, Optional.empty(), options);
+        this(engine, iftype, netType, vhost, memif, bridge, Optional.empty(), List.of(), options);
     }
 
     /** An engine setting given as a string in {@code options}. */

@@ -46,11 +46,13 @@ final class VhostUserPorts implements HostSide {
     private final BackendContext context;
     private final System.Logger log;
     private final BridgePorts bridgePorts;
+    private final PortMirrors mirrors;
 
     VhostUserPorts(BackendContext context) {
         this.context = context;
         this.log = context.logger();
         this.bridgePorts = new BridgePorts(log);
+        this.mirrors = new PortMirrors(log);
     }
 
     /**
@@ -95,6 +97,7 @@ final class VhostUserPorts implements HostSide {
             try {
                 JsonNode iface = ovs.interfaceRow(plan.name()).orElseThrow(() -> new CniException(
                         ErrorCode.IO_FAILURE, "port " + plan.name() + " vanished right after it was created"));
+                mirrors.join(ovs, plan.bridge(), attachment.network().name(), portUuid, attachment.host().mirrors());
                 if (ovs.settings().waitForVswitchd()) {
                     requireNoError(iface, plan);
                     if (plan.mode() == VhostMode.SERVER) {
@@ -111,7 +114,7 @@ final class VhostUserPorts implements HostSide {
             } catch (RuntimeException e) {
                 try {
                     remove(ovs, attachment.sockets(), ownPorts(ovs, attachment.id(),
-                            attachment.network().name()));
+                            attachment.network().name()), attachment.network().name());
                 } catch (RuntimeException rollback) {
                     e.addSuppressed(rollback);
                 }
@@ -125,7 +128,8 @@ final class VhostUserPorts implements HostSide {
     @Override
     public void delete(Attachment attachment) {
         try (OvsSwitch ovs = connect(attachment.network())) {
-            remove(ovs, attachment.sockets(), ownPorts(ovs, attachment.id(), attachment.network().name()));
+            remove(ovs, attachment.sockets(), ownPorts(ovs, attachment.id(), attachment.network().name()),
+                    attachment.network().name());
         } catch (OvsdbTransactionException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot remove the port of " + attachment.id(), e);
         }
@@ -133,13 +137,15 @@ final class VhostUserPorts implements HostSide {
 
     /**
      * Removes {@code ports}, each with the socket it names, socket first: a crash in between leaves the port,
-     * which still names the socket, for the next DEL or GC.
+     * which still names the socket, for the next DEL or GC. The ports leave their mirrors with them; the
+     * {@code network}'s mirrors left empty go too, here or on the next DEL or GC after a crash.
      */
-    private void remove(OvsSwitch ovs, Sockets sockets, List<OvsSwitch.PortRow> ports) {
+    private void remove(OvsSwitch ovs, Sockets sockets, List<OvsSwitch.PortRow> ports, String network) {
         for (OvsSwitch.PortRow port : ports) {
             socketOf(ovs, sockets, port).ifPresent(SocketFile::removeIfSocket);
         }
         bridgePorts.remove(ovs, ports);
+        mirrors.removeEmpty(ovs, network);
     }
 
     /**
@@ -229,6 +235,10 @@ final class VhostUserPorts implements HostSide {
             if (!ovs.bridgeHolds(plan.bridge(), ports.get(0).uuid())) {
                 throw differs(attachment, "port " + plan.name() + " is not on bridge " + plan.bridge());
             }
+            mirrors.missing(ovs, plan.bridge(), attachment.network().name(), ports.get(0).uuid(),
+                    attachment.host().mirrors()).ifPresent(what -> {
+                        throw differs(attachment, "port " + plan.name() + ": " + what);
+                    });
         } catch (OvsdbTransactionException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot check the port of " + attachment.id(), e);
         }
@@ -238,7 +248,7 @@ final class VhostUserPorts implements HostSide {
     public void gc(Network network, Sockets sockets, Set<AttachmentId> valid) {
         try (OvsSwitch ovs = connect(network)) {
             List<OvsSwitch.PortRow> stale = stale(ovs, network, valid);
-            remove(ovs, sockets, stale);
+            remove(ovs, sockets, stale, network.name());
             for (OvsSwitch.PortRow port : stale) {
                 log.log(Level.INFO, "ovs-dpdk: GC removed port {0} of {1}", port.name(),
                         Ownership.attachmentOf(port.externalIds()));

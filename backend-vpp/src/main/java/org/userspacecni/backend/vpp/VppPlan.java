@@ -34,9 +34,9 @@ record VppPlan(VppTag tag, InterfaceType iftype, Side side, Path socket, Optiona
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "memif.mode: engine 'vpp' makes memif"
                     + " interfaces in mode ethernet or ip, not inject-punt, which VPP does not implement");
         }
-        if (side.policing().isPresent()) {
-            throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "policing: engine 'vpp' does not police ports;"
-                    + " use engine ovs-dpdk, or leave it out");
+        if (side.policing().isPresent() || !side.mirrors().isEmpty()) {
+            throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "policing, mirrors: engine 'vpp' neither polices"
+                    + " nor mirrors ports; use engine ovs-dpdk, or leave them out");
         }
         if (!side.bridge().trunk().isEmpty() || side.bridge().vlanMode().isPresent()) {
             throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "bridge.trunk, bridge.vlanMode: engine 'vpp' makes"

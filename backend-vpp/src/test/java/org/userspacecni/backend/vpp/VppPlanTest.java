@@ -23,6 +23,7 @@ import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.NetType;
 import org.userspacecni.spi.Network;
 import org.userspacecni.spi.Policing;
+import org.userspacecni.spi.PortMirror;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostConfig;
 import org.userspacecni.spi.VlanRange;
@@ -94,14 +95,18 @@ class VppPlanTest {
     }
 
     @Test
-    void policingAndTrunksAreRefusedAsUnsupportedRatherThanIgnored() {
+    void policingMirrorsAndTrunksAreRefusedAsUnsupportedRatherThanIgnored() {
         Side memif = side(Optional.empty(), Optional.empty(), Map.of());
         Side policed = new Side(memif.engine(), memif.iftype(), memif.netType(), memif.vhost(), memif.memif(),
-                memif.bridge(), Optional.of(new Policing(Optional.of(1000), Optional.empty())), memif.options());
+                memif.bridge(), Optional.of(new Policing(Optional.of(1000), Optional.empty())), List.of(),
+                memif.options());
         Side trunk = new Side(memif.engine(), memif.iftype(), memif.netType(), memif.vhost(), memif.memif(),
                 new BridgeConfig(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                         List.of(VlanRange.of(10, 20)), Optional.empty()), memif.options());
-        for (Side side : List.of(policed, trunk)) {
+        Side mirrored = new Side(memif.engine(), memif.iftype(), memif.netType(), memif.vhost(), memif.memif(),
+                memif.bridge(), Optional.empty(), List.of(new PortMirror("tap", Optional.empty(), Optional.empty(),
+                        Optional.empty())), memif.options());
+        for (Side side : List.of(policed, trunk, mirrored)) {
             assertThatThrownBy(() -> VppPlan.of(side, "n", ID, Path.of("/s.sock"))).isInstanceOfSatisfying(
                     CniException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_FIELD.code()));
         }

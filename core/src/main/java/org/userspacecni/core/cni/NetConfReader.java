@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import org.userspacecni.core.Json;
 import org.userspacecni.spi.BridgeConfig;
 import org.userspacecni.spi.ContainerConfig;
@@ -25,6 +26,7 @@ import org.userspacecni.spi.MemifRole;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.NetType;
 import org.userspacecni.spi.Policing;
+import org.userspacecni.spi.PortMirror;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostConfig;
 import org.userspacecni.spi.VhostMode;
@@ -181,6 +183,7 @@ public final class NetConfReader {
         MemifConfig memif = null;
         BridgeConfig bridge = null;
         Optional<Policing> policing = null;
+        List<PortMirror> mirrors = null;
         Map<String, Object> options = null;
         for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
             Map.Entry<String, JsonNode> field = fields.next();
@@ -194,13 +197,14 @@ public final class NetConfReader {
                 case "memif" -> memif = memif(object(value, key), key);
                 case "bridge" -> bridge = bridge(object(value, key), key);
                 case "policing" -> policing = Optional.ofNullable(policing(object(value, key), key));
+                case "mirrors" -> mirrors = list(value, key, NetConfReader::mirror);
                 case "options" -> options = options(value, key);
                 default -> {
                 }
             }
         }
         try {
-            return new Side(engine, iftype, netType, vhost, memif, bridge, policing, options);
+            return new Side(engine, iftype, netType, vhost, memif, bridge, policing, mirrors, options);
         } catch (CniException e) {
             throw refused(path, e);
         }
@@ -303,7 +307,7 @@ public final class NetConfReader {
                 case "bridgeId" -> bridgeId = optionalInteger(value, key);
                 case "vlanId" -> vlanId = optionalInteger(value, key);
                 case "vlan" -> vlan = optionalInteger(value, key);
-                case "trunk" -> trunk = trunk(value, key);
+                case "trunk" -> trunk = list(value, key, NetConfReader::vlanRange);
                 case "vlanMode" -> vlanMode = Optional.ofNullable(constant(value, key, VlanMode.class));
                 default -> {
                 }
@@ -316,19 +320,51 @@ public final class NetConfReader {
         }
     }
 
-    /** A trunk's list: {@code null} is absent, and so is each {@code null} entry, which the record refuses. */
-    private static List<VlanRange> trunk(JsonNode value, String key) {
+    /**
+     * A list of records: {@code null} is absent, and so is each {@code null} entry, which the record holding the
+     * list refuses; each entry is read by {@code reader} under the key {@code key[i]}.
+     */
+    private static <T> List<T> list(JsonNode value, String key, BiFunction<ObjectNode, String, T> reader) {
         if (value.isNull()) {
             return null;
         }
         if (!value.isArray()) {
             throw wrongType(key, "an array", value);
         }
-        List<VlanRange> entries = new ArrayList<>();
+        List<T> entries = new ArrayList<>();
         for (int i = 0; i < value.size(); i++) {
-            entries.add(vlanRange(object(value.get(i), key + "[" + i + "]"), key + "[" + i + "]"));
+            String entry = key + "[" + i + "]";
+            entries.add(reader.apply(object(value.get(i), entry), entry));
         }
         return entries;
+    }
+
+    private static PortMirror mirror(ObjectNode node, String path) {
+        if (node == null) {
+            return null;
+        }
+        String name = null;
+        Optional<Boolean> ingress = null;
+        Optional<Boolean> egress = null;
+        Optional<Boolean> consumer = null;
+        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String key = key(path, field.getKey());
+            JsonNode value = field.getValue();
+            switch (field.getKey()) {
+                case "name" -> name = string(value, key);
+                case "ingress" -> ingress = optionalBoolean(value, key);
+                case "egress" -> egress = optionalBoolean(value, key);
+                case "consumer" -> consumer = optionalBoolean(value, key);
+                default -> {
+                }
+            }
+        }
+        try {
+            return new PortMirror(name, ingress, egress, consumer);
+        } catch (CniException e) {
+            throw refused(path, e);
+        }
     }
 
     private static VlanRange vlanRange(ObjectNode node, String path) {
@@ -428,6 +464,16 @@ public final class NetConfReader {
             throw wrongType(key, "of another type", value);
         }
         return Optional.of(value.intValue());
+    }
+
+    private static Optional<Boolean> optionalBoolean(JsonNode value, String key) {
+        if (value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isBoolean()) {
+            throw wrongType(key, "a boolean", value);
+        }
+        return Optional.of(value.booleanValue());
     }
 
     private static boolean blank(String text) {

@@ -16,6 +16,7 @@ import org.userspacecni.spi.MemifConfig;
 import org.userspacecni.spi.NetConf;
 import org.userspacecni.spi.Network;
 import org.userspacecni.spi.Policing;
+import org.userspacecni.spi.PortMirror;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostConfig;
 import org.userspacecni.spi.VlanRange;
@@ -76,6 +77,15 @@ public final class SpiTrees {
         node.set("memif", memif(side.memif()));
         node.set("bridge", bridge(side.bridge()));
         side.policing().ifPresent(policing -> node.set("policing", policing(policing)));
+        if (!side.mirrors().isEmpty()) {
+            ArrayNode mirrors = node.putArray("mirrors");
+            for (PortMirror mirror : side.mirrors()) {
+                ObjectNode entry = mirrors.addObject().put("name", mirror.name());
+                put(entry, "ingress", mirror.ingress());
+                put(entry, "egress", mirror.egress());
+                put(entry, "consumer", mirror.consumer());
+            }
+        }
         node.set("options", value(side.options()));
         return node;
     }

@@ -44,7 +44,8 @@ class NetConfReaderTest {
     private static final Map<String, List<String>> KEYS = Map.of(
             "", List.of("cniVersion", "name", "type", "host", "container", "ipam", "sharedDir", "dataDir",
                     "kubeconfig", "logFile", "logLevel", "mtu"),
-            "side", List.of("engine", "iftype", "netType", "vhost", "memif", "bridge", "policing", "options"),
+            "side", List.of("engine", "iftype", "netType", "vhost", "memif", "bridge", "policing", "mirrors",
+                    "options"),
             "vhost", List.of("mode", "group", "socketfile"),
             "memif", List.of("role", "mode", "socketfile", "queues", "ringSize", "bufferSize", "secret"),
             "bridge", List.of("bridgeName", "bridgeId", "vlanId", "vlan", "trunk", "vlanMode"),
@@ -61,6 +62,7 @@ class NetConfReaderTest {
                      "bridge":{"bridgeName":"4","bridgeId":4,"vlanId":100,"vlan":100,
                                "trunk":[{"id":10},{"minID":20,"maxID":29}],"vlanMode":"native-untagged"},
                      "policing":{"rate":10000,"burst":1000},
+                     "mirrors":[{"name":"tap","ingress":true,"egress":false},{"name":"out","consumer":true}],
                      "options":{"apiSocket":"/run/vpp/api.sock","n":1,"big":12345678901,"f":1.5,"b":true,
                                 "z":null,"l":[1,"a",{"x":[]}],"o":{"p":{}}}},
              "container":{"netType":"interface","vhost":{"mode":"client"},
@@ -159,7 +161,10 @@ class NetConfReaderTest {
         values.add(parse("{\"mode\":5}"));
         for (String tree : new String[] {"[{\"id\":5}]", "[null]", "[{}]", "[5]", "[{\"id\":5,\"minID\":1}]",
                 "[{\"minID\":9,\"maxID\":2}]", "[{\"minID\":1,\"maxID\":4094},{\"id\":\"x\"}]", "[{\"id\":0}]",
-                "{\"rate\":1}", "{\"rate\":0}", "{\"burst\":1}", "{\"rate\":\"1\"}"}) {
+                "{\"rate\":1}", "{\"rate\":0}", "{\"burst\":1}", "{\"rate\":\"1\"}", "[{\"name\":\"m\"}]",
+                "[{\"name\":\"m\",\"consumer\":\"true\"}]", "[{\"name\":\"m\",\"ingress\":false,\"egress\":false}]",
+                "[{\"name\":\"m\"},{\"name\":\"m\",\"consumer\":true}]", "[{\"name\":\"a b\"}]", "[{}]",
+                "[{\"name\":\"m\",\"consumer\":true,\"egress\":true}]", "[{\"name\":\"m\",\"ingress\":1}]"}) {
             values.add(tree(tree));
         }
         return values;

@@ -189,6 +189,7 @@ class StoredFormatTest {
                               "bufferSize":2048,"secret":"s3cret"},
                      "bridge":{"bridgeName":"4","bridgeId":4,"vlanId":100,"vlan":100,"trunk":[{"id":10},{"minID":20,"maxID":29}],
                                "vlanMode":"native-tagged"},"policing":{"rate":5000,"burst":500},
+                     "mirrors":[{"name":"tap","egress":true},{"name":"out","consumer":true}],
                      "options":{"apiSocket":"/run/vpp/api.sock","n":1,"big":12345678901,"f":1.5,"b":true,
                                 "z":null,"l":[1,"a",null,{"x":[],"y":null}],"o":{"p":{}},"h":123456789012345678901234567890}},
              "container":{"netType":"interface","vhost":{"mode":"client"},"options":{}},

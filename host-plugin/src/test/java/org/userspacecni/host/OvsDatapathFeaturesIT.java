@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,13 +24,15 @@ import org.userspacecni.testkit.OvsSandbox;
 import org.userspacecni.testkit.Testpmd;
 
 /**
- * VLANs and policing on a private OVS-DPDK, proven with packets: pods are testpmds in network namespaces on the
- * vhost-user ports the plugin's ADD made on one bridge. Two pods on different access VLANs do not hear each other
- * while a pod on the sender's VLAN does; a trunk pod receives both VLANs' packets, still tagged (testpmd strips the
- * tag and prints it); a policed pod's packets reach the others at its rate, not at the rate it sends. CHECK sees a
- * port whose VLANs or policing someone changed.
+ * VLANs, policing and mirrors on a private OVS-DPDK, proven with packets: pods are testpmds in network namespaces
+ * on the vhost-user ports the plugin's ADD made on one bridge. Two pods on different access VLANs do not hear each
+ * other while a pod on the sender's VLAN does; a trunk pod receives both VLANs' packets, still tagged (testpmd strips
+ * the tag and prints it); a policed pod's packets reach the others at its rate, not at the rate it sends; a mirror's
+ * consumer receives what its producer sends and nothing of a bystander's, and DEL takes the mirror away while the
+ * operator's and another network's stay as they were. CHECK sees a port whose VLANs, policing or mirror someone
+ * changed.
  */
-class OvsVlanAndPolicingIT {
+class OvsDatapathFeaturesIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** testpmd's txonly frames: 64 bytes. */
@@ -142,16 +145,106 @@ class OvsVlanAndPolicingIT {
         listener.delete();
     }
 
+    @Test
+    void aMirrorsConsumerReceivesWhatItsProducerSendsAndTheLastDelTakesTheMirrorAway() throws Exception {
+        Pod consumer = add("consumer", "", "\"mirrors\":[{\"name\":\"tap\",\"consumer\":true}]");
+        Pod producer = add("producer", "", "\"policing\":{\"rate\":2000},"
+                + "\"mirrors\":[{\"name\":\"tap\",\"ingress\":true,\"egress\":false}]");
+        Pod bystander = add("bystander", "", "\"policing\":{\"rate\":2000}");
+        // Neighbours: the operator's mirror of the bystander's port, and another network's mirror, on this bridge.
+        ovs.vsctl("--", "--id=@p", "get", "Port", bystander.port, "--", "--id=@m", "create", "Mirror", "name=op-tap",
+                "select-src-port=@p", "--", "add", "Bridge", "br-vlans", "mirrors", "@m");
+        Pod otherNetwork = add("other", "vlans-other", "\"bridgeName\":\"br-vlans\"", "\"mirrors\":[{\"name\":\"tap-other\"}]");
+        Pod otherBridge = add("otherbr", "vlans-other", "\"bridgeName\":\"br-other\"",
+                "\"mirrors\":[{\"name\":\"tap\"}]");
+        String neighbours = mirrors("op-tap", "tap-other");
+        String namesake = ovs.vsctl("--bare", "--columns=_uuid,select_src_port", "find", "Mirror",
+                "external_ids:userspace-cni/network=vlans-other", "name=tap");
+        assertThat(namesake).as("another network's mirror named tap on another bridge").isNotBlank();
+
+        Path verbose = root.resolve("verbose.cmds");
+        Files.writeString(verbose, "set verbose 1\n");
+        Testpmd copies = consumer.testpmd(1, "rxonly", "--cmdline-file=" + verbose);
+        Testpmd sends = producer.testpmd(0, "txonly");
+        Testpmd noise = bystander.testpmd(0, "txonly");
+        Await.until("the consumer receiving the producer's packets", WAIT,
+                () -> copies.log().contains("src=" + producer.mac.toUpperCase(Locale.ROOT)), () -> tail(copies.log()));
+        Await.until("the bystander sending", WAIT, () -> noise.txPackets().filter(n -> n > 1000).isPresent(),
+                noise::log);
+        sends.close();
+        noise.close();
+        assertThat(copies.log()).as("the consumer receives copies of the producer's packets only")
+                .doesNotContain("src=" + bystander.mac.toUpperCase(Locale.ROOT));
+
+        producer.check(0);
+        consumer.check(0);
+        addRefused("intruder", "\"mirrors\":[{\"name\":\"op-tap\"}]");
+        addRefused("intruder", "\"mirrors\":[{\"name\":\"tap-other\"}]");
+        String tap = ovs.vsctl("--bare", "--columns=_uuid", "find", "Mirror", "external_ids:userspace-cni/network=vlans",
+                "name=tap").strip();
+        ovs.vsctl("--", "--id=@p", "get", "Port", producer.port, "--", "remove", "Mirror", tap, "select_src_port",
+                "@p");
+        producer.check(ErrorCode.ATTACHMENT_DIFFERS.code());
+
+        producer.delete();
+        assertThat(mirrors("tap")).as("the mirror keeps its consumer").contains("name=tap");
+        consumer.delete();
+        assertThat(ovs.vsctl("--bare", "--columns=_uuid", "find", "Mirror", "external_ids:userspace-cni/network=vlans",
+                "name=tap").strip()).as("the mirror after its last port's DEL").isEmpty();
+        assertThat(mirrors("op-tap", "tap-other")).isEqualTo(neighbours);
+        assertThat(ovs.vsctl("--bare", "--columns=_uuid,select_src_port", "find", "Mirror",
+                "external_ids:userspace-cni/network=vlans-other", "name=tap")).isEqualTo(namesake);
+        System.err.println("mirrors left to their owners:\n" + neighbours + namesake);
+        bystander.delete();
+        assertThat(mirrors("op-tap")).as("the operator's mirror, its port gone").contains("name=op-tap");
+        otherNetwork.delete();
+        otherBridge.delete();
+    }
+
+    /** The named mirrors as OVS lists them: name, ports selected and output, marks. */
+    private String mirrors(String... names) {
+        StringBuilder rows = new StringBuilder();
+        for (String name : names) {
+            String found = ovs.vsctl("--columns=name,select_src_port,select_dst_port,output_port,external_ids",
+                    "--format=list", "--data=bare", "find", "Mirror", "name=" + name).strip();
+            if (!found.isEmpty()) {
+                rows.append(found.replaceAll("(?m)^name\\s*: ", "name=")).append('\n');
+            }
+        }
+        return rows.toString();
+    }
+
+    /** An ADD that must fail with 7 and leave no port behind. */
+    private void addRefused(String name, String more) throws Exception {
+        String before = ovs.vsctl("--bare", "--columns=name", "list", "Port");
+        NetworkNamespace netns = NetworkNamespace.create();
+        started.add(netns);
+        String config = config("vlans", "\"bridgeName\":\"br-vlans\"", more);
+        CniInvocation.Outcome added = PluginFixture.invocation(name + "0000000000000000", netns).run("ADD", config);
+        assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isEqualTo(1);
+        assertThat(added.json().path("code").asInt()).as(added.stdout()).isEqualTo(7);
+        assertThat(ovs.vsctl("--bare", "--columns=name", "list", "Port")).isEqualTo(before);
+    }
+
+    /** A pod of network {@code vlans} on bridge {@code br-vlans}, with {@code vlans} in its bridge section. */
     private Pod add(String name, String vlans, String more) throws Exception {
+        return add(name, "vlans", "\"bridgeName\":\"br-vlans\"" + (vlans.isEmpty() ? "" : "," + vlans), more);
+    }
+
+    private String config(String network, String bridge, String more) {
+        return "{\"cniVersion\":\"1.1.0\",\"name\":\"" + network + "\",\"type\":\"userspace\",\"sharedDir\":\""
+                + root.resolve("shared") + "\",\"dataDir\":\"" + root.resolve("data") + "\",\"host\":{\"engine\":"
+                + "\"ovs-dpdk\",\"iftype\":\"vhostuser\",\"netType\":\"bridge\",\"vhost\":{\"mode\":\"client\"},"
+                + "\"bridge\":{" + bridge + "},"
+                + (more.isEmpty() ? "" : more + ",") + "\"options\":{\"ovsdbSocket\":\"" + ovs.dbSocket() + "\"}},"
+                + "\"ipam\":" + ipam.section() + "}";
+    }
+
+    private Pod add(String name, String network, String bridge, String more) throws Exception {
         NetworkNamespace netns = NetworkNamespace.create();
         started.add(netns);
         String containerId = name + "0000000000000000";
-        String config = "{\"cniVersion\":\"1.1.0\",\"name\":\"vlans\",\"type\":\"userspace\",\"sharedDir\":\""
-                + root.resolve("shared") + "\",\"dataDir\":\"" + root.resolve("data") + "\",\"host\":{\"engine\":"
-                + "\"ovs-dpdk\",\"iftype\":\"vhostuser\",\"netType\":\"bridge\",\"vhost\":{\"mode\":\"client\"},"
-                + "\"bridge\":{\"bridgeName\":\"br-vlans\"" + (vlans.isEmpty() ? "" : "," + vlans) + "},"
-                + (more.isEmpty() ? "" : more + ",") + "\"options\":{\"ovsdbSocket\":\"" + ovs.dbSocket() + "\"}},"
-                + "\"ipam\":" + ipam.section() + "}";
+        String config = config(network, bridge, more);
         CniInvocation plugin = PluginFixture.invocation(containerId, netns);
         CniInvocation.Outcome added = plugin.run("ADD", config);
         assertThat(added.exitCode()).as(added.stdout() + added.stderr()).isZero();
