@@ -135,12 +135,22 @@ record ContainerResources(KernelList cpus, String cpusFrom, KernelList mems, lon
         return number(value).filter(bytes -> bytes < noLimitFrom).map(bytes -> new HugepageLimit(bytes, file));
     }
 
+    /** The directory of NUMA node {@code node}'s hugepages of the default size, as the container sees it. */
+    Path nodeHugepages(int node) {
+        return nodeHugepages(Path.of("/"), node, hugepageKb);
+    }
+
+    private static Path nodeHugepages(Path root, int node, long pageKb) {
+        return root.resolve("sys/devices/system/node/node" + node + "/hugepages/hugepages-" + pageKb + "kB");
+    }
+
     private static Map<Integer, Long> freeHugepagesByNode(Path root, long pageKb) {
         Map<Integer, Long> free = new TreeMap<>();
         try (Stream<Path> nodes = Files.list(root.resolve("sys/devices/system/node"))) {
-            nodes.filter(node -> node.getFileName().toString().matches("node\\d+")).forEach(node -> number(text(
-                    node.resolve("hugepages/hugepages-" + pageKb + "kB/free_hugepages"))).ifPresent(pages -> free.put(
-                            Integer.parseInt(node.getFileName().toString().substring(4)), pages)));
+            nodes.map(node -> node.getFileName().toString()).filter(name -> name.matches("node\\d+"))
+                    .map(name -> Integer.parseInt(name.substring(4))).forEach(node -> number(text(
+                            nodeHugepages(root, node, pageKb).resolve("free_hugepages")))
+                            .ifPresent(pages -> free.put(node, pages)));
         } catch (IOException e) {
             // No NUMA nodes shown: nothing is known of them.
         }

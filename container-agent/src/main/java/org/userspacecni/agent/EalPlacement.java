@@ -145,7 +145,7 @@ final class EalPlacement {
         long pageKb = resources.hugepageKb();
         long needed = (request.socketMemMb() * 1024 + pageKb - 1) / pageKb;
         Optional<Long> free = Optional.ofNullable(resources.freeHugepagesByNode().get(node));
-        String pages = "/sys/devices/system/node/node" + node + "/hugepages/hugepages-" + pageKb + "kB/";
+        String pages = resources.nodeHugepages(node) + "/";
         return new Doctor.Check("hugepages on node " + node, free.map(count -> count >= needed).orElse(true),
                 free.map(count -> count + " free pages of " + pageKb + " kB, socket memory " + request.socketMemMb()
                         + " MB needs " + needed).orElse("free pages not shown (no " + pages + "free_hugepages)"),
