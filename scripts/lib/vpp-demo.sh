@@ -61,8 +61,8 @@ vpp_demo() {
     vppctl_at "$work/container-vpp" show interface address | sed 's/^/  container VPP: /'
 
     say "Pod A is a DPDK application: testpmd in a network namespace, its EAL arguments from usrsp-agent eal-args"
-    eal="$(dist/bin/usrsp-agent --data-dir "$work/data/$podA" --shared-dir "$work/shared" eal-args)"
-    echo "\$ usrsp-agent eal-args"
+    eal="$(dist/bin/usrsp-agent --data-dir "$work/data/$podA" --shared-dir "$work/shared" eal-args --vdevs-only)"
+    echo "\$ usrsp-agent eal-args --vdevs-only"
     echo "  $eal"
     # shellcheck disable=SC2086 # the EAL arguments are words
     ip netns exec "$netns" dpdk-testpmd -l 0,1 --no-huge -m 256 --no-pci --no-shconf \

@@ -11,6 +11,7 @@ import java.nio.file.WatchService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,13 +55,14 @@ final class Agent {
     private final BackendRegistry backends;
     private final BackendContext context;
     private final Clock clock;
+    private final FilesystemRoot root;
     private final System.Logger log;
     private final Map<AttachmentId, ContainerConfig> applied = new HashMap<>();
     private boolean recovered;
 
     @Inject
     Agent(AttachmentSource source, AppliedAttachments earlier, BackendRegistry backends, BackendContext context,
-            Clock clock) {
+            Clock clock, FilesystemRoot root) {
         this.source = source;
         this.earlier = earlier;
         this.store = source.store();
@@ -68,6 +70,7 @@ final class Agent {
         this.backends = backends;
         this.context = context;
         this.clock = clock;
+        this.root = root;
         this.log = context.logger();
     }
 
@@ -250,7 +253,31 @@ final class Agent {
                 datapath = DatapathStatus.unavailable(e.getMessage());
             }
         }
-        return new Doctor(options, source, engine, datapath, reach, Path.of("/proc"));
+        return new Doctor(options, source, engine, datapath, reach, resources());
+    }
+
+    /**
+     * The DPDK EAL arguments for an application that attaches itself: the cores and memory that fit the container
+     * ({@link EalPlacement}), unless only the vdevs are asked for, then one vdev per stored attachment.
+     */
+    List<String> ealArgs(AgentOptions options) {
+        List<String> vdevs = EalArgs.of(stored(), sharedDir());
+        List<String> args = new ArrayList<>();
+        if (!options.vdevsOnly()) {
+            args.addAll(new EalPlacement(resources(), options.eal()).args());
+        }
+        args.addAll(vdevs);
+        return args;
+    }
+
+    /**
+     * The CPUs and hugepages this container may use, as of now; the Downward API's files are looked for beside
+     * the pod annotations file, else in the directory of its default place.
+     */
+    private ContainerResources resources() {
+        Path podinfo = source.podAnnotations().map(annotations -> annotations.file().toAbsolutePath().getParent())
+                .orElse(root.resolve(AgentOptions.DEFAULT_PODINFO).getParent());
+        return ContainerResources.read(root.path(), podinfo);
     }
 
     /** What the store holds now. */

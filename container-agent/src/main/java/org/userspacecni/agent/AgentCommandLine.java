@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.userspacecni.core.CommandLines;
 import org.userspacecni.spi.LogLevel;
 import org.userspacecni.spi.SpiVersion;
@@ -11,6 +12,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -86,29 +88,69 @@ final class AgentCommandLine {
     }
 
     @Command(name = "eal-args", mixinStandardHelpOptions = true, versionProvider = Version.class,
-            description = "The DPDK EAL --vdev arguments for an application that attaches itself.")
+            description = {"The DPDK EAL arguments for an application that attaches itself: its cores (-l or"
+                    + " --lcores, in the container's cpuset), its memory (--socket-mem on the port's NUMA node, else"
+                    + " -m; within the container's hugepage limit), --file-prefix, --in-memory when no hugetlbfs is"
+                    + " mounted, then one --vdev per attachment. Exit 1, saying why, when the cpuset or the hugepage"
+                    + " limit cannot hold what is asked."})
     static final class EalArgs {
+        @Mixin
+        Placement placement = new Placement();
+
+        @Option(names = "--vdevs-only", description = "only the --vdev arguments, as before the core and memory ones"
+                + " (for a caller that gives its own -l, -m and --file-prefix)")
+        boolean vdevsOnly;
     }
 
     @Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = Version.class,
-            description = "Checks hugepages, directories, sockets and the container's switch; each failed check"
-                    + " says how to fix it. Exit 0 when all pass.")
+            description = "Checks hugepages, the cpuset and hugepage limit against what DPDK asks, the port's NUMA"
+                    + " node, directories, sockets and the container's switch; each failed check says how to fix it."
+                    + " Exit 0 when all pass.")
     static final class Doctor {
+        @Mixin
+        Placement placement = new Placement();
+
         @Option(names = "--json", description = "the checks as JSON")
         boolean json;
-
-        @Option(names = "--socket-mem", paramLabel = "MB",
-                description = "the socket memory the hugepages must hold (default: ${DEFAULT-VALUE})")
-        long socketMemMb = 256;
 
         @Option(names = "--before-start", description = "leave out the container's switch (not started yet)")
         boolean beforeStart;
 
-        @Option(names = "--in-memory", description = "leave out the hugetlbfs mount (DPDK runs --in-memory)")
-        boolean inMemory;
-
         @Option(names = "--no-hugepages", description = "leave out all hugepage checks (a VPP on ordinary pages)")
         boolean noHugepages;
+    }
+
+    /** What a DPDK application asks of the container ({@link EalRequest}): the flags of eal-args and doctor. */
+    static final class Placement {
+        @Option(names = "--cores", paramLabel = "N",
+                description = "lcores: a main one and forwarding ones, on the lowest CPUs of the cpuset (default:"
+                        + " ${DEFAULT-VALUE})")
+        int cores = EalRequest.DEFAULT_CORES;
+
+        @Option(names = "--cpus", paramLabel = "LIST", converter = KernelListConverter.class,
+                description = "the CPUs the application runs on instead (its -l, e.g. 0-1,4), which must be in the"
+                        + " cpuset")
+        KernelList cpus;
+
+        @Option(names = "--socket-mem", paramLabel = "MB",
+                description = "the hugepage memory DPDK takes, which the hugepages and the container's hugepage"
+                        + " limit must hold (default: ${DEFAULT-VALUE})")
+        long socketMemMb = EalRequest.DEFAULT_SOCKET_MEM_MB;
+
+        @Option(names = "--numa-node", paramLabel = "N", defaultValue = "${env:" + EalRequest.NUMA_NODE_VARIABLE + "}",
+                description = "the NUMA node of the host port's memory, where the socket memory goes (default: $"
+                        + EalRequest.NUMA_NODE_VARIABLE + " when set, else unknown: memory from any node)")
+        Integer numaNode;
+
+        @Option(names = "--in-memory", description = "DPDK runs --in-memory: no hugetlbfs mount is needed (eal-args"
+                + " gives --in-memory anyway when none is mounted)")
+        boolean inMemory;
+
+        /** The request; a value out of its range is an {@link IllegalArgumentException} naming the option. */
+        EalRequest request() {
+            return new EalRequest(cores, Optional.ofNullable(cpus), socketMemMb, Optional.ofNullable(numaNode),
+                    inMemory);
+        }
     }
 
     @Command(name = "engines", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -122,6 +164,18 @@ final class AgentCommandLine {
         public String[] getVersion() {
             return new String[] {"usrsp-agent " + CommandLines.version(Main.class) + " (SPI " + SpiVersion.CURRENT
                     + ")"};
+        }
+    }
+
+    /** {@link KernelList#parse}, whose refusal shows the format. */
+    static final class KernelListConverter implements CommandLine.ITypeConverter<KernelList> {
+        @Override
+        public KernelList convert(String value) {
+            try {
+                return KernelList.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

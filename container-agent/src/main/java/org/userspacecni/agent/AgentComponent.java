@@ -9,10 +9,10 @@ import org.userspacecni.core.ProviderLoader;
 import org.userspacecni.spi.BackendContext;
 
 /**
- * What the container agent is made of, for one run: what the run brings (its options, logger and the loader of its
- * providers, in the factory), and the parts below, made from them by the engines' module
- * ({@link BackendRegistryModule}, shared with the host plugin), the agent's own ({@link AgentModule}) or their
- * constructors.
+ * What the container agent is made of, for one run: what the run brings (its options, logger, the loader of its
+ * providers and the root it reads the kernel's files under, in the factory), and the parts below, made from them
+ * by the engines' module ({@link BackendRegistryModule}, shared with the host plugin), the agent's own
+ * ({@link AgentModule}) or their constructors.
  */
 @Component(modules = {BackendRegistryModule.class, AgentModule.class})
 interface AgentComponent {
@@ -38,6 +38,6 @@ interface AgentComponent {
     @Component.Factory
     interface Factory {
         AgentComponent create(@BindsInstance AgentOptions options, @BindsInstance System.Logger log,
-                @BindsInstance ProviderLoader providers);
+                @BindsInstance ProviderLoader providers, @BindsInstance FilesystemRoot root);
     }
 }

@@ -17,11 +17,12 @@ import picocli.CommandLine.ParseResult;
  * sees the config store (a data directory, or the pod annotations file of a Downward API volume) and the shared
  * directory, each only if given (the defaults are chosen by {@link AttachmentSource}), the options it hands the
  * engines ({@link EngineOptions}), the directory where it notes what it applied ({@link AppliedAttachments}), the
- * log level, the subcommand and its flags.
+ * log level, the subcommand and its flags, among them what a DPDK application asks of the container
+ * ({@link EalRequest}, for {@code eal-args} and {@code doctor}).
  */
 record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<Path> podinfo,
         Map<String, String> engineOptions, Path stateDir, LogLevel logLevel, String command, boolean once, Duration timeout, boolean json,
-        long socketMemMb, boolean beforeStart, boolean inMemory, boolean noHugepages, boolean sockets) {
+        EalRequest eal, boolean vdevsOnly, boolean beforeStart, boolean noHugepages, boolean sockets) {
 
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/cni/usrspcni/data");
     static final Path DEFAULT_SHARED_DIR = Path.of("/var/lib/cni/usrspcni/shared");
@@ -64,11 +65,24 @@ record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<P
         AgentCommandLine.Run run = flags instanceof AgentCommandLine.Run r ? r : new AgentCommandLine.Run();
         AgentCommandLine.Doctor doctor = flags instanceof AgentCommandLine.Doctor d ? d
                 : new AgentCommandLine.Doctor();
+        AgentCommandLine.EalArgs ealArgs = flags instanceof AgentCommandLine.EalArgs e ? e
+                : new AgentCommandLine.EalArgs();
+        AgentCommandLine.Placement placement = flags instanceof AgentCommandLine.EalArgs ? ealArgs.placement
+                : doctor.placement;
+        if (placement.cpus != null && parsed.subcommand().hasMatchedOption("--cores")) {
+            throw new ParameterException(sub, "--cores and --cpus both say how many lcores; give one");
+        }
+        EalRequest eal;
+        try {
+            eal = placement.request();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(sub, e.getMessage(), e);
+        }
         boolean sockets = flags instanceof AgentCommandLine.Status status && status.sockets;
         boolean json = doctor.json || flags instanceof AgentCommandLine.Status status && status.json;
         return new AgentOptions(Optional.ofNullable(shared.dataDir), Optional.ofNullable(shared.sharedDir),
                 Optional.ofNullable(shared.podinfo), Map.copyOf(shared.engineOptions), shared.stateDir, shared.logLevel,
                 sub.getCommandName(), run.once, Duration.ofSeconds(run.timeoutSeconds), json,
-                doctor.socketMemMb, doctor.beforeStart, doctor.inMemory, doctor.noHugepages, sockets);
+                eal, ealArgs.vdevsOnly, doctor.beforeStart, doctor.noHugepages, sockets);
     }
 }

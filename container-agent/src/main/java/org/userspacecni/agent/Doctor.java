@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +25,8 @@ import org.userspacecni.spi.VhostMode;
  * command that fixes it: hugepages reserved and free for the DPDK socket memory, a hugetlbfs mount, the
  * shared directory, the data directory or pod annotations file, the stored sockets, and the container's datapath
  * as the container side of the engine its attachments use reports it (left out with {@code --before-start},
- * which an entrypoint runs before it starts its datapath). With {@code --in-memory} a
+ * which an entrypoint runs before it starts its datapath); and where what DPDK asks does not fit the container's
+ * cpuset, hugepage limit or the port's NUMA node ({@link EalPlacement#checks}). With {@code --in-memory} a
  * hugetlbfs mount is not required; with {@code --no-hugepages} (a VPP on ordinary pages) no hugepages are.
  */
 final class Doctor {
@@ -40,20 +40,20 @@ final class Doctor {
     private final Optional<String> engine;
     private final DatapathStatus datapath;
     private final String reach;
-    private final Path proc;
+    private final ContainerResources resources;
 
     /**
      * {@code datapath} is the status of the container's {@code engine}, the one its attachments use (none while
      * nothing is stored and no engine was named); {@code reach} says how the agent is told where it is.
      */
     Doctor(AgentOptions options, AttachmentSource source, Optional<String> engine, DatapathStatus datapath,
-            String reach, Path proc) {
+            String reach, ContainerResources resources) {
         this.options = options;
         this.source = source;
         this.engine = engine;
         this.datapath = datapath;
         this.reach = reach;
-        this.proc = proc;
+        this.resources = resources;
     }
 
     List<Check> run() {
@@ -63,26 +63,27 @@ final class Doctor {
         } else {
             hugepages(checks);
         }
+        checks.addAll(new EalPlacement(resources, options.eal()).checks(!options.noHugepages()));
         storeAndSockets(checks);
         return checks;
     }
 
     private void hugepages(List<Check> checks) {
-        Map<String, Long> meminfo = meminfo();
-        long total = meminfo.getOrDefault("HugePages_Total", 0L);
-        long free = meminfo.getOrDefault("HugePages_Free", 0L);
-        long sizeKb = meminfo.getOrDefault("Hugepagesize", 2048L);
+        long total = resources.hugepagesTotal();
+        long sizeKb = resources.hugepageKb();
+        long socketMemMb = options.eal().socketMemMb();
+        boolean inMemory = options.eal().inMemory();
         checks.add(new Check("hugepages reserved", total > 0, total + " pages of " + sizeKb + " kB",
                 "on the host: echo 1024 > /proc/sys/vm/nr_hugepages (DPDK's EAL fails with \"Cannot get hugepage"
                         + " information\" without them)"));
-        long freeMb = free * sizeKb / 1024;
-        checks.add(new Check("hugepages free for the socket memory", freeMb >= options.socketMemMb(),
-                free + " free pages = " + freeMb + " MB, socket memory " + options.socketMemMb() + " MB",
+        long freeMb = resources.hugepagesFree() * sizeKb / 1024;
+        checks.add(new Check("hugepages free for the socket memory", freeMb >= socketMemMb,
+                resources.hugepagesFree() + " free pages = " + freeMb + " MB, socket memory " + socketMemMb + " MB",
                 "reserve more pages on the host, or lower the DPDK socket memory"));
-        List<String> mounts = hugetlbfsMounts();
-        checks.add(new Check("hugetlbfs mounted", !mounts.isEmpty() || options.inMemory(),
+        List<String> mounts = resources.hugetlbfsMounts();
+        checks.add(new Check("hugetlbfs mounted", !mounts.isEmpty() || inMemory,
                 (mounts.isEmpty() ? "no hugetlbfs mount" : String.join(", ", mounts))
-                        + (options.inMemory() ? " (not needed: DPDK runs --in-memory)" : ""),
+                        + (inMemory ? " (not needed: DPDK runs --in-memory)" : ""),
                 "mount -t hugetlbfs -o pagesize=2M none /dev/hugepages (or run DPDK with --in-memory)"));
     }
 
@@ -172,34 +173,5 @@ final class Doctor {
         boolean ok = Files.isDirectory(dir) && Files.isReadable(dir);
         return new Check(name, ok, dir + (ok ? "" : " is missing or unreadable"),
                 "mount it into the container (-v <host dir>:" + dir + ") or pass its path");
-    }
-
-    private Map<String, Long> meminfo() {
-        Map<String, Long> values = new HashMap<>();
-        for (String line : lines(proc.resolve("meminfo"))) {
-            String[] parts = line.split(":\\s*");
-            if (parts.length == 2 && parts[0].startsWith("Huge")) {
-                try {
-                    values.put(parts[0], Long.parseLong(parts[1].split("\\s+")[0]));
-                } catch (NumberFormatException e) {
-                    // Not a number: not one of the values read here.
-                }
-            }
-        }
-        return values;
-    }
-
-    private List<String> hugetlbfsMounts() {
-        return lines(proc.resolve("mounts")).stream().map(line -> line.split(" "))
-                .filter(fields -> fields.length > 2 && fields[2].equals("hugetlbfs"))
-                .map(fields -> fields[1]).collect(Collectors.toList());
-    }
-
-    private static List<String> lines(Path file) {
-        try {
-            return Files.readAllLines(file);
-        } catch (IOException e) {
-            return List.of();
-        }
     }
 }

@@ -13,10 +13,11 @@ import org.userspacecni.spi.MemifRole;
 import org.userspacecni.spi.VhostMode;
 
 /**
- * The DPDK EAL arguments that attach a DPDK application (testpmd, l3fwd, ...) to the stored attachments
- * directly, without a switch in the container: a virtio-user frontend per vhost-user socket ({@code server=1}
- * when the container end's vhost mode is server), a {@code net_memif} per memif socket. An interface type of
- * another engine is error 2: only its engine knows what the application joins.
+ * The DPDK EAL device arguments that attach a DPDK application (testpmd, l3fwd, ...) to the stored attachments
+ * directly, without a switch in the container (its cores and memory are {@link EalPlacement}'s): a virtio-user
+ * frontend per vhost-user socket ({@code server=1} when the container end's vhost mode is server), a
+ * {@code net_memif} per memif socket. An interface type of another engine is error 2: only its engine knows what
+ * the application joins.
  */
 final class EalArgs {
 

@@ -17,8 +17,9 @@ import picocli.CommandLine.ParameterException;
  * stored attachments to the container's datapath and follows the store ({@code --once}: apply, wait for the
  * links, exit 0 when all are up); {@code status} shows each attachment's link (exit 0 when all are up;
  * {@code --sockets}: whether its socket is there, for containers whose DPDK application is the datapath);
- * {@code eal-args} prints the DPDK arguments for an application that attaches itself; {@code doctor} diagnoses hugepages, directories,
- * sockets and the container's OVS; {@code engines} lists the engines on its class path with
+ * {@code eal-args} prints the DPDK arguments for an application that attaches itself (its cores, memory and
+ * vdevs); {@code doctor} diagnoses hugepages, the cpuset and hugepage limit, directories, sockets and the
+ * container's OVS; {@code engines} lists the engines on its class path with
  * the SPI version each was built for, and which it refuses. All read the attachments
  * from the same place: the config store's files, or the pod's annotations ({@link AttachmentSource}). picocli reads
  * the command line ({@link AgentCommandLine}): help and version on stdout, bad usage exit 2 with the usage on stderr.
@@ -33,6 +34,11 @@ public final class Main {
     }
 
     static int run(List<String> args, AgentConsole out, PrintStream stderr) {
+        return run(args, out, stderr, FilesystemRoot.SYSTEM);
+    }
+
+    /** As {@link #run(List, AgentConsole, PrintStream)}, reading the kernel's files under {@code root}. */
+    static int run(List<String> args, AgentConsole out, PrintStream stderr, FilesystemRoot root) {
         PrintWriter err = new PrintWriter(stderr, true);
         CommandLine commandLine = AgentCommandLine.of(out.writer(), err);
         commandLine.setExecutionStrategy(parsed -> {
@@ -47,7 +53,8 @@ public final class Main {
             AgentOptions options = AgentOptions.of(parsed);
             CniLog log = new CniLog("usrsp-agent", stderr);
             log.configure(options.logLevel(), Optional.empty());
-            AgentComponent agent = DaggerAgentComponent.factory().create(options, log, ProviderLoader.of(Main.class));
+            AgentComponent agent = DaggerAgentComponent.factory().create(options, log, ProviderLoader.of(Main.class),
+                    root);
             try {
                 EngineOptions.asVariables(options.engineOptions(), agent.backends());
             } catch (IllegalArgumentException e) {
@@ -76,7 +83,7 @@ public final class Main {
                     out.println(options.json() ? Doctor.json(checks) : Doctor.text(checks));
                     return Doctor.passed(checks) ? 0 : 1;
                 case "eal-args":
-                    out.println(String.join(" ", EalArgs.of(agent.agent().stored(), agent.agent().sharedDir())));
+                    out.println(String.join(" ", agent.agent().ealArgs(options)));
                     return 0;
                 case "engines":
                     agent.backends().builds().forEach((engine, build) -> out.println(engine + " built "

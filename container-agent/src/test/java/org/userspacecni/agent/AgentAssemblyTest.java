@@ -24,7 +24,7 @@ class AgentAssemblyTest {
         AgentOptions options = AgentOptions.parse(List.of("--data-dir", dir.resolve("data").toString(),
                 "--state-dir", dir.resolve("state").toString(), "run"));
         AgentComponent agent = DaggerAgentComponent.factory().create(options, new CniLog("test", System.err),
-                ProviderLoader.of(AgentAssemblyTest.class));
+                ProviderLoader.of(AgentAssemblyTest.class), FilesystemRoot.SYSTEM);
         assertThat(agent.source().location()).isEqualTo(dir.resolve("data"));
         assertThat(agent.source().podAnnotations()).isEmpty();
         assertThat(agent.backendContext().environment("PATH")).isEqualTo(Optional.ofNullable(System.getenv("PATH")));

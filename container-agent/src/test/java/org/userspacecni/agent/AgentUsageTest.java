@@ -57,7 +57,9 @@ class AgentUsageTest {
     void subcommandHelpShowsItsOwnFlagsAndTheSharedOptions() {
         assertThat(agent("run", "--help").stdout()).contains("--once", "--timeout=SECONDS", "--data-dir=DIR");
         assertThat(agent("doctor", "--help").stdout()).contains("--json", "--socket-mem=MB", "--before-start",
-                "--in-memory", "--no-hugepages");
+                "--in-memory", "--no-hugepages", "--cores=N", "--cpus=LIST", "--numa-node=N");
+        assertThat(agent("eal-args", "--help").stdout()).contains("--vdevs-only", "--cores=N", "--cpus=LIST",
+                "--socket-mem=MB", "--numa-node=N", "$USERSPACE_CNI_NUMA_NODE", "--in-memory", "--data-dir=DIR");
         assertThat(agent("status", "--help").stdout()).contains("--sockets");
     }
 

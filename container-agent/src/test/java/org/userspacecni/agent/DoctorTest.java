@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.core.CniLog;
@@ -13,14 +14,22 @@ import org.userspacecni.spi.DatapathStatus;
 import org.userspacecni.spi.VhostMode;
 
 /**
- * The hugepage checks read the kernel's {@code meminfo} and {@code mounts}. Taking the machine's hugepages
- * away would disturb every DPDK process on it, so these cases give the checks the kernel's files as a host
- * without hugepages would show them; the other cases run against real setups in {@link AgentCommandsIT}.
+ * The hugepage checks read the kernel's {@code meminfo} and {@code mounts}, the cpuset and hugepage limit ones the
+ * container's cgroup. Taking the machine's hugepages away would disturb every DPDK process on it, so these cases
+ * give the checks the kernel's files as a host without hugepages, or a container whose cgroup does not fit, would
+ * show them; the other cases run against real setups in {@link AgentCommandsIT}.
  */
 class DoctorTest {
 
     @TempDir
     Path dir;
+
+    KernelFiles kernel;
+
+    @BeforeEach
+    void kernel() {
+        kernel = new KernelFiles(dir.resolve("root"));
+    }
 
     @Test
     void noHugepagesReservedIsTheSeedsPanicDiagnosedWithItsFix() throws Exception {
@@ -89,6 +98,65 @@ class DoctorTest {
                 + " is missing or unreadable\n      fix: mount a downwardAPI volume");
     }
 
+    @Test
+    void cpusAskedForOutsideTheCpusetAreOneLineWithTheCpusToUse() {
+        kernel.cgroupV2("/", "4-7", "0", "max");
+        String text = Doctor.text(doctor(List.of("--data-dir", dir.toString(), "doctor", "--cpus", "0-1")));
+        assertThat(text).contains("FAIL  cpus in the cpuset: 0-1 outside 4-7 (" + kernel.root().resolve(
+                "sys/fs/cgroup/cpuset.cpus.effective") + ")\n      fix: start DPDK on CPUs of the cpuset: -l 4-5,");
+        assertThat(Doctor.text(doctor(List.of("--data-dir", dir.toString(), "doctor", "--cpus", "5-6"))))
+                .contains("ok    cpus in the cpuset: 5-6 of 4-7");
+    }
+
+    @Test
+    void fewerCpusThanLcoresAreNamedWithHowToGetMore() {
+        kernel.cgroupV1("/kubepods/pod0a1b/c0ffee", "3", "0", KernelFiles.V1_NO_LIMIT);
+        String text = Doctor.text(doctor(List.of("--data-dir", dir.toString(), "doctor")));
+        assertThat(text).contains("ok    cpus in the cpuset: 3 of 3")
+                .contains("FAIL  cpus for the lcores: 2 lcores asked, the cpuset 3 has 1 CPU\n      fix: give the"
+                        + " container 2 CPUs (in Kubernetes: a whole-number CPU request equal to its limit, with the"
+                        + " kubelet's static CPU manager policy), or ask fewer with --cores;");
+        assertThat(Doctor.text(doctor(List.of("--data-dir", dir.toString(), "doctor", "--cores", "1"))))
+                .contains("ok    cpus for the lcores: 1 lcores asked, the cpuset 3 has 1 CPU");
+    }
+
+    @Test
+    void socketMemoryOverTheHugepageLimitIsOneLineWithTheLimitsFile() {
+        kernel.cgroupV2("/", "0-3", "0", "134217728");
+        String text = Doctor.text(doctor(List.of("--data-dir", dir.toString(), "doctor", "--socket-mem", "256")));
+        assertThat(text).contains("FAIL  hugepage limit: socket memory 256 MB, hugepage limit 128 MB ("
+                + kernel.root().resolve("sys/fs/cgroup/hugetlb.2MB.max") + ")\n      fix: raise the container's"
+                + " hugepages to at least 256 MB (in Kubernetes: resources.limits.hugepages-2Mi: 256Mi), or lower"
+                + " --socket-mem");
+        assertThat(Doctor.text(doctor(List.of("--data-dir", dir.toString(), "doctor", "--no-hugepages"))))
+                .as("a VPP on ordinary pages").doesNotContain("hugepage limit");
+    }
+
+    @Test
+    void thePortsNodeOutsideTheCpusetsMemsIsNamed() {
+        kernel.cgroupV2("/", "0-3", "0", "max");
+        String text = Doctor.text(doctor(List.of("--data-dir", dir.toString(), "doctor", "--numa-node", "1")));
+        assertThat(text).contains("FAIL  numa node: the port's NUMA node 1 is not in cpuset.mems 0\n      fix: let"
+                + " the container use node 1's memory (in Kubernetes: the topology manager's single-numa-node"
+                + " policy), or correct --numa-node;").doesNotContain("hugepages on node");
+        assertThat(Doctor.text(doctor(List.of("--data-dir", dir.toString(), "doctor"))))
+                .contains("ok    numa node: the port's NUMA node is not known (--numa-node N or"
+                        + " USERSPACE_CNI_NUMA_NODE): memory from any node (-m)");
+    }
+
+    @Test
+    void tooFewFreeHugepagesOnThePortsNodeAreNamedWithTheCommandThatAddsThem() {
+        kernel.cgroupV2("/", "0-3", "0-1", "max").node(0, 1024).node(1, 100);
+        String text = Doctor.text(doctor(List.of("--data-dir", dir.toString(), "doctor", "--numa-node", "1")));
+        String pages = "/sys/devices/system/node/node1/hugepages/hugepages-2048kB/";
+        assertThat(text).contains("ok    numa node: the port's NUMA node 1 is in cpuset.mems 0-1")
+                .contains("FAIL  hugepages on node 1: 100 free pages of 2048 kB, socket memory 256 MB needs 128\n"
+                        + "      fix: on the host: echo $(( $(cat " + pages + "nr_hugepages) + 28 )) > " + pages
+                        + "nr_hugepages, or lower --socket-mem");
+        assertThat(Doctor.text(doctor(List.of("--data-dir", dir.toString(), "doctor", "--numa-node", "0"))))
+                .contains("ok    hugepages on node 0: 1024 free pages");
+    }
+
     private List<Doctor.Check> doctor(String meminfo, String mounts, String... flags) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("--data-dir", dir.toString(), "--shared-dir",
                 dir.toString(), "doctor"));
@@ -97,12 +165,17 @@ class DoctorTest {
     }
 
     private List<Doctor.Check> doctor(String meminfo, String mounts, List<String> args) throws Exception {
-        Path proc = Files.createDirectories(dir.resolve("proc"));
+        Path proc = Files.createDirectories(kernel.root().resolve("proc"));
         Files.writeString(proc.resolve("meminfo"), meminfo);
         Files.writeString(proc.resolve("mounts"), mounts);
+        return doctor(args);
+    }
+
+    private List<Doctor.Check> doctor(List<String> args) {
         AgentOptions options = AgentOptions.parse(args);
         CniLog log = new CniLog("test", System.err);
         return new Doctor(options, AttachmentSource.of(options, log), Optional.of("ovs-dpdk"),
-                DatapathStatus.unavailable("not started"), "--engine-option ovs-dpdk.ovsdbSocket=...", proc).run();
+                DatapathStatus.unavailable("not started"), "--engine-option ovs-dpdk.ovsdbSocket=...",
+                kernel.read(dir.resolve("podinfo"))).run();
     }
 }

@@ -40,7 +40,8 @@ class InterfaceTypeOfTheEngineTest {
         return new Agent(AttachmentSource.of(options, log), new AppliedAttachments(dir.resolve("agent"), log),
                 BackendRegistry.load(ProviderLoader.of(Agent.class), log),
                 new ProgramContext(Map.of(RecordingBackend.DIR_VARIABLE, dir.resolve("datapath").toString(),
-                        RecordingBackend.IFTYPES_VARIABLE, iftypes), log), Clock.systemUTC());
+                        RecordingBackend.IFTYPES_VARIABLE, iftypes), log), Clock.systemUTC(),
+                FilesystemRoot.SYSTEM);
     }
 
     static ContainerConfig config(String iftype) {

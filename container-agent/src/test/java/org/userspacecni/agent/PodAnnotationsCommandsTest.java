@@ -55,7 +55,7 @@ class PodAnnotationsCommandsTest {
 
     @Test
     void ealArgsPointAtTheSocketsInTheMappedDirectory() {
-        InProcessAgent.Outcome eal = agent("--podinfo", podinfo.file().toString(), "eal-args");
+        InProcessAgent.Outcome eal = agent("--podinfo", podinfo.file().toString(), "eal-args", "--vdevs-only");
         assertThat(eal.exitCode()).as(eal.stderr()).isZero();
         assertThat(eal.stdout().strip()).isEqualTo("--vdev=net_virtio_user0,path=" + mapped.resolve("0123456789ab-net1")
                 + ",server=1,queues=1,queue_size=1024,mac=02:00:00:00:00:01 --vdev=net_virtio_user1,path="
@@ -64,7 +64,8 @@ class PodAnnotationsCommandsTest {
 
     @Test
     void anExplicitSharedDirectoryWinsOverTheMappedOne() {
-        InProcessAgent.Outcome eal = agent("--podinfo", podinfo.file().toString(), "--shared-dir", "/sockets", "eal-args");
+        InProcessAgent.Outcome eal = agent("--podinfo", podinfo.file().toString(), "--shared-dir", "/sockets", "eal-args",
+                "--vdevs-only");
         assertThat(eal.stdout()).contains("path=/sockets/0123456789ab-net1,")
                 .contains("path=/sockets/0123456789ab-net2,");
     }
@@ -84,7 +85,7 @@ class PodAnnotationsCommandsTest {
     @Test
     void withoutTheAnnotationThereIsNothingToAttach() {
         podinfo.project(Optional.empty());
-        InProcessAgent.Outcome eal = agent("--podinfo", podinfo.file().toString(), "eal-args");
+        InProcessAgent.Outcome eal = agent("--podinfo", podinfo.file().toString(), "eal-args", "--vdevs-only");
         assertThat(eal.exitCode()).isZero();
         assertThat(eal.stdout()).isEqualTo("\n");
     }

@@ -77,7 +77,7 @@ class PodAnnotationsFollowedTest {
         return new Agent(AttachmentSource.of(options, log), new AppliedAttachments(dir.resolve("agent"), log),
                 BackendRegistry.load(ProviderLoader.of(Agent.class), log),
                 new ProgramContext(Map.of(RecordingBackend.DIR_VARIABLE, dir.resolve("datapath").toString()), log),
-                Clock.systemUTC());
+                Clock.systemUTC(), FilesystemRoot.SYSTEM);
     }
 
     List<String> journal() {

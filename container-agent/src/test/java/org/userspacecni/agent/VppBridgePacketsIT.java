@@ -91,7 +91,7 @@ class VppBridgePacketsIT {
 
             // The sending pod: testpmd on what eal-args computes, addressing the receiver's MAC.
             AgentProcess.Outcome eal = AgentProcess.run("--data-dir", data.resolve(senderId).toString(),
-                    "--shared-dir", shared.toString(), "eal-args");
+                    "--shared-dir", shared.toString(), "eal-args", "--vdevs-only");
             assertThat(eal.exitCode()).as(eal.stderr()).isZero();
             try (Testpmd testpmd = Testpmd.start(senderNetns, 0, List.of(eal.stdout().strip().split(" ")), "txonly",
                     root.resolve("testpmd.log"), "--eth-peer=0," + containerEnd.mac())) {

@@ -76,7 +76,7 @@ class VppMemifDataPathIT {
             assertThat(hostEnd.linkUp()).as("no peer yet").isFalse();
 
             AgentProcess.Outcome eal = AgentProcess.run("--data-dir", dataDir.toString(), "--shared-dir",
-                    shared.toString(), "eal-args");
+                    shared.toString(), "eal-args", "--vdevs-only");
             assertThat(eal.exitCode()).as(eal.stderr()).isZero();
             String vdev = eal.stdout().strip();
             assertThat(vdev).startsWith("--vdev=net_memif0,role=client,id=0,socket=" + socket

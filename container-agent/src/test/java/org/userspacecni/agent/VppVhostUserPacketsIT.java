@@ -141,7 +141,7 @@ class VppVhostUserPacketsIT {
 
     static String ealArgs(Path dataDir, Path shared) {
         AgentProcess.Outcome eal = AgentProcess.run("--data-dir", dataDir.toString(), "--shared-dir",
-                shared.toString(), "eal-args");
+                shared.toString(), "eal-args", "--vdevs-only");
         assertThat(eal.exitCode()).as(eal.stderr()).isZero();
         return eal.stdout().strip();
     }

@@ -72,7 +72,8 @@ if [ "${USRSP_VARIANT:-ovs}" = vpp ] && [ "${USRSP_VPP_HUGEPAGES:-yes}" = no ]; 
     vpp_ordinary_pages=$'memory {\n  main-heap-page-size 4k\n}\nstatseg {\n  page-size 4k\n}\n'
 fi
 
-if ! usrsp-agent "${agent_args[@]}" doctor --before-start $memory $pages --socket-mem "$socket_mem"; then
+# --cores 1: the switch or the command needs a CPU of the cpuset; how many more is the command's to say.
+if ! usrsp-agent "${agent_args[@]}" doctor --before-start $memory $pages --socket-mem "$socket_mem" --cores 1; then
     log "the checks above failed: fix them and start the container again"
     exit 1
 fi
@@ -150,7 +151,7 @@ EOF
     log "VPP is up; usrsp-agent (pid $agent_pid) applies this container's attachments"
 else
     USRSP_EAL_ARGS="--no-pci --single-file-segments --file-prefix=$file_prefix -m $socket_mem ${memory:-$huge_extra}"
-    USRSP_EAL_ARGS+=" $(usrsp-agent "${agent_args[@]}" eal-args)"
+    USRSP_EAL_ARGS+=" $(usrsp-agent "${agent_args[@]}" eal-args --vdevs-only)"
     export USRSP_EAL_ARGS
     log "USRSP_EAL_ARGS=$USRSP_EAL_ARGS"
 fi
