@@ -258,7 +258,8 @@ final class Agent {
 
     /**
      * The DPDK EAL arguments for an application that attaches itself: the cores and memory that fit the container
-     * ({@link EalPlacement}), unless only the vdevs are asked for, then one vdev per stored attachment.
+     * ({@link EalPlacement}), unless only the vdevs are asked for, then one vdev per stored attachment; with
+     * {@code --app-args} the application's queue counts after them.
      */
     List<String> ealArgs(AgentOptions options) {
         List<String> vdevs = EalArgs.of(stored(), sharedDir());
@@ -267,6 +268,9 @@ final class Agent {
             args.addAll(new EalPlacement(resources(), options.eal()).args());
         }
         args.addAll(vdevs);
+        if (options.appArgs()) {
+            args.addAll(EalArgs.queueArgs(stored()));
+        }
         return args;
     }
 

@@ -100,6 +100,10 @@ final class AgentCommandLine {
         @Option(names = "--vdevs-only", description = "only the --vdev arguments, as before the core and memory ones"
                 + " (for a caller that gives its own -l, -m and --file-prefix)")
         boolean vdevsOnly;
+
+        @Option(names = "--app-args", description = "also the application's queue arguments after the EAL's:"
+                + " -- --rxq=N --txq=N, N the most queues an attachment has (for testpmd and applications like it)")
+        boolean appArgs;
     }
 
     @Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = Version.class,

@@ -22,7 +22,7 @@ import picocli.CommandLine.ParseResult;
  */
 record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<Path> podinfo,
         Map<String, String> engineOptions, Path stateDir, LogLevel logLevel, String command, boolean once, Duration timeout, boolean json,
-        EalRequest eal, boolean vdevsOnly, boolean beforeStart, boolean noHugepages, boolean sockets) {
+        EalRequest eal, boolean vdevsOnly, boolean appArgs, boolean beforeStart, boolean noHugepages, boolean sockets) {
 
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/cni/usrspcni/data");
     static final Path DEFAULT_SHARED_DIR = Path.of("/var/lib/cni/usrspcni/shared");
@@ -83,6 +83,6 @@ record AgentOptions(Optional<Path> dataDir, Optional<Path> sharedDir, Optional<P
         return new AgentOptions(Optional.ofNullable(shared.dataDir), Optional.ofNullable(shared.sharedDir),
                 Optional.ofNullable(shared.podinfo), Map.copyOf(shared.engineOptions), shared.stateDir, shared.logLevel,
                 sub.getCommandName(), run.once, Duration.ofSeconds(run.timeoutSeconds), json,
-                eal, ealArgs.vdevsOnly, doctor.beforeStart, doctor.noHugepages, sockets);
+                eal, ealArgs.vdevsOnly, ealArgs.appArgs, doctor.beforeStart, doctor.noHugepages, sockets);
     }
 }

@@ -10,6 +10,7 @@ import org.userspacecni.spi.ErrorCode;
 import org.userspacecni.spi.MemifConfig;
 import org.userspacecni.spi.MemifMode;
 import org.userspacecni.spi.MemifRole;
+import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostMode;
 
 /**
@@ -32,7 +33,7 @@ final class EalArgs {
             if (InterfaceType.VHOSTUSER.equals(config.config().iftype())) {
                 boolean server = config.config().vhost().modeOrDefault() == VhostMode.SERVER;
                 args.add("--vdev=net_virtio_user" + index + ",path=" + socket + ",server=" + (server ? 1 : 0)
-                        + ",queues=1,queue_size=1024,mac=" + config.mac());
+                        + ",queues=" + config.config().vhost().queuePairs() + ",queue_size=1024,mac=" + config.mac());
             } else if (InterfaceType.MEMIF.equals(config.config().iftype())) {
                 args.add(memif(index, config, socket));
             } else {
@@ -43,6 +44,22 @@ final class EalArgs {
             index++;
         }
         return args;
+    }
+
+    /**
+     * The application's own arguments for the queues (testpmd's {@code --rxq}/{@code --txq}, which l3fwd-like
+     * applications share): as many as the attachment with the most has, so that every queue is polled.
+     */
+    static List<String> queueArgs(List<ContainerConfig> configs) {
+        int queues = configs.stream().mapToInt(EalArgs::queues).max().orElse(1);
+        return List.of("--", "--rxq=" + queues, "--txq=" + queues);
+    }
+
+    /** The queue pairs of an attachment: vhost-user's, or memif's per direction. */
+    private static int queues(ContainerConfig config) {
+        Side side = config.config();
+        return InterfaceType.MEMIF.equals(side.iftype()) ? side.memif().queues().orElse(1)
+                : side.vhost().queuePairs();
     }
 
     /**

@@ -17,7 +17,10 @@ import org.userspacecni.spi.MemifRole;
 import org.userspacecni.spi.Side;
 import org.userspacecni.spi.VhostConfig;
 
-/** The DPDK arguments for memif attachments: a socket file, the role, and the ring both ends share. */
+/**
+ * The DPDK arguments for memif attachments (a socket file, the role, and the ring both ends share) and vhost-user
+ * ones (the frontend's queue pairs), and the application's queue arguments that match them.
+ */
 class EalArgsTest {
 
     static ContainerConfig memif(MemifConfig memif) {
@@ -50,5 +53,20 @@ class EalArgsTest {
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         assertThatThrownBy(() -> EalArgs.of(List.of(memif(ip)), Path.of("/shared")))
                 .hasMessageContaining("only memif mode ethernet, not ip");
+    }
+
+    @Test
+    void aVhostUserFrontendAsksForTheQueuePairsAndTheApplicationPollsAsMany() {
+        Side side = new Side("ovs-dpdk", InterfaceType.VHOSTUSER, Optional.empty(), new VhostConfig(Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.of(4)), MemifConfig.EMPTY, BridgeConfig.EMPTY, Map.of());
+        ContainerConfig vhost = new ContainerConfig(ContainerConfig.SCHEMA_VERSION, "c0ffee0123456789", "net2",
+                "vhost-net", side, Map.of(), "c0ffee012345-net2", "02:00:00:00:00:02", Optional.empty(),
+                Optional.empty());
+        MemifConfig twoQueues = new MemifConfig(Optional.of(MemifRole.SLAVE), MemifMode.ETHERNET, Optional.empty(),
+                Optional.of(2), Optional.empty(), Optional.empty(), Optional.empty());
+        assertThat(EalArgs.of(List.of(vhost), Path.of("/shared")).get(0)).contains(",queues=4,");
+        assertThat(EalArgs.queueArgs(List.of(memif(twoQueues), vhost))).containsExactly("--", "--rxq=4", "--txq=4");
+        assertThat(EalArgs.queueArgs(List.of(memif(twoQueues)))).containsExactly("--", "--rxq=2", "--txq=2");
+        assertThat(EalArgs.queueArgs(List.of())).containsExactly("--", "--rxq=1", "--txq=1");
     }
 }

@@ -168,6 +168,8 @@ public final class ConfigurationReference {
             return "string";
         } else if (type == Integer.class || type == int.class) {
             return "integer";
+        } else if (type == Boolean.class || type == boolean.class) {
+            return "boolean";
         } else if (type.isRecord() || Map.class.isAssignableFrom(type)) {
             return "object";
         } else if (type == List.class) {

@@ -43,7 +43,8 @@ final class ContainerConfigs {
             socketFile = Optional.of(name);
         }
         Side end = host.containerEnd(attachment.network());
-        VhostConfig vhost = new VhostConfig(end.vhost().mode(), end.vhost().group(), socketFile);
+        VhostConfig vhost = new VhostConfig(end.vhost().mode(), end.vhost().group(), socketFile,
+                end.vhost().queues());
         MemifConfig ring = end.memif();
         MemifConfig memif = new MemifConfig(ring.role(), ring.mode(), socketFile, ring.queues(), ring.ringSize(),
                 ring.bufferSize(), ring.secret());

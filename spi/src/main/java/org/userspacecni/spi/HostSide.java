@@ -101,7 +101,8 @@ public interface HostSide {
         Optional<Side> section = network.container();
         Side given = section.orElse(host);
         VhostMode mode = section.flatMap(s -> s.vhost().mode()).orElse(host.vhost().modeOrDefault().opposite());
-        VhostConfig vhost = new VhostConfig(Optional.of(mode), given.vhost().group(), Optional.empty());
+        VhostConfig vhost = new VhostConfig(Optional.of(mode), given.vhost().group(), Optional.empty(),
+                given.vhost().queues().or(() -> host.vhost().queues()));
         Optional<MemifRole> role = section.flatMap(s -> s.memif().role())
                 .or(() -> host.memif().role().map(MemifRole::opposite))
                 .or(() -> InterfaceType.MEMIF.equals(given.iftype()) ? Optional.of(MemifConfig.DEFAULT_ROLE.opposite())

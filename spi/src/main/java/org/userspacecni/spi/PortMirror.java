@@ -13,7 +13,7 @@ import java.util.Optional;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PortMirror(
         @ConfigDoc(value = "The mirror's name on the bridge.", defaultValue = "required",
-                allowed = "1 to {MAX_NAME_LENGTH} characters")
+                allowed = "1 to {MAX_NAME_LENGTH} printable ASCII characters, no spaces")
         String name,
         @ConfigDoc(value = "Copies what the pod sends into the mirror.", defaultValue = "`true` for a producer")
         Optional<Boolean> ingress,

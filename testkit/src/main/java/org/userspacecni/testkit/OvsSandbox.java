@@ -184,6 +184,14 @@ public final class OvsSandbox implements AutoCloseable {
         return run(command);
     }
 
+    /** Runs ovs-appctl against this sandbox's ovs-vswitchd and returns its stdout; fails the test if it fails. */
+    public String appctl(String... args) {
+        List<String> command = new ArrayList<>(List.of("ovs-appctl", "-t", dir.resolve("ovs-vswitchd.ctl")
+                .toString()));
+        command.addAll(List.of(args));
+        return run(command);
+    }
+
     @Override
     public void close() {
         if (vswitchdFrozen) {

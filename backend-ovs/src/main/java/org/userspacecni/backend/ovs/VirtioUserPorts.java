@@ -31,10 +31,9 @@ final class VirtioUserPorts implements ContainerSide {
 
     static final String DEFAULT_BRIDGE = "br0";
 
-    static final int DEFAULT_QUEUES = 1;
     static final EngineOption QUEUES = new EngineOption("queues", Set.of(EngineOption.Section.CONTAINER),
-            Optional.empty(), String.valueOf(DEFAULT_QUEUES), "a positive number",
-            "Queue pairs of the container's virtio-user frontend.");
+            Optional.empty(), "`vhost.queues`", "a positive number",
+            "Queue pairs of the container's virtio-user frontend, where they differ from `vhost.queues`.");
 
     static final int DEFAULT_QUEUE_SIZE = 1024;
     static final EngineOption QUEUE_SIZE = new EngineOption("queueSize", Set.of(EngineOption.Section.CONTAINER),
@@ -137,7 +136,7 @@ final class VirtioUserPorts implements ContainerSide {
     /** The virtio-user frontend's device arguments; the vdev name is unique in this OVS per interface. */
     String devargs(ContainerConfig config, Path socket, boolean server) {
         String device = "net_virtio_user_" + config.ifName().replaceAll("[^A-Za-z0-9]", "_");
-        int queues = number(config, QUEUES, DEFAULT_QUEUES);
+        int queues = number(config, QUEUES, config.config().vhost().queuePairs());
         int queueSize = number(config, QUEUE_SIZE, DEFAULT_QUEUE_SIZE);
         return device + ",path=" + socket + ",server=" + (server ? 1 : 0) + ",queues=" + queues + ",queue_size="
                 + queueSize + ",mac=" + config.mac();

@@ -235,6 +235,7 @@ public final class NetConfReader {
         Optional<VhostMode> mode = null;
         Optional<String> group = null;
         Optional<String> socketfile = null;
+        Optional<Integer> queues = null;
         for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
             Map.Entry<String, JsonNode> field = fields.next();
             String key = key(path, field.getKey());
@@ -243,12 +244,13 @@ public final class NetConfReader {
                 case "mode" -> mode = Optional.ofNullable(constant(value, key, VhostMode.class));
                 case "group" -> group = optionalString(value, key);
                 case "socketfile" -> socketfile = optionalString(value, key);
+                case "queues" -> queues = optionalInteger(value, key);
                 default -> {
                 }
             }
         }
         try {
-            return new VhostConfig(mode, group, socketfile);
+            return new VhostConfig(mode, group, socketfile, queues);
         } catch (CniException e) {
             throw refused(path, e);
         }
@@ -467,7 +469,8 @@ public final class NetConfReader {
     }
 
     private static Optional<Boolean> optionalBoolean(JsonNode value, String key) {
-        if (value.isNull()) {
+        if (value.isNull() || value.isTextual() && blank(value.textValue())) {
+            // As for a number: binding takes a string of nothing but white space for no value.
             return Optional.empty();
         }
         if (!value.isBoolean()) {

@@ -120,6 +120,7 @@ public final class SpiTrees {
         put(node, "mode", vhost.mode());
         put(node, "group", vhost.group());
         put(node, "socketfile", vhost.socketfile());
+        put(node, "queues", vhost.queues());
         return node;
     }
 

@@ -46,7 +46,7 @@ class NetConfReaderTest {
                     "kubeconfig", "logFile", "logLevel", "mtu"),
             "side", List.of("engine", "iftype", "netType", "vhost", "memif", "bridge", "policing", "mirrors",
                     "options"),
-            "vhost", List.of("mode", "group", "socketfile"),
+            "vhost", List.of("mode", "group", "socketfile", "queues"),
             "memif", List.of("role", "mode", "socketfile", "queues", "ringSize", "bufferSize", "secret"),
             "bridge", List.of("bridgeName", "bridgeId", "vlanId", "vlan", "trunk", "vlanMode"),
             "policing", List.of("rate", "burst"),
@@ -56,7 +56,7 @@ class NetConfReaderTest {
             {"cniVersion":"1.1.0","name":"full","type":"userspace","mtu":9000,"sharedDir":"/run/s","dataDir":"/run/d",
              "kubeconfig":"/etc/k","logFile":"/var/log/u.log","logLevel":"debug",
              "host":{"engine":"vpp","iftype":"memif","netType":"bridge",
-                     "vhost":{"mode":"server","group":"kvm","socketfile":"v.sock"},
+                     "vhost":{"mode":"server","group":"kvm","socketfile":"v.sock","queues":2},
                      "memif":{"role":"master","mode":"ip","socketfile":"m.sock","queues":2,"ringSize":1024,
                               "bufferSize":2048,"secret":"s3cret"},
                      "bridge":{"bridgeName":"4","bridgeId":4,"vlanId":100,"vlan":100,
@@ -164,7 +164,8 @@ class NetConfReaderTest {
                 "{\"rate\":1}", "{\"rate\":0}", "{\"burst\":1}", "{\"rate\":\"1\"}", "[{\"name\":\"m\"}]",
                 "[{\"name\":\"m\",\"consumer\":\"true\"}]", "[{\"name\":\"m\",\"ingress\":false,\"egress\":false}]",
                 "[{\"name\":\"m\"},{\"name\":\"m\",\"consumer\":true}]", "[{\"name\":\"a b\"}]", "[{}]",
-                "[{\"name\":\"m\",\"consumer\":true,\"egress\":true}]", "[{\"name\":\"m\",\"ingress\":1}]"}) {
+                "[{\"name\":\"m\",\"consumer\":true,\"egress\":true}]", "[{\"name\":\"m\",\"ingress\":1}]",
+                "[{\"name\":\"m\",\"ingress\":\" \"}]", "[{\"name\":\"m\",\"consumer\":\"true\"}]"}) {
             values.add(tree(tree));
         }
         return values;

@@ -184,7 +184,7 @@ class StoredFormatTest {
             {"cniVersion":"1.1.0","name":"full","type":"userspace","mtu":9000,"sharedDir":"/run/s","dataDir":"/d",
              "kubeconfig":"/etc/k","logFile":"/var/log/u.log","logLevel":"debug",
              "host":{"engine":"vpp","iftype":"memif","netType":"bridge",
-                     "vhost":{"mode":"server","group":"kvm","socketfile":"v.sock"},
+                     "vhost":{"mode":"server","group":"kvm","socketfile":"v.sock","queues":2},
                      "memif":{"role":"master","mode":"inject-punt","socketfile":"m.sock","queues":2,"ringSize":1024,
                               "bufferSize":2048,"secret":"s3cret"},
                      "bridge":{"bridgeName":"4","bridgeId":4,"vlanId":100,"vlan":100,"trunk":[{"id":10},{"minID":20,"maxID":29}],
