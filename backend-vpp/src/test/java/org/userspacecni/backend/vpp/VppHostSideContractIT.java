@@ -31,7 +31,11 @@ class VppHostSideContractIT extends HostSideContract {
             @Override
             public Set<String> refusedHostSections() {
                 return Set.of(section("\"netType\":\"bridge\",\"bridge\":{\"bridgeName\":\"br7\"}"),
-                        section("\"netType\":\"bridge\",\"bridge\":{\"bridgeName\":\"0\"}"));
+                        section("\"netType\":\"bridge\",\"bridge\":{\"bridgeName\":\"0\"}"),
+                        // SPI 2.2's fields this engine does not implement: refused, not ignored.
+                        section("\"policing\":{\"rate\":1000}"),
+                        section("\"mirrors\":[{\"name\":\"tap\"}]"),
+                        section("\"bridge\":{\"trunk\":[{\"id\":10}]}"));
             }
 
             private String section(String more) {

@@ -185,8 +185,14 @@ final class TapForwarders implements HostSide {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "vhost-tap: the forwarder is the vhost-user"
                     + " server, so host.vhost.mode must be server (or absent), not client");
         }
-        if (host.bridge().vlanId().isPresent()) {
-            throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "vhost-tap: host.bridge.vlanId is not supported");
+        if (host.bridge().portVlan().isPresent() || !host.bridge().trunk().isEmpty()
+                || host.bridge().vlanMode().isPresent()) {
+            throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "vhost-tap: host.bridge's VLANs (vlan, vlanId, trunk,"
+                    + " vlanMode) are not supported");
+        }
+        if (host.policing().isPresent() || !host.mirrors().isEmpty()) {
+            throw new CniException(ErrorCode.UNSUPPORTED_FIELD, "vhost-tap: host.policing and host.mirrors are not"
+                    + " supported");
         }
         Forwarder forwarder = Forwarder.of(attachment, HostSettings.of(host, context));
         List<Path> sockets = host.vhost().socketfile().isPresent() ? List.of(forwarder.socket())

@@ -51,6 +51,8 @@ class VhostTapHostSideContractIT extends HostSideContract {
                     Engine.hostSection(hugepages.dir(), state, ",\"bridge\":{\"bridgeName\":\"" + bridge
                             + "\",\"vlanId\":7}"),
                     Engine.hostSection(hugepages.dir(), state, ",\"vhost\":{\"socketfile\":\"a,iface=b\"}"),
+                    Engine.hostSection(hugepages.dir(), state, ",\"policing\":{\"rate\":1000}"),
+                    Engine.hostSection(hugepages.dir(), state, ",\"mirrors\":[{\"name\":\"tap\"}]"),
                     Engine.hostSection(hugepages.dir(), state, "").replace("\"iftype\":\"vhostuser\"",
                             "\"iftype\":\"memif\""),
                     Engine.hostSection(hugepages.dir(), state, "").replace(hugepages.dir().toString(), "huge"),
