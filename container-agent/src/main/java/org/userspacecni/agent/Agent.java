@@ -265,7 +265,7 @@ final class Agent {
         List<String> vdevs = EalArgs.of(stored(), sharedDir());
         List<String> args = new ArrayList<>();
         if (!options.vdevsOnly()) {
-            args.addAll(new EalPlacement(resources(), options.eal()).args());
+            args.addAll(new EalPlacement(resources(), options.eal().withRecordedNode(stored())).args());
         }
         args.addAll(vdevs);
         if (options.appArgs()) {

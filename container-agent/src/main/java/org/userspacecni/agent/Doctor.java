@@ -63,9 +63,19 @@ final class Doctor {
         } else {
             hugepages(checks);
         }
-        checks.addAll(new EalPlacement(resources, options.eal()).checks(!options.noHugepages()));
+        checks.addAll(new EalPlacement(resources, options.eal().withRecordedNode(readable()))
+                .checks(!options.noHugepages()));
         storeAndSockets(checks);
         return checks;
+    }
+
+    /** The stored attachments, none where the store cannot be read (its own check says why). */
+    private List<ContainerConfig> readable() {
+        try {
+            return source.store().list();
+        } catch (CniException e) {
+            return List.of();
+        }
     }
 
     private void hugepages(List<Check> checks) {

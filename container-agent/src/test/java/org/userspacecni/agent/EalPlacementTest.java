@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.userspacecni.spi.CniException;
+import org.userspacecni.spi.ContainerConfig;
+import org.userspacecni.spi.MemifConfig;
 
 /**
  * The EAL core and memory arguments fit the container: cores of its cpuset, socket memory on the port's NUMA
@@ -39,6 +42,22 @@ class EalPlacementTest {
     void byDefaultTwoCoresOfTheCpusetAndMemoryFromAnyNode() {
         kernel.cgroupV2("/", "4-7", "0-1", "max");
         assertThat(args(EalRequest.defaults())).isEqualTo("-l 4-5 -m 256 --file-prefix=usrsp-pod-a");
+    }
+
+    @Test
+    void theNodeTheHostRecordedServesWhereNoneIsGivenAndAGivenOneWins() {
+        kernel.cgroupV2("/", "4-7", "0-1", "max");
+        List<ContainerConfig> stored = List.of(EalArgsTest.memif(MemifConfig.EMPTY), recorded(1));
+        assertThat(args(EalRequest.defaults().withRecordedNode(stored))).contains("--socket-mem=0,256 ");
+        assertThat(args(request(2, 256, 0).withRecordedNode(stored))).contains("--socket-mem=256 ");
+        assertThat(args(EalRequest.defaults().withRecordedNode(List.of()))).contains("-m 256 ");
+    }
+
+    private static ContainerConfig recorded(int node) {
+        ContainerConfig config = EalArgsTest.memif(MemifConfig.EMPTY);
+        return new ContainerConfig(config.schemaVersion(), config.containerId(), "net2", config.name(),
+                config.config(), config.ipResult(), config.socket(), config.mac(), config.mtu(), config.vlan(),
+                Optional.of(node));
     }
 
     @Test

@@ -22,7 +22,8 @@ import org.userspacecni.testkit.Testpmd;
  * Several queues end to end on a private OVS-DPDK: the plugin ADDs a vhost-user port with {@code vhost.queues: 2},
  * {@code usrsp-agent eal-args --app-args} gives the pod's DPDK application a two-queue virtio-user frontend and the
  * matching {@code --rxq}/{@code --txq}, and testpmd on exactly those arguments sends on both queues: OVS receives
- * packets on each of the port's two queues (its per-queue counters of the vhost-user port).
+ * packets on each of the port's two queues (its per-queue counters of the vhost-user port). The NUMA node of OVS's
+ * DPDK memory, which the plugin records, is where {@code eal-args} puts the application's memory.
  */
 class OvsMultiQueueIT {
 
@@ -57,6 +58,11 @@ class OvsMultiQueueIT {
             int dashes = words.indexOf("--");
             assertThat(words.subList(dashes, words.size())).containsExactly("--", "--rxq=2", "--txq=2");
             assertThat(words.get(0)).contains(",queues=2,");
+            // The sandbox's OVS has DPDK memory on node 0 alone: the plugin records it, eal-args takes memory there.
+            AgentProcess.Outcome placed = AgentProcess.run("--data-dir", root.resolve("data").resolve(containerId)
+                    .toString(), "--shared-dir", shared.toString(), "eal-args");
+            assertThat(placed.exitCode()).as(placed.stderr()).isZero();
+            assertThat(placed.stdout()).contains("--socket-mem=" + EalRequest.DEFAULT_SOCKET_MEM_MB + " ");
 
             try (Testpmd sender = Testpmd.start(netns, 0, words.subList(0, dashes), "txonly",
                     root.resolve("testpmd.log"), words.subList(dashes + 1, words.size()).toArray(String[]::new))) {

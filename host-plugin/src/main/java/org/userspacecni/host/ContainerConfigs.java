@@ -56,6 +56,6 @@ final class ContainerConfigs {
         return new ContainerConfig(ContainerConfig.SCHEMA_VERSION, attachment.id().containerId(),
                 attachment.id().ifName(), attachment.network().name(), container, ipResult,
                 socketFile.orElse(""), port.mac().orElse(attachment.mac()), port.mtu(),
-                attachment.host().bridge().portVlan());
+                attachment.host().bridge().portVlan(), port.numaNode());
     }
 }

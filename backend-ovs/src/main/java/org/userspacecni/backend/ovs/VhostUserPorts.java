@@ -110,7 +110,8 @@ final class VhostUserPorts implements HostSide {
                 // ovs-vswitchd reports 0 until a frontend connects; the MTU asked for is the better answer then.
                 Optional<Integer> mtu = Ovsdb.setOf(iface.path("mtu")).stream().map(JsonNode::asInt)
                         .filter(value -> value > 0).findFirst().or(plan::mtu);
-                return new HostPort(plan.name(), plan.socketPath().toString(), Optional.of(attachment.mac()), mtu);
+                return new HostPort(plan.name(), plan.socketPath().toString(), Optional.of(attachment.mac()), mtu,
+                        Map.of(), socketMemoryNode(ovs));
             } catch (RuntimeException e) {
                 try {
                     remove(ovs, attachment.sockets(), ownPorts(ovs, attachment.id(),
@@ -123,6 +124,28 @@ final class VhostUserPorts implements HostSide {
         } catch (OvsdbTransactionException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot create port " + plan.name(), e);
         }
+    }
+
+    /**
+     * The NUMA node of OVS's DPDK memory, where its configuration names one: the only node
+     * {@code other_config:dpdk-socket-mem} gives memory to. OVS polls a vhost-user port from a PMD thread on the node
+     * of the frontend's memory if it has one there, so a container that takes its memory on this node is polled
+     * without crossing nodes. Where several nodes have memory, or none is configured, it is not known.
+     */
+    private static Optional<Integer> socketMemoryNode(OvsSwitch ovs) {
+        String[] perNode = Ovsdb.mapOf(ovs.system("other_config").path("other_config"))
+                .getOrDefault("dpdk-socket-mem", "").split(",");
+        List<Integer> nodes = new ArrayList<>();
+        for (int node = 0; node < perNode.length; node++) {
+            try {
+                if (Integer.parseInt(perNode[node].strip()) > 0) {
+                    nodes.add(node);
+                }
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+        return nodes.size() == 1 ? Optional.of(nodes.get(0)) : Optional.empty();
     }
 
     @Override

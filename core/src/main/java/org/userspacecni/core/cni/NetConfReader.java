@@ -75,6 +75,7 @@ public final class NetConfReader {
         String mac = null;
         Optional<Integer> mtu = null;
         Optional<Integer> vlan = null;
+        Optional<Integer> numaNode = null;
         for (Iterator<Map.Entry<String, JsonNode>> fields = document.fields(); fields.hasNext();) {
             Map.Entry<String, JsonNode> field = fields.next();
             String key = field.getKey();
@@ -90,6 +91,7 @@ public final class NetConfReader {
                 case "mac" -> mac = string(value, key);
                 case "mtu" -> mtu = optionalInteger(value, key);
                 case "vlan" -> vlan = optionalInteger(value, key);
+                case "numaNode" -> numaNode = optionalInteger(value, key);
                 default -> {
                 }
             }
@@ -100,7 +102,7 @@ public final class NetConfReader {
         }
         try {
             return new ContainerConfig(schemaVersion, containerId, ifName, name, config, ipResult, socket, mac, mtu,
-                    vlan);
+                    vlan, numaNode);
         } catch (CniException e) {
             throw refused("", e);
         }
@@ -116,6 +118,7 @@ public final class NetConfReader {
         Optional<String> mac = null;
         Optional<Integer> mtu = null;
         Map<String, String> notes = null;
+        Optional<Integer> numaNode = null;
         for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
             Map.Entry<String, JsonNode> field = fields.next();
             String key = field.getKey();
@@ -126,11 +129,12 @@ public final class NetConfReader {
                 case "mac" -> mac = optionalString(value, key);
                 case "mtu" -> mtu = optionalInteger(value, key);
                 case "notes" -> notes = strings(value, key);
+                case "numaNode" -> numaNode = optionalInteger(value, key);
                 default -> {
                 }
             }
         }
-        return new HostPort(name, socketPath, mac, mtu, notes);
+        return new HostPort(name, socketPath, mac, mtu, notes, numaNode);
     }
 
     private static NetConf netConfOf(ObjectNode config) {

@@ -102,6 +102,7 @@ public final class SpiTrees {
         node.put("mac", config.mac());
         put(node, "mtu", config.mtu());
         put(node, "vlan", config.vlan());
+        put(node, "numaNode", config.numaNode());
         return node;
     }
 
@@ -112,6 +113,7 @@ public final class SpiTrees {
         put(node, "mac", port.mac());
         put(node, "mtu", port.mtu());
         node.set("notes", value(port.notes()));
+        put(node, "numaNode", port.numaNode());
         return node;
     }
 

@@ -233,6 +233,8 @@ class StoredFormatTest {
         }
         configs.add(new ContainerConfig(ContainerConfig.SCHEMA_VERSION, "c", "eth0", conf.name(), conf.host(),
                 Map.of(), "", "", Optional.empty(), Optional.empty()));
+        configs.add(new ContainerConfig(ContainerConfig.SCHEMA_VERSION, "c", "eth1", conf.name(), conf.host(),
+                Map.of(), "c/eth1", "02:00:00:00:00:02", Optional.empty(), Optional.empty(), Optional.of(1)));
         return configs;
     }
 
@@ -240,7 +242,8 @@ class StoredFormatTest {
         return List.of(new HostPort("c0ffee-net1", "/s/c0ffee-net1", Optional.of("02:00:00:00:00:01"),
                         Optional.of(1500), Map.of("made", "bridge", "queue", "2")),
                 new HostPort("p", "", Optional.empty(), Optional.empty()),
-                new HostPort("p", "/x", Optional.empty(), Optional.of(9000), Map.of("a", "")));
+                new HostPort("p", "/x", Optional.empty(), Optional.of(9000), Map.of("a", "")),
+                new HostPort("q", "/y", Optional.empty(), Optional.empty(), Map.of(), Optional.of(0)));
     }
 
     private static String text(byte[] bytes) {
