@@ -11,8 +11,9 @@ import java.util.Optional;
  * {@code name}, the container end's {@code config} with roles and modes already flipped from the host end,
  * the IPAM result as {@code ipResult}); added are what the container needs: the socket's path relative to
  * the shared directory (the agent joins it with wherever that directory is mounted; empty for an interface
- * type without a socket), the interface's MAC,
- * MTU and VLAN, and the NUMA node the host's switch serves the port from, where it is known (since SPI 2.2). {@code schemaVersion} says which shape this is; a reader refuses one it does not know.
+ * type without a socket), the interface's MAC, MTU and VLAN, and the NUMA node the host's switch serves the port
+ * from, where it is known (since SPI 2.2). {@code schemaVersion} says which shape this is; a reader refuses one it
+ * does not know.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ContainerConfig(
