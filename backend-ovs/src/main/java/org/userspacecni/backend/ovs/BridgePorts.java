@@ -2,7 +2,6 @@ package org.userspacecni.backend.ovs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -38,7 +37,6 @@ final class BridgePorts {
         }
     }
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /**
      * How often a change is tried when concurrent writers keep changing the rows it depends on; every round
      * lets at least one of them through, so this bounds the writers that can race on one bridge.
@@ -208,12 +206,8 @@ final class BridgePorts {
         JsonNode[] ports = bridge.ports().stream().map(Ovsdb::uuid).toArray(JsonNode[]::new);
         ObjectNode expected = Ovsdb.row();
         expected.set("ports", Ovsdb.set(ports));
-        ObjectNode wait = NODES.objectNode().put("op", "wait").put("table", "Bridge").put("timeout", 0)
-                .put("until", "==");
-        wait.set("where", Ovsdb.where("_uuid", "==", Ovsdb.uuid(bridge.uuid())));
-        wait.set("columns", NODES.arrayNode().add("ports"));
-        wait.set("rows", NODES.arrayNode().add(expected));
-        return wait;
+        return Ovsdb.waitUntilEqual("Bridge", Ovsdb.where("_uuid", "==", Ovsdb.uuid(bridge.uuid())),
+                List.of("ports"), List.of(expected));
     }
 
 }

@@ -100,19 +100,21 @@ final class OvsSwitch implements AutoCloseable {
 
     /** The Interface row named {@code name}, with what ovs-vswitchd reports about it. */
     Optional<JsonNode> interfaceRow(String name) {
-        ArrayNode result = transact(List.of(Ovsdb.select("Interface", Ovsdb.where("name", "==", name),
-                "name", "type", "options", "error", "ofport", "mtu", "mtu_request", "mac_in_use", "link_state",
-                "status", "external_ids", "statistics", "ingress_policing_rate", "ingress_policing_burst")));
-        return result.get(0).path("rows").size() == 0 ? Optional.empty()
-                : Optional.of(result.get(0).path("rows").get(0));
+        return named("Interface", name, "name", "type", "options", "error", "ofport", "mtu", "mtu_request",
+                "mac_in_use", "link_state", "status", "external_ids", "statistics", "ingress_policing_rate",
+                "ingress_policing_burst");
     }
 
     /** The VLAN columns of the Port row named {@code name}: {@code tag}, {@code trunks}, {@code vlan_mode}. */
     Optional<JsonNode> portVlans(String name) {
-        ArrayNode result = transact(List.of(Ovsdb.select("Port", Ovsdb.where("name", "==", name), "tag", "trunks",
-                "vlan_mode")));
-        return result.get(0).path("rows").size() == 0 ? Optional.empty()
-                : Optional.of(result.get(0).path("rows").get(0));
+        return named("Port", name, "tag", "trunks", "vlan_mode");
+    }
+
+    /** The {@code columns} of the row of {@code table} named {@code name}, if there is one. */
+    private Optional<JsonNode> named(String table, String name, String... columns) {
+        JsonNode rows = transact(List.of(Ovsdb.select(table, Ovsdb.where("name", "==", name), columns))).get(0)
+                .path("rows");
+        return rows.size() == 0 ? Optional.empty() : Optional.of(rows.get(0));
     }
 
     /** The Open_vSwitch row's columns. */

@@ -75,6 +75,24 @@ final class Ovsdb {
                 .set("mutations", mutation);
     }
 
+    static ObjectNode update(String table, ArrayNode where, ObjectNode row) {
+        return NODES.objectNode().put("op", "update").put("table", table).<ObjectNode>set("where", where)
+                .set("row", row);
+    }
+
+    /**
+     * A {@code wait} that lets the transaction go on only if the rows {@code where} selects hold, in {@code columns},
+     * exactly {@code rows} now (RFC 7047 5.2.6 with timeout 0): the guard against what changed since it was read.
+     */
+    static ObjectNode waitUntilEqual(String table, ArrayNode where, List<String> columns, List<ObjectNode> rows) {
+        ArrayNode names = NODES.arrayNode();
+        columns.forEach(names::add);
+        ArrayNode expected = NODES.arrayNode();
+        rows.forEach(expected::add);
+        return NODES.objectNode().put("op", "wait").put("table", table).put("timeout", 0).put("until", "==")
+                .<ObjectNode>set("where", where).<ObjectNode>set("columns", names).set("rows", expected);
+    }
+
     static ObjectNode row() {
         return NODES.objectNode();
     }

@@ -2,7 +2,6 @@ package org.userspacecni.backend.ovs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -24,7 +23,6 @@ import org.userspacecni.spi.PortMirror;
  */
 final class PortMirrors {
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** Rounds against concurrent writers, as {@link BridgePorts} takes them. */
     private static final int ATTEMPTS = 32;
 
@@ -57,9 +55,10 @@ final class PortMirrors {
         for (int attempt = 1; ; attempt++) {
             List<ObjectNode> ops = new ArrayList<>();
             List<Integer> mutations = new ArrayList<>();
+            List<String> onBridge = mirrorsOf(ovs, bridge);
             for (int i = 0; i < mirrors.size(); i++) {
                 PortMirror mirror = mirrors.get(i);
-                Optional<MirrorRow> found = networks(ovs, bridge, network, mirror.name());
+                Optional<MirrorRow> found = networks(ovs, bridge, onBridge, network, mirror.name());
                 if (found.isEmpty()) {
                     ops.add(absent(mirror.name(), network));
                     ops.add(Ovsdb.insert("Mirror", newMirror(mirror, network, portUuid), "mirror" + i));
@@ -96,8 +95,9 @@ final class PortMirrors {
     /** Whether the port {@code portUuid} is in each of {@code mirrors} of {@code network} on {@code bridge}. */
     Optional<String> missing(OvsSwitch ovs, String bridge, String network, String portUuid,
             List<PortMirror> mirrors) {
+        List<String> onBridge = mirrorsOf(ovs, bridge);
         for (PortMirror mirror : mirrors) {
-            Optional<MirrorRow> found = networks(ovs, bridge, network, mirror.name());
+            Optional<MirrorRow> found = networks(ovs, bridge, onBridge, network, mirror.name());
             if (found.isEmpty() || !found.get().holds(portUuid, mirror)) {
                 return Optional.of("the port is not " + (mirror.consumes() ? "the consumer" : "a producer")
                         + " of mirror " + mirror.name() + " on " + bridge);
@@ -129,11 +129,11 @@ final class PortMirrors {
     }
 
     /**
-     * The network's mirror of that name on the bridge, if there is one; a mirror of that name on the bridge that is
-     * not the network's is 7, and is not touched.
+     * The network's mirror of that name among the bridge's ({@code onBridge}), if there is one; a mirror of that name
+     * on the bridge that is not the network's is 7, and is not touched.
      */
-    private static Optional<MirrorRow> networks(OvsSwitch ovs, String bridge, String network, String name) {
-        List<String> onBridge = mirrorsOf(ovs, bridge);
+    private static Optional<MirrorRow> networks(OvsSwitch ovs, String bridge, List<String> onBridge, String network,
+            String name) {
         List<MirrorRow> named = mirrors(ovs, Ovsdb.where("name", "==", name)).stream()
                 .filter(mirror -> onBridge.contains(mirror.uuid())).toList();
         Map<String, String> marks = Ownership.ofNetwork(network);
@@ -200,10 +200,10 @@ final class PortMirrors {
             });
             ObjectNode noOutput = Ovsdb.row();
             noOutput.set("output_port", Ovsdb.set());
-            ObjectNode update = NODES.objectNode().put("op", "update").put("table", "Mirror");
-            update.set("where", row);
-            update.set("row", Ovsdb.row().set("output_port", Ovsdb.uuid(portUuid)));
-            return List.of(wait(row, noOutput), update);
+            ObjectNode output = Ovsdb.row();
+            output.set("output_port", Ovsdb.uuid(portUuid));
+            return List.of(Ovsdb.waitUntilEqual("Mirror", row, List.of("output_port"), List.of(noOutput)),
+                    Ovsdb.update("Mirror", row, output));
         }
         List<ObjectNode> ops = new ArrayList<>();
         if (wanted.copiesIngress()) {
@@ -219,31 +219,15 @@ final class PortMirrors {
     private static ObjectNode absent(String name, String network) {
         ArrayNode where = Ovsdb.where("name", "==", name);
         where.addAll(Ovsdb.where("external_ids", "includes", Ovsdb.map(Ownership.ofNetwork(network))));
-        ObjectNode wait = NODES.objectNode().put("op", "wait").put("table", "Mirror").put("timeout", 0)
-                .put("until", "==");
-        wait.set("where", where);
-        wait.set("columns", NODES.arrayNode().add("name"));
-        wait.set("rows", NODES.arrayNode());
-        return wait;
+        return Ovsdb.waitUntilEqual("Mirror", where, List.of("name"), List.of());
     }
 
     /** A wait that holds while {@code mirror} selects and outputs to no port. */
     private static ObjectNode stillEmpty(MirrorRow mirror) {
+        List<String> columns = List.of("select_src_port", "select_dst_port", "output_port");
         ObjectNode empty = Ovsdb.row();
-        empty.set("select_src_port", Ovsdb.set());
-        empty.set("select_dst_port", Ovsdb.set());
-        empty.set("output_port", Ovsdb.set());
-        return wait(Ovsdb.where("_uuid", "==", Ovsdb.uuid(mirror.uuid())), empty);
-    }
-
-    private static ObjectNode wait(ArrayNode where, ObjectNode expected) {
-        ObjectNode wait = NODES.objectNode().put("op", "wait").put("timeout", 0).put("table", "Mirror")
-                .put("until", "==");
-        wait.set("where", where);
-        ArrayNode columns = NODES.arrayNode();
-        expected.fieldNames().forEachRemaining(columns::add);
-        wait.set("columns", columns);
-        wait.set("rows", NODES.arrayNode().add(expected));
-        return wait;
+        columns.forEach(column -> empty.set(column, Ovsdb.set()));
+        return Ovsdb.waitUntilEqual("Mirror", Ovsdb.where("_uuid", "==", Ovsdb.uuid(mirror.uuid())), columns,
+                List.of(empty));
     }
 }
