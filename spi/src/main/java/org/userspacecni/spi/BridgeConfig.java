@@ -83,7 +83,8 @@ public record BridgeConfig(
                 .boxed()).distinct().sorted().toList();
     }
 
-    private static Optional<Integer> vlanIn(String field, Optional<Integer> value) {
+    /** {@code value}, absent where null, or 7 naming {@code field} where it is no VLAN id. */
+    static Optional<Integer> vlanIn(String field, Optional<Integer> value) {
         Optional<Integer> given = Objects.requireNonNullElse(value, Optional.empty());
         given.filter(id -> id < 1 || id > MAX_VLAN_ID).ifPresent(id -> {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "'" + field + "' must be between 1 and "

@@ -26,9 +26,9 @@ public record VlanRange(
         if (id.isPresent() == (minID.isPresent() || maxID.isPresent()) || minID.isPresent() != maxID.isPresent()) {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "give either 'id' or both 'minID' and 'maxID'");
         }
-        check("id", id);
-        check("minID", minID);
-        check("maxID", maxID);
+        BridgeConfig.vlanIn("id", id);
+        BridgeConfig.vlanIn("minID", minID);
+        BridgeConfig.vlanIn("maxID", maxID);
         if (minID.isPresent() && minID.get() > maxID.get()) {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "'minID' " + minID.get() + " is above 'maxID' "
                     + maxID.get());
@@ -53,12 +53,5 @@ public record VlanRange(
     /** The highest VLAN of the entry. */
     public int last() {
         return id.orElseGet(maxID::get);
-    }
-
-    private static void check(String field, Optional<Integer> vlan) {
-        vlan.filter(id -> id < 1 || id > MAX_VLAN_ID).ifPresent(id -> {
-            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "'" + field + "' must be between 1 and "
-                    + MAX_VLAN_ID + ", not " + id);
-        });
     }
 }
