@@ -262,14 +262,15 @@ final class Agent {
      * {@code --app-args} the application's queue counts after them.
      */
     List<String> ealArgs(AgentOptions options) {
-        List<String> vdevs = EalArgs.of(stored(), sharedDir());
+        List<ContainerConfig> stored = stored();
+        List<String> vdevs = EalArgs.of(stored, sharedDir());
         List<String> args = new ArrayList<>();
         if (!options.vdevsOnly()) {
-            args.addAll(new EalPlacement(resources(), options.eal().withRecordedNode(stored())).args());
+            args.addAll(new EalPlacement(resources(), options.eal().withRecordedNode(stored)).args());
         }
         args.addAll(vdevs);
         if (options.appArgs()) {
-            args.addAll(EalArgs.queueArgs(stored()));
+            args.addAll(EalArgs.queueArgs(stored));
         }
         return args;
     }

@@ -63,19 +63,17 @@ final class Doctor {
         } else {
             hugepages(checks);
         }
-        checks.addAll(new EalPlacement(resources, options.eal().withRecordedNode(readable()))
-                .checks(!options.noHugepages()));
-        storeAndSockets(checks);
-        return checks;
-    }
-
-    /** The stored attachments, none where the store cannot be read (its own check says why). */
-    private List<ContainerConfig> readable() {
+        List<ContainerConfig> stored = List.of();
+        Optional<CniException> unreadable = Optional.empty();
         try {
-            return source.store().list();
+            stored = source.store().list();
         } catch (CniException e) {
-            return List.of();
+            unreadable = Optional.of(e);
         }
+        checks.addAll(new EalPlacement(resources, options.eal().withRecordedNode(stored))
+                .checks(!options.noHugepages()));
+        storeAndSockets(checks, stored, unreadable);
+        return checks;
     }
 
     private void hugepages(List<Check> checks) {
@@ -97,16 +95,19 @@ final class Doctor {
                 "mount -t hugetlbfs -o pagesize=2M none /dev/hugepages (or run DPDK with --in-memory)"));
     }
 
-    private void storeAndSockets(List<Check> checks) {
-        List<ContainerConfig> stored = List.of();
-        Optional<CniException> unreadable = Optional.empty();
-        Path sharedDir;
-        try {
-            stored = source.store().list();
-            sharedDir = source.sharedDir();
-        } catch (CniException e) {
-            unreadable = Optional.of(e);
-            sharedDir = options.sharedDir().orElse(AgentOptions.DEFAULT_SHARED_DIR);
+    /**
+     * The directories and each stored attachment's socket; {@code unreadable} is why the store could not be read,
+     * and then the shared directory is the one given or the default.
+     */
+    private void storeAndSockets(List<Check> checks, List<ContainerConfig> stored,
+            Optional<CniException> unreadable) {
+        Path sharedDir = options.sharedDir().orElse(AgentOptions.DEFAULT_SHARED_DIR);
+        if (unreadable.isEmpty()) {
+            try {
+                sharedDir = source.sharedDir();
+            } catch (CniException e) {
+                unreadable = Optional.of(e);
+            }
         }
         checks.add(directory("shared directory", sharedDir));
         Optional<CniException> problem = unreadable;
